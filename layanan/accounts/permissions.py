@@ -1,0 +1,118 @@
+"""The one place that answers "may this user do X (on this object)?".
+
+Rules are data: ``RULES`` maps an action to the roles that may perform it and to its reach:
+
+- ``unit``: the user needs one of the roles in the object's unit or an ancestor of it
+  (a member acts on their unit and everything below it, never on a sibling's);
+- ``global``: one of the roles in any unit suffices (catalogue-wide or read-everything roles).
+
+Superusers may do everything. Auditors read across all units but never write. Every view, API
+endpoint and service calls :func:`can` / :func:`ensure_can`; the matrix is tested in
+tests/accounts/test_permissions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from layanan.core.errors import NotPermitted
+from layanan.core.models import Unit
+
+from .models import Membership, Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    reach: str = "unit"  # "unit" or "global"
+    cross_unit_roles: frozenset[str] = frozenset()  # roles that reach every unit (auditor)
+
+
+def _rule(*roles: str, reach: str = "unit", cross_unit: tuple[str, ...] = ()) -> Rule:
+    return Rule(frozenset(roles), reach, frozenset(cross_unit))
+
+
+STAFF_ROLES = (R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.AUDITOR, R.ADMIN)
+
+RULES: dict[str, Rule] = {
+    # Catalogue
+    "catalog.view_unpublished": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
+    "catalog.view_completeness": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
+    "catalog.edit": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "catalog.publish": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "catalog.import": _rule(R.ADMIN, reach="global"),
+    # Staff area
+    "staff.access": _rule(*STAFF_ROLES, reach="global"),
+    "api.use_staff": _rule(*STAFF_ROLES, reach="global"),
+}
+
+
+def roles_for(user) -> list[tuple[str, Unit]]:
+    """The user's (role, unit) pairs, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_layanan_roles", None)
+    if cached is None:
+        cached = [
+            (m.role, m.unit) for m in Membership.objects.filter(user=user).select_related("unit")
+        ]
+        user._layanan_roles = cached
+    return cached
+
+
+def _unit_of(obj: Any) -> Unit | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Unit):
+        return obj
+    unit = getattr(obj, "unit", None)
+    if unit is None and hasattr(obj, "standard"):
+        unit = getattr(obj.standard, "unit", None)
+    return unit
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"Unknown permission action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    pairs = roles_for(user)
+    if rule.reach == "global" or obj is None:
+        return any(role in rule.roles for role, _unit in pairs)
+    unit = _unit_of(obj)
+    if unit is None:
+        return False
+    for role, member_unit in pairs:
+        if role not in rule.roles:
+            continue
+        if role in rule.cross_unit_roles or unit.is_within(member_unit):
+            return True
+    return False
+
+
+def ensure_can(user, action: str, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise NotPermitted(_("You are not allowed to do this."), "permission_denied")
+
+
+def visible_units(user, action: str):
+    """Units on which ``user`` may perform ``action`` (a queryset, for scoping lists)."""
+    rule = RULES[action]
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    pairs = [(role, unit) for role, unit in roles_for(user) if role in rule.roles]
+    if any(role in rule.cross_unit_roles for role, _unit in pairs) or (
+        rule.reach == "global" and pairs
+    ):
+        return Unit.objects.all()
+    return Unit.objects.subtree_of([unit for _role, unit in pairs])

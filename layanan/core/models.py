@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UnitKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    BUREAU = "bureau", _("Bureau")
+    DIVISION = "division", _("Division")
+    OTHER = "other", _("Other")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, units) -> UnitQuerySet:
+        """The given units and all their descendants (one query, by materialised path)."""
+        condition = Q(pk__in=[])
+        for unit in units:
+            condition |= Q(path__startswith=unit.path)
+        return self.filter(condition)
+
+
+class Unit(TimeStampedModel):
+    """An organisational unit: Pemprov > Setda > Biro > Bagian.
+
+    ``path`` is a materialised path ("0001/0003/") maintained on save so that "this unit and
+    everything below it" is a single indexed prefix query.
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    code = models.CharField(
+        _("number prefix"),
+        max_length=12,
+        blank=True,
+        help_text=_("Used in case numbers, e.g. KESRA in KESRA/ADU/2026/000123."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind, default=UnitKind.BUREAU)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        creating = self.pk is None
+        super().save(*args, **kwargs)
+        new_path = self._compute_path()
+        if new_path != self.path:
+            old_path = self.path
+            self.path = new_path
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if not creating and old_path:
+                # Re-root descendants after a move.
+                for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    child.save()
+
+    def _compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.pk:05d}/"
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def ancestors(self, include_self: bool = False) -> list[Unit]:
+        pks = [int(p) for p in self.path.strip("/").split("/") if p]
+        if not include_self:
+            pks = pks[:-1]
+        by_pk = Unit.objects.in_bulk(pks)
+        return [by_pk[pk] for pk in pks if pk in by_pk]
+
+    def descendants(self, include_self: bool = True) -> UnitQuerySet:
+        qs = Unit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or below it."""
+        return self.path.startswith(other.path)

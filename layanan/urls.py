@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("layanan.accounts.urls")),
+    path("api/v1/", include("layanan.api.urls")),
+    path("", include("layanan.catalog.urls")),
+]

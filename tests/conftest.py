@@ -1,0 +1,168 @@
+"""Shared fixtures: the organisation, personas, a local SMTP server, a browser.
+
+Personas (all in the real unit tree of layanan.core.organisation):
+- ``admin``: admin role at the province (catalogue, users, calendar)
+- ``kesra_front``: information officer of Biro Kesra
+- ``kesra_officer``: complaint officer of Biro Kesra
+- ``kesra_handler``: handler in Bagian Bina Mental Spiritual (below Biro Kesra)
+- ``kesra_head``: head of Biro Kesra
+- ``ekon_officer``: complaint officer of Biro Perekonomian — the officer of *another* unit
+- ``auditor``: APIP auditor, read-only across all units
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+
+from layanan.accounts.models import Role
+from layanan.core.organisation import ensure_organisation
+
+from .factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+
+PERSONAS = {
+    "admin": ("pemprov-kalbar", Role.ADMIN),
+    "kesra_front": ("biro-kesra", Role.FRONT_DESK),
+    "kesra_officer": ("biro-kesra", Role.COMPLAINT_OFFICER),
+    "kesra_handler": ("kesra-bina-mental", Role.HANDLER),
+    "kesra_head": ("biro-kesra", Role.HEAD),
+    "ekon_officer": ("biro-perekonomian", Role.COMPLAINT_OFFICER),
+    "auditor": ("pemprov-kalbar", Role.AUDITOR),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers cost ~0.3 s per user; tests that are not about hashing use a cheap one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org(db):
+    """The real unit tree (Pemprov > Setda > Biro > Bagian), by slug."""
+    return ensure_organisation()
+
+
+@pytest.fixture
+def personas(org):
+    users = {}
+    for name, (unit_slug, role) in PERSONAS.items():
+        user = UserFactory(username=name.replace("_", "."))
+        MembershipFactory(user=user, unit=org[unit_slug], role=role)
+        users[name] = user
+    return users
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+def _persona_fixture(name):
+    @pytest.fixture(name=name)
+    def _fixture(personas):
+        return personas[name]
+
+    return _fixture
+
+
+for _name in PERSONAS:
+    globals()[_name] = _persona_fixture(_name)
+
+
+# --- local SMTP server ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class SMTPServer:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    controller: object = None
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django's SMTP backend is pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    server = SMTPServer(host="127.0.0.1", port=free_port())
+    lock = threading.Lock()
+
+    class Handler:
+        async def handle_DATA(self, _server, _session, envelope):
+            with lock:
+                server.messages.append(message_from_bytes(envelope.original_content))
+            return "250 Message accepted for delivery"
+
+    server.controller = Controller(Handler(), hostname=server.host, port=server.port)
+    server.controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": server.host, "port": server.port, "timeout": 5},
+        }
+    }
+    yield server
+    server.stop()
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser build)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures, assertions) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page with a phone-sized viewport (360×740, touch, Indonesian locale)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+    )
+    page = context.new_page()
+    yield page
+    context.close()
