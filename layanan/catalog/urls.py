@@ -1,19 +1,31 @@
+"""Public catalogue routes (Indonesian paths). Other code reverses ``catalog:home``,
+``catalog:standard`` (unit_slug, slug) and ``catalog:standard_version`` (unit_slug, slug, number).
+"""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "catalog"
 
-# Minimal routes; the public catalogue views replace these.
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
+    path("", views.home, name="home"),
+    path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
+    path("layanan/<slug:unit_slug>/<slug:slug>/", views.standard_detail, name="standard"),
     path(
-        "layanan/<slug:unit>/<slug:slug>/",
-        TemplateView.as_view(template_name="base.html"),
-        name="standard",
+        "layanan/<slug:unit_slug>/<slug:slug>/versi/",
+        views.standard_history,
+        name="standard_history",
     ),
     path(
-        "layanan/<slug:unit>/<slug:slug>/versi/<int:number>/",
-        TemplateView.as_view(template_name="base.html"),
+        "layanan/<slug:unit_slug>/<slug:slug>/versi/<int:number>/",
+        views.standard_version,
         name="standard_version",
     ),
+    path(
+        "layanan/<slug:unit_slug>/<slug:slug>/poster.pdf",
+        views.standard_poster,
+        name="standard_poster",
+    ),
+    path("layanan/<slug:unit_slug>/<slug:slug>/qr.svg", views.standard_qr, name="standard_qr"),
 ]

@@ -1,0 +1,139 @@
+"""The printable A4 poster of a published service standard, and its QR code.
+
+The poster is an HTML template rendered by WeasyPrint with DejaVu fonts (installed with the
+system, nothing fetched). It always speaks the site's default language (``LANGUAGE_CODE``): it is
+printed for the office wall, not for one visitor. Long standards are shrunk until they fit on one
+page: the whole poster is sized in ``rem``, and the root font size steps down until WeasyPrint lays
+it out on a single page (or the smallest readable size is reached).
+
+The QR code (``segno``, pure Python, SVG so no Pillow) encodes the absolute public address of
+the standard page: ``settings.SITE_URL`` + the page's path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import ServiceStandard, StandardVersion
+from .selectors import component_views, prefetch_version_children
+
+logger = logging.getLogger(__name__)
+
+# The root font size (pt) is searched between these bounds: the largest that fits on one page.
+FONT_MAX = 14.0
+FONT_MIN = 6.5
+FONT_SEARCH_STEPS = 4  # bisections after the first try: ~0.5 pt resolution, at most 6 renders
+# Bump when the template or the CSS changes, so cached posters and ETags are renewed.
+POSTER_REVISION = "3"
+CACHE_SECONDS = 60 * 60
+
+
+def public_url(standard: ServiceStandard) -> str:
+    """The absolute address of the standard's public page (what the QR code encodes)."""
+    return settings.SITE_URL + standard.get_absolute_url()
+
+
+def make_qr(url: str) -> segno.QRCode:
+    # Error correction "M" survives a scuffed or partly covered print.
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str, *, scale: int = 4, border: int = 2) -> bytes:
+    """A standalone SVG document of the QR code for ``url``."""
+    buffer = io.BytesIO()
+    make_qr(url).save(buffer, kind="svg", scale=scale, border=border, xmldecl=True, title=url)
+    return buffer.getvalue()
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as an SVG data URI, for embedding in the poster."""
+    return make_qr(url).svg_data_uri(scale=4, border=2)
+
+
+def poster_version_key(version: StandardVersion) -> str:
+    """Identity of a poster's content: changes when the version, the address or the poster
+    design change. Used as ETag and cache key."""
+    raw = "|".join(
+        [
+            POSTER_REVISION,
+            str(version.pk),
+            version.updated_at.isoformat() if version.updated_at else "",
+            settings.SITE_URL,
+            settings.LANGUAGE_CODE,
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def poster_context(standard: ServiceStandard, version: StandardVersion) -> dict:
+    url = public_url(standard)
+    unit = standard.unit
+    return {
+        "standard": standard,
+        "version": version,
+        "unit": unit,
+        "unit_chain": unit.ancestors(include_self=False),
+        "components": component_views(version),
+        "public_url": url,
+        "qr_data_uri": qr_data_uri(url),
+    }
+
+
+def poster_html(standard: ServiceStandard, version: StandardVersion, *, font_pt: float) -> str:
+    """The HTML WeasyPrint lays out, at one root font size."""
+    context = poster_context(standard, version)
+    # A plain string: a float would be localised ("11,0") by the template in Indonesian.
+    context["root_font_size"] = f"{font_pt:.2f}pt"
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string("catalog/poster.html", context)
+
+
+def render_poster_pdf(standard: ServiceStandard, version: StandardVersion | None = None) -> bytes:
+    """Render the poster to PDF bytes, shrinking the type until it fits on one A4 page."""
+    from weasyprint import HTML
+
+    version = prefetch_version_children(version or standard.published_version)
+
+    def render(font_pt: float):
+        return HTML(string=poster_html(standard, version, font_pt=font_pt)).render()
+
+    # Short standards print large; long ones shrink. Bisect for the largest size that fits.
+    document = render(FONT_MAX)
+    if len(document.pages) > 1:
+        fitting, low, high = None, FONT_MIN, FONT_MAX
+        for _step in range(FONT_SEARCH_STEPS):
+            middle = (low + high) / 2
+            attempt = render(middle)
+            if len(attempt.pages) == 1:
+                fitting, low = attempt, middle
+            else:
+                high = middle
+        document = fitting or render(FONT_MIN)
+        if len(document.pages) > 1:
+            logger.warning(
+                "Poster of %s/%s v%s does not fit on one page even at %spt",
+                standard.unit.slug,
+                standard.slug,
+                version.number,
+                FONT_MIN,
+            )
+    return document.write_pdf()
+
+
+def cached_poster_pdf(standard: ServiceStandard) -> bytes:
+    """The poster of the published version, from the shared cache when it has been rendered."""
+    version = standard.published_version
+    key = f"catalog:poster:{poster_version_key(version)}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_poster_pdf(standard, version)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf

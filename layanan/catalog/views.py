@@ -1,0 +1,157 @@
+"""The public service catalogue: home, unit, standard (current, archived, draft), history, poster.
+
+Views stay thin: the selectors decide what exists for whom (404 otherwise) and own the query
+shape; the templates present. Public pages need no JavaScript and load one small stylesheet.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from layanan.accounts.permissions import can
+
+from . import poster, selectors
+from .models import ServiceStandard, StandardVersion, VersionStatus
+
+PRINT_CACHE_SECONDS = 60 * 60
+
+
+def _private_when_signed_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Pages seen by staff can carry drafts and completeness data: never cache them in shared
+    caches."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Units that offer published services, bureau by bureau, with their services."""
+    groups = selectors.catalogue_groups(user=request.user)
+    response = render(request, "catalog/home.html", {"groups": groups})
+    return _private_when_signed_in(request, response)
+
+
+@require_safe
+def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """One unit: where to find it, how to reach it, and its services (with its divisions')."""
+    unit, groups = selectors.unit_for_page(slug=unit_slug, user=request.user)
+    response = render(request, "catalog/unit.html", {"unit": unit, "groups": groups})
+    return _private_when_signed_in(request, response)
+
+
+def _versi_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("versi")
+    if raw is None or raw == "":
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404("Bad version number") from None
+    if number < 1:
+        raise Http404("Bad version number")
+    return number
+
+
+def _render_standard(
+    request: HttpRequest, standard: ServiceStandard, version: StandardVersion
+) -> HttpResponse:
+    user = request.user
+    published = standard.published_version
+    show_completeness = can(user, "catalog.view_completeness", standard)
+    context = {
+        "standard": standard,
+        "version": version,
+        "unit": standard.unit,
+        "published": published,
+        "is_current": published is not None and version.pk == published.pk,
+        "is_draft": version.status == VersionStatus.DRAFT,
+        "is_archived": version.status == VersionStatus.ARCHIVED,
+        "components": selectors.component_views(version),
+        "completeness": version.completeness() if show_completeness else None,
+        "staff_preview": show_completeness or selectors.may_view_unpublished(user, standard),
+        "has_history": version.number > 1 or (published is not None and version != published),
+    }
+    response = render(request, "catalog/standard.html", context)
+    if context["is_draft"]:
+        response["X-Robots-Tag"] = "noindex"
+    return _private_when_signed_in(request, response)
+
+
+@require_safe
+def standard_detail(request: HttpRequest, unit_slug: str, slug: str) -> HttpResponse:
+    """The standard in force (or, for staff who may preview, ``?versi=N`` / the newest draft)."""
+    standard = selectors.standard_for_page(unit_slug=unit_slug, slug=slug)
+    version = selectors.version_for_page(
+        standard=standard, user=request.user, number=_versi_param(request)
+    )
+    return _render_standard(request, standard, version)
+
+
+@require_safe
+def standard_version(request: HttpRequest, unit_slug: str, slug: str, number: int) -> HttpResponse:
+    """One numbered version: archived ones are public (with a "no longer in force" banner),
+    drafts only for staff of the unit."""
+    standard = selectors.standard_for_page(unit_slug=unit_slug, slug=slug)
+    version = selectors.version_for_page(standard=standard, user=request.user, number=number)
+    return _render_standard(request, standard, version)
+
+
+@require_safe
+def standard_history(request: HttpRequest, unit_slug: str, slug: str) -> HttpResponse:
+    """Every version of a standard the visitor may read, newest first."""
+    standard = selectors.standard_for_page(unit_slug=unit_slug, slug=slug)
+    versions = selectors.version_history(standard=standard, user=request.user)
+    response = render(
+        request,
+        "catalog/history.html",
+        {"standard": standard, "unit": standard.unit, "versions": versions},
+    )
+    return _private_when_signed_in(request, response)
+
+
+def _printable(request: HttpRequest, standard: ServiceStandard, build, content_type: str):
+    """Serve a printable rendering of the published version with validators and public caching:
+    it only changes when a new version is published (or the poster design changes)."""
+    version = standard.published_version
+    etag = quote_etag(poster.poster_version_key(version))
+    last_modified = int(version.updated_at.timestamp()) if version.updated_at else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        patch_cache_control(not_modified, public=True, max_age=PRINT_CACHE_SECONDS)
+        return not_modified
+    response = HttpResponse(build(), content_type=content_type)
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=PRINT_CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def standard_poster(request: HttpRequest, unit_slug: str, slug: str) -> HttpResponse:
+    """The A4 poster (PDF) of the published version, with a QR code to the public page."""
+    standard = selectors.published_standard_for_print(unit_slug=unit_slug, slug=slug)
+    response = _printable(
+        request, standard, lambda: poster.cached_poster_pdf(standard), "application/pdf"
+    )
+    if response.status_code == 200:
+        filename = f"standar-pelayanan-{standard.unit.slug}-{standard.slug}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+def standard_qr(request: HttpRequest, unit_slug: str, slug: str) -> HttpResponse:
+    """The QR code (SVG) that leads to the public page of a published standard."""
+    standard = selectors.published_standard_for_print(unit_slug=unit_slug, slug=slug)
+    return _printable(
+        request,
+        standard,
+        lambda: poster.qr_svg(poster.public_url(standard), scale=8),
+        "image/svg+xml",
+    )
