@@ -58,14 +58,23 @@ def qr_data_uri(url: str) -> str:
     return make_qr(url).svg_data_uri(scale=4, border=2)
 
 
-def poster_version_key(version: StandardVersion) -> str:
-    """Identity of a poster's content: changes when the version, the address or the poster
-    design change. Used as ETag and cache key."""
+def content_changed_at(standard: ServiceStandard):
+    """When anything printed on the poster last changed: the version or the unit's contacts."""
+    version = standard.published_version
+    stamps = [stamp for stamp in (version.updated_at, standard.unit.updated_at) if stamp]
+    return max(stamps) if stamps else None
+
+
+def poster_key(standard: ServiceStandard) -> str:
+    """Identity of a poster's content: changes when the published version, the unit's contacts,
+    the public address or the poster design change. Used as ETag and cache key."""
+    version = standard.published_version
+    changed = content_changed_at(standard)
     raw = "|".join(
         [
             POSTER_REVISION,
             str(version.pk),
-            version.updated_at.isoformat() if version.updated_at else "",
+            changed.isoformat() if changed else "",
             settings.SITE_URL,
             settings.LANGUAGE_CODE,
         ]
@@ -131,7 +140,7 @@ def render_poster_pdf(standard: ServiceStandard, version: StandardVersion | None
 def cached_poster_pdf(standard: ServiceStandard) -> bytes:
     """The poster of the published version, from the shared cache when it has been rendered."""
     version = standard.published_version
-    key = f"catalog:poster:{poster_version_key(version)}"
+    key = f"catalog:poster:{poster_key(standard)}"
     pdf = cache.get(key)
     if pdf is None:
         pdf = render_poster_pdf(standard, version)

@@ -116,10 +116,10 @@ def standard_history(request: HttpRequest, unit_slug: str, slug: str) -> HttpRes
 
 def _printable(request: HttpRequest, standard: ServiceStandard, build, content_type: str):
     """Serve a printable rendering of the published version with validators and public caching:
-    it only changes when a new version is published (or the poster design changes)."""
-    version = standard.published_version
-    etag = quote_etag(poster.poster_version_key(version))
-    last_modified = int(version.updated_at.timestamp()) if version.updated_at else None
+    it only changes with a new version, new unit contacts or a new poster design."""
+    etag = quote_etag(poster.poster_key(standard))
+    changed = poster.content_changed_at(standard)
+    last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         patch_cache_control(not_modified, public=True, max_age=PRINT_CACHE_SECONDS)

@@ -172,6 +172,18 @@ def test_poster_etag_changes_with_a_new_version(client, standard):
     assert "Fasilitasi Audiensi (baru)" in text_of(pdf_of(response))
 
 
+def test_poster_etag_changes_with_the_unit_contacts(client, standard):
+    """A new phone number of the unit is printed at once, not after the cache expires."""
+    url = standard.get_absolute_url() + "poster.pdf"
+    first = client.get(url)["ETag"]
+    unit = standard.unit
+    unit.phone = "(0561) 999999"
+    unit.save()
+    response = client.get(url, HTTP_IF_NONE_MATCH=first)
+    assert response.status_code == 200
+    assert "(0561) 999999" in text_of(pdf_of(response))
+
+
 def test_qr_svg_encodes_the_public_url(client, standard, monkeypatch):
     """qr.svg is an SVG image of the QR code for the public page address."""
     encoded: list[str] = []
