@@ -72,6 +72,7 @@ class StandardVersionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = StandardVersion
+        skip_postgeneration_save = True
 
     standard = factory.SubFactory(ServiceStandardFactory)
     number = factory.Sequence(lambda n: n + 1)
