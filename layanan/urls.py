@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("layanan.accounts.urls")),
     path("api/v1/", include("layanan.api.urls")),
+    path("staf/kalender/", include("layanan.workdays.urls")),
     path("", include("layanan.catalog.urls")),
 ]

@@ -14,7 +14,7 @@ from layanan.workdays.models import Holiday, OfficeHours, OfficeHoursOverride
 
 from .conftest import CUTI, NATIONAL
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.workdays.urls")]
+pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
