@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from ninja import Router
 
 from layanan.accounts.models import Membership
-from layanan.accounts.permissions import ensure_can
 
 from .auth import token_auth
+from .permissions import ensure_token_can, token_units
 from .schemas import ErrorOut, MeOut
 from .throttling import token_throttle
 
@@ -26,9 +26,9 @@ def me(request: HttpRequest):
     token itself. 403 `permission_denied` for a user without any staff role."""
     user = request.user
     token = request.auth
-    ensure_can(user, "api.use_staff")
+    ensure_token_can(request, "api.use_staff")
     memberships = Membership.objects.filter(user=user).select_related("unit")
-    units = [unit.slug for unit in token.units.order_by("path")]
+    units = [unit.slug for unit in token_units(token)]
     return {
         "username": user.get_username(),
         "full_name": user.display_name,
