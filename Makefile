@@ -26,7 +26,8 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 venv: $(VENV)/.synced
 
 messages: venv
-	@$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0; fi
 
 setup: venv messages
 	@$(PY) manage.py migrate --noinput -v 0
