@@ -11,6 +11,7 @@ Request validation answers **400** with code ``invalid_request`` (the same statu
 from __future__ import annotations
 
 import math
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -70,6 +71,26 @@ def not_found_message() -> str:
 def json_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """For URLs under /api/v1/ that match no endpoint: the same JSON 404 as the endpoints."""
     return JsonResponse(error_body(not_found_message(), "not_found"), status=404)
+
+
+def json_method_not_allowed(view):
+    """Wrap a ninja URL view so that its plain-text 405 (a method the path does not offer)
+    becomes the JSON error shape; the ``Allow`` header is kept."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            body = error_body(_("This method is not allowed here."), "method_not_allowed")
+            replacement = JsonResponse(body, status=405)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
+
+    return wrapper
 
 
 def register_exception_handlers(api: NinjaAPI) -> None:

@@ -1,8 +1,8 @@
 from django.http import JsonResponse
-from django.urls import path, re_path, reverse
+from django.urls import URLPattern, path, re_path, reverse
 
 from .api import api
-from .errors import json_not_found
+from .errors import json_method_not_allowed, json_not_found
 
 
 def index(request):
@@ -15,9 +15,18 @@ def index(request):
     )
 
 
+def _api_urls():
+    """ninja's URL patterns, with its plain-text 405 answers turned into JSON errors."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = json_method_not_allowed(pattern.callback)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
     path("", index, name="api_index"),
-    path("", api.urls),
+    path("", _api_urls()),
     # Anything else under /api/v1/ is a JSON 404 too, never the HTML error page.
     re_path(r"^.*$", json_not_found),
 ]

@@ -129,3 +129,11 @@ def test_token_calls_are_throttled_per_token(client, kesra_officer, make_token, 
     assert_error(response, 429, "throttled")
     assert response["Retry-After"]
     assert client.get("/api/v1/me", **bearer(key_b)).status_code == 200
+
+
+def test_unsupported_method_is_json_405(client, org):
+    """A method an endpoint does not offer is a JSON 405 that still names the allowed ones."""
+    response = client.post("/api/v1/units", **EN)
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET" in response["Allow"]
+    assert client.get("/api/v1/units", **EN).status_code == 200
