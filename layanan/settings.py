@@ -207,5 +207,9 @@ LOGGING = {
     },
 }
 
+# API rate limits (ninja's syntax: N/s, N/m, N/h): per client address and per token.
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", "300/m")
+API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "1200/m")
+
 # Where the seed standards live (the importer reads them for `load_demo`).
 SEEDS_DIR = Path(env("LAYANAN_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))

@@ -65,7 +65,7 @@ def roles_for(user) -> list[tuple[str, Unit]]:
     return cached
 
 
-def _unit_of(obj: Any) -> Unit | None:
+def unit_of(obj: Any) -> Unit | None:
     if obj is None:
         return None
     if isinstance(obj, Unit):
@@ -87,7 +87,7 @@ def can(user, action: str, obj: Any = None) -> bool:
     pairs = roles_for(user)
     if rule.reach == "global" or obj is None:
         return any(role in rule.roles for role, _unit in pairs)
-    unit = _unit_of(obj)
+    unit = unit_of(obj)
     if unit is None:
         return False
     for role, member_unit in pairs:

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from layanan.accounts.permissions import _unit_of, ensure_can
+from layanan.accounts.permissions import unit_of, ensure_can
 from layanan.core.errors import NotPermitted
 
 from .models import ApiToken
@@ -34,7 +34,7 @@ def token_reaches(token: ApiToken, obj: Any = None) -> bool:
     limit = token_units(token)
     if not limit or obj is None:
         return True
-    unit = _unit_of(obj)
+    unit = unit_of(obj)
     return unit is not None and any(unit.is_within(allowed) for allowed in limit)
 
 
