@@ -1,0 +1,698 @@
+"""Parse the text of a *Standar Pelayanan* (PermenPANRB 15/2014) into a :class:`ParsedStandard`.
+
+Input is whatever :func:`~layanan.catalog.importer.readers.read_document` produced: text from a
+web page, a PDF or a Word file, usually messy. The parser works in passes:
+
+1. **Clean** every line: markdown links become their text (``[x@y.go.id](mailto:…)`` → the
+   address), bold/italic markers and escapes go, odd spaces become spaces.
+2. **Preamble**: the lines before the first component heading hold the page header (unit name,
+   address, phone, website, the breadcrumb "Pemerintah Provinsi … / Biro …"), the title and the
+   decree number. The unit name comes from the breadcrumb (else the first line naming an
+   organisation), the service name from a markdown ``# Title`` (else a "Jenis Pelayanan : …"
+   line, else the last line that is neither header nor decree).
+3. **Repeated page headers** are cut wherever they reappear (PDF page breaks put them in the
+   middle of a section): runs of at least two header lines, or any run around a breadcrumb line.
+4. **Sections**: a line that *is* a component heading (see :mod:`.headings` for the spellings and
+   layouts) starts a section; content may follow on the heading line after a colon or in the next
+   table cell. Group labels ("Service Delivery") and table header rows are dropped; a signature
+   block ("Ditetapkan di …", "NIP …") ends the document.
+5. **Components**: list items are split (markers ``a.``/``1.``/``1)``/``1.)``/``-``/``*``, items run
+   together on one line, PDF line wraps: :func:`.text.split_items`), tidied (trailing ``;``/``.``),
+   known misspellings corrected (``typo_fixed``), a list given twice reduced to one copy
+   (``duplicate_list``). Completion times, fees, the complaint section (:mod:`.complaints`), the
+   number of staff and the evaluation cadence are read into structured values.
+
+Decisions worth knowing:
+
+- **Completion times**: every line that is a duration becomes one (``"Administrasi : 15 Menit"``,
+  labelled). An *unlabelled* duration equal to a labelled one in the same section
+  (``"15 Menit"`` above ``"Administrasi : 15 Menit"``) is the headline of the same figure and is
+  not counted twice. A labelled descriptive line (``"Konsultasi : Sesuai materi konsultasi"``) or
+  a short unlabelled one is kept as a duration without value; longer free text is kept in
+  ``completion_note``. Bare "Hari" is read as working days and reported as
+  ``ambiguous_duration``.
+- **Fees**: "Gratis", "Tidak dipungut biaya", "Rp 0" … are free; "Rp 50.000", "Rp. 1.500.000,-"
+  are amounts; anything else goes to ``fee_note``.
+- **Staff**: the first "N orang" (also "5 (lima) orang", "lima orang") per line; several lines
+  are added up unless the first already is the total of the others.
+- **Evaluation**: "N kali dalam M bulan/tahun/semester/triwulan/minggu" (also "setiap bulan",
+  "setahun sekali") on a line about meetings (rapat/pertemuan) gives ``meetings_per_month``, on a
+  line about the survey (survei/SKM/IKM/kepuasan) ``surveys_per_year`` (whole numbers only).
+- Nothing raises on odd input: what cannot be placed is reported as an :class:`ImportIssue`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from layanan.workdays.durations import ID_NUMBER_WORDS, Duration, parse_duration, parse_number_words
+
+from .complaints import parse_complaints
+from .headings import (
+    is_group_label,
+    is_table_header,
+    is_table_rule,
+    match_heading,
+    table_cells,
+)
+from .results import (
+    COMPONENT_KEYS,
+    COMPONENTS,
+    Channel,
+    ComplaintClass,
+    Fee,
+    ImportIssue,
+    ParsedStandard,
+)
+from .text import (
+    NATIONAL_SITES,
+    Item,
+    clean_lines,
+    correct,
+    find_emails,
+    find_phones,
+    find_urls,
+    norm,
+    site_key,
+    split_items,
+    squash,
+    tidy_item,
+)
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_KEYS",
+    "Channel",
+    "ComplaintClass",
+    "Fee",
+    "ImportIssue",
+    "ParsedStandard",
+    "parse_standard",
+]
+
+LIST_COMPONENTS = (
+    "requirements",
+    "procedure",
+    "products",
+    "legal_basis",
+    "facilities",
+    "competence",
+    "supervision",
+    "service_guarantee",
+    "safety_guarantee",
+    "evaluation",
+)
+
+# --- page header ----------------------------------------------------------------------------
+
+_BREADCRUMB = re.compile(
+    r"^pemerintah\s+(?:provinsi|kabupaten|kota|daerah|kab\.?)\b[^/]*/\s*(?P<unit>.+)$",
+    re.IGNORECASE,
+)
+_ORG_WORDS = (
+    r"biro|dinas|badan|bagian|sekretariat|inspektorat|kantor|kecamatan|kelurahan|desa|uptd?"
+    r"|puskesmas|rumah\s+sakit|rsud|satuan|kementerian|direktorat|balai|bappeda|bapenda"
+    r"|pemerintah|provinsi|kabupaten|kota|dprd|unit\s+pelaksana"
+)
+_ORG = re.compile(rf"^(?:{_ORG_WORDS})\b", re.IGNORECASE)
+_GOVERNMENT = re.compile(r"^(?:pemerintah|provinsi|kabupaten|kota)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"^(?:jl\.?|jln\.?|jalan|alamat)\s|\bkode\s*pos\b|\bkec\.\s|[a-z]{3,}\s+[1-9]\d{4}\b",
+    re.IGNORECASE,
+)
+_CONTACT_WORDS = re.compile(
+    r"\b(?:telp|telepon|tlp|fax|faks|faximile|hp|wa|whatsapp|email|e-mail|surel|website|web"
+    r"|laman|situs|homepage|ext|pos)\b\.?",
+    re.IGNORECASE,
+)
+_UNIT_LABEL = re.compile(
+    r"^(?:unit\s+kerja|unit\s+pelayanan|unit\s+penyelenggara|instansi|penyelenggara"
+    r"(?:\s+pelayanan)?|perangkat\s+daerah|opd)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_TITLE_LABEL = re.compile(
+    r"^(?:jenis|nama)\s+(?:pelayanan|layanan)\s*:\s*(?P<value>.+)$", re.IGNORECASE
+)
+_STANDARD_WORDS = re.compile(r"^standar\s+pelayanan\b[\s:.-]*", re.IGNORECASE)
+_DECREE = re.compile(
+    r"^(?:[-*•]\s*)?(?:no(?:mor)?\.?\s*(?:sk|surat\s+keputusan)|nomor\s+keputusan"
+    r"|sk\s+(?:no|nomor)\.?|keputusan\s+nomor)\b\s*[:.]?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
+# The signature block that ends a standard: "Ditetapkan di …", "Pontianak, 3 Juli 2023", "NIP …".
+_SIGNATURE = re.compile(
+    r"^(?:ditetapkan\s+di\b|mengetahui\b|nip[\s.:]"
+    rf"|[a-z][\w .'-]{{1,40}},\s*(?:tanggal\s+)?\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}$)",
+    re.IGNORECASE,
+)
+# Page furniture of PDF exports: "- 2 -", "Halaman 2 dari 5", "Page 2 of 5".
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–]\s*\d{1,3}\s*[-–]|(?:halaman|hal\.?|page)\s*\d{1,3}(?:\s*(?:dari|of|/)\s*\d{1,3})?)$",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = {"dan", "atau", "di", "ke", "dari", "yang", "untuk", "pada", "dengan", "serta"}
+
+
+def _header_kind(line: str) -> str | None:
+    """'breadcrumb', 'org', 'address' or 'contact' for a page-header line, else None."""
+    text = line.strip().lstrip("#").strip()
+    if not text:
+        return None
+    if _BREADCRUMB.match(text):
+        return "breadcrumb"
+    if _UNIT_LABEL.match(text):
+        return "org"
+    if _ORG.match(text) and len(text.split()) <= 10 and ":" not in text:
+        return "org"
+    if _ADDRESS.search(text) and not _DECREE.match(text):
+        return "address"
+    leftover = text
+    for found in (*find_emails(text), *find_urls(text), *find_phones(text)):
+        leftover = leftover.replace(found, " ")
+    leftover = _CONTACT_WORDS.sub(" ", leftover)
+    if leftover != text and not re.sub(r"[\s:;,./|()\-–]+", "", leftover):
+        return "contact"
+    return None
+
+
+def _smart_title(text: str) -> str:
+    """ALL-CAPS titles in title case ("PENERBITAN IZIN" → "Penerbitan Izin"); others as written."""
+    if not text.isupper():
+        return text
+
+    def word(index: int, w: str) -> str:
+        if w.startswith("(") and w.endswith(")"):
+            return w  # an abbreviation in brackets: "(KK)"
+        w = w.lower()
+        return w if (index and w in _SMALL_WORDS) else w[:1].upper() + w[1:]
+
+    return " ".join(word(i, w) for i, w in enumerate(text.split()))
+
+
+def _clean_title(text: str) -> str:
+    text = squash(text.lstrip("#").strip())
+    text = _STANDARD_WORDS.sub("", text)
+    return _smart_title(text.strip(" :.-"))
+
+
+# --- the issue collector --------------------------------------------------------------------
+
+
+@dataclass
+class _Issues:
+    source: str
+    items: list[ImportIssue] = field(default_factory=list)
+    _typos: set = field(default_factory=set)
+
+    def add(self, code: str, component: str, message: str) -> None:
+        issue = ImportIssue(code=code, component=component, message=message, source=self.source)
+        if issue not in self.items:
+            self.items.append(issue)
+
+    def typo_reporter(self, component: str):
+        def report(wrong: str, right: str) -> None:
+            key = (component, wrong.casefold())
+            if key not in self._typos:
+                self._typos.add(key)
+                self.add("typo_fixed", component, f"Corrected '{wrong}' to '{right}'.")
+
+        return report
+
+
+# --- the passes -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    unit_name: str = ""
+    lines: set[str] = field(default_factory=set)  # norm() of header lines
+    raw: list[str] = field(default_factory=list)
+
+
+def _first_heading(lines: list[str]) -> int:
+    for index, line in enumerate(lines):
+        if match_heading(line):
+            return index
+    return len(lines)
+
+
+def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
+    """The page header and the title from the lines before the first heading.
+
+    The title is, in this order: a markdown ``# Title``; a "Jenis Pelayanan : …" line; the block
+    of lines after a "STANDAR PELAYANAN" line; the first block of at most 20 words that is
+    neither page header nor decree number.
+    """
+    header = _Header()
+    labelled_title = ""
+    h1 = ""
+    blocks: list[list[str]] = [[]]
+    after_marker: int | None = None  # index of the block that follows "STANDAR PELAYANAN"
+
+    def end_block() -> None:
+        if blocks[-1]:
+            blocks.append([])
+
+    for line in preamble:
+        stripped = line.strip()
+        text = stripped.lstrip("#").strip()
+        if not stripped:
+            end_block()
+            continue
+        kind = _header_kind(stripped)
+        if kind:
+            header.lines.add(norm(text))
+            header.raw.append(text)
+            if kind == "breadcrumb" and not header.unit_name:
+                header.unit_name = _BREADCRUMB.match(text).group("unit")
+            continue
+        cells = table_cells(stripped)
+        if (
+            _DECREE.match(stripped)
+            or is_group_label(stripped)
+            or _PAGE_NUMBER.match(stripped)
+            or (cells is not None and is_table_header(cells))
+        ):
+            end_block()
+            continue
+        if re.match(r"^#(?!#)", stripped):
+            h1 = h1 or stripped
+            continue
+        labelled = _TITLE_LABEL.match(text)
+        if labelled:
+            labelled_title = labelled_title or labelled.group("value")
+            continue
+        bare = _STANDARD_WORDS.sub("", text).strip(" :.-")
+        if not bare:  # "STANDAR PELAYANAN" on its own: the title follows
+            end_block()
+            if after_marker is None:
+                after_marker = len(blocks) - 1
+            continue
+        if after_marker is None and _STANDARD_WORDS.match(text):
+            end_block()
+            after_marker = len(blocks) - 1
+        blocks[-1].append(stripped)
+    if not header.unit_name:
+        for raw in header.raw:
+            labelled = _UNIT_LABEL.match(raw)
+            if labelled:
+                header.unit_name = labelled.group("value")
+                break
+            if _ORG.match(raw) and not _GOVERNMENT.match(raw):
+                header.unit_name = raw
+                break
+    header.unit_name = _smart_title(squash(header.unit_name).strip(" .:"))
+    title = h1 or labelled_title
+    if not title and after_marker is not None and after_marker < len(blocks):
+        title = " ".join(blocks[after_marker])
+    if not title:
+        short = [block for block in blocks if block and len(" ".join(block).split()) <= 20]
+        title = " ".join(short[0]) if short else ""
+    return header, _clean_title(title) if title else ""
+
+
+def _strip_repeated_headers(lines: list[str], header: _Header) -> tuple[list[str], list[str]]:
+    """The lines without repeated page headers, and the header lines that were cut."""
+    marks = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            marks.append("blank")
+        elif _BREADCRUMB.match(stripped.lstrip("#").strip()):
+            marks.append("breadcrumb")
+        elif norm(stripped.lstrip("#")) in header.lines and not _is_marked(stripped):
+            marks.append("known")
+        elif _header_kind(stripped) and not _is_marked(stripped):
+            marks.append("headerish")
+        else:
+            marks.append("")
+    keep = [True] * len(lines)
+    cut: list[str] = []
+    index = 0
+    while index < len(lines):
+        if marks[index] in {"", "blank"}:
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and marks[end] != "":
+            end += 1
+        run = range(index, end)
+        kinds = [marks[i] for i in run]
+        known = [lines[i] for i in run if marks[i] == "known"]
+        anchored = any(_header_kind(line) in {"org", "address"} for line in known)
+        if "breadcrumb" in kinds or (len(known) >= 2 and anchored):
+            for i in run:
+                if marks[i] != "blank":
+                    keep[i] = False
+                    cut.append(lines[i].strip().lstrip("#").strip())
+        index = end
+    return [line for line, k in zip(lines, keep, strict=True) if k], cut
+
+
+def _is_marked(line: str) -> bool:
+    return bool(re.match(r"^\s*(?:[-*•]\s|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]\s)", line))
+
+
+def _find_decree(lines: list[str]) -> tuple[int | None, str]:
+    for index, line in enumerate(lines):
+        cells = table_cells(line)
+        text = " : ".join(c for c in cells if c) if cells else line.strip()
+        match = _DECREE.match(text.lstrip("#").strip())
+        if match:
+            return index, match.group("value").strip(" :.")
+    return None, ""
+
+
+def _sections(lines: list[str]) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in lines:
+        stripped = line.strip()
+        if _SIGNATURE.match(stripped):
+            break
+        if is_table_rule(stripped) or is_group_label(stripped) or _PAGE_NUMBER.match(stripped):
+            continue
+        cells = table_cells(stripped)
+        if cells is not None and is_table_header(cells):
+            continue
+        heading = match_heading(stripped)
+        if heading:
+            current = heading.key
+            sections.setdefault(current, []).extend(heading.inline)
+            continue
+        if current is None:
+            continue
+        if cells is not None:
+            filled = [c for c in cells if c]
+            stripped = " : ".join(filled)
+        sections[current].append(stripped.lstrip("#").strip() if stripped.startswith("#") else line)
+    return sections
+
+
+# --- components -----------------------------------------------------------------------------
+
+
+def _list_component(items: list[Item], component: str, issues: _Issues) -> list[str]:
+    report = issues.typo_reporter(component)
+    first = items[0] if items else None
+    if (
+        first is not None
+        and not first.marked
+        and first.text.rstrip().endswith(":")
+        and len(first.text.split()) <= 4
+        and len(items) > 1
+    ):
+        items = items[1:]  # "Prosedur :" introducing the list
+    values = [correct(tidy_item(item.text), report) for item in items]
+    values = [v for v in values if v]
+    keys = [norm(v) for v in values]
+    half = len(keys) // 2
+    if len(keys) >= 2 and len(keys) % 2 == 0 and keys[:half] == keys[half:]:
+        issues.add(
+            "duplicate_list",
+            component,
+            f"The list is given twice ({half} items, then the same {half} again); kept one copy.",
+        )
+        return values[:half]
+    result, seen = [], set()
+    for value, key in zip(values, keys, strict=True):
+        if key in seen:
+            issues.add("duplicate_list", component, f"Dropped a repeated item: '{value}'.")
+            continue
+        seen.add(key)
+        result.append(value)
+    return result
+
+
+def _completion_times(items: list[Item], issues: _Issues) -> tuple[list[Duration], str]:
+    report = issues.typo_reporter("completion_times")
+    durations: list[Duration] = []
+    notes: list[str] = []
+    for item in items:
+        text = correct(squash(item.text).rstrip(" ;,"), report)
+        if not text:
+            continue
+        duration = parse_duration(text)
+        if duration.is_fixed() or duration.label or len(text.split()) <= 6:
+            durations.append(duration)
+        else:
+            notes.append(text)
+    labelled = {(d.value, d.unit) for d in durations if d.label and d.is_fixed()}
+    kept = [
+        d for d in durations if d.label or not d.is_fixed() or (d.value, d.unit) not in labelled
+    ]
+    for duration in kept:
+        if duration.ambiguous:
+            issues.add(
+                "ambiguous_duration",
+                "completion_times",
+                f"'{duration.text}' does not say working or calendar days; read as "
+                f"{duration.value} working days.",
+            )
+    return kept, "\n".join(notes)
+
+
+_FREE = re.compile(
+    r"\bgratis\b|tidak\s+(?:di\s*pungut|dikenakan|ada|dikenai)\s+(?:biaya|tarif|retribusi|pungutan)"
+    r"|tanpa\s+(?:biaya|dipungut)|bebas\s+biaya|\bfree\b|\bnihil\b|^rp\.?\s*0+(?:[,.]-?|,00)?$|^-$"
+    r"|^0$|tidak\s+berbayar",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\brp\.?\s*(?P<amount>\d{1,3}(?:[.,]\d{3})+|\d+)(?:,(?:00|-)|\.-)?", re.IGNORECASE
+)
+
+
+def parse_fee(text: str) -> Fee | None:
+    """One fee line; None when it states neither "free" nor an amount."""
+    text = squash(text).rstrip(" ;")
+    label = ""
+    body = text
+    if ":" in text:
+        head, tail = (part.strip() for part in text.split(":", 1))
+        if tail and (_FREE.search(tail) or _AMOUNT.search(tail)):
+            label, body = head, tail
+    if _FREE.search(body):
+        return Fee(free=True, amount_idr=None, label=label, text=text)
+    match = _AMOUNT.search(body)
+    if match:
+        amount = int(re.sub(r"\D", "", match.group("amount")))
+        if amount == 0:
+            return Fee(free=True, amount_idr=None, label=label, text=text)
+        return Fee(free=False, amount_idr=amount, label=label, text=text)
+    return None
+
+
+def _fees(items: list[Item], issues: _Issues) -> tuple[list[Fee], str]:
+    report = issues.typo_reporter("fees")
+    fees: list[Fee] = []
+    notes: list[str] = []
+    for item in items:
+        text = correct(squash(item.text), report)
+        if not text:
+            continue
+        fee = parse_fee(text)
+        if fee is None:
+            notes.append(text.rstrip(" ;,"))
+        else:
+            fees.append(fee)
+            if len(_AMOUNT.findall(text)) > 1:
+                issues.add(
+                    "ambiguous_fee",
+                    "fees",
+                    f"'{text}' names several amounts; only the first was kept as the amount.",
+                )
+    return fees, "\n".join(notes)
+
+
+_PEOPLE = r"(?:orang|org|pegawai|petugas|personil|personel|pelaksana|staf|staff|people|persons?)"
+_COUNT = re.compile(
+    rf"(?P<num>\d+)\s*(?:\([^)]*\))?\s*{_PEOPLE}\b|(?P<words>{ID_NUMBER_WORDS})\s+{_PEOPLE}\b",
+    re.IGNORECASE,
+)
+
+
+def _staffing(items: list[Item]) -> tuple[int | None, str]:
+    texts = [tidy_item(item.text) for item in items]
+    texts = [t for t in texts if t]
+    counts = []
+    for text in texts:
+        match = _COUNT.search(text)
+        if match:
+            value = (
+                int(match.group("num"))
+                if match.group("num")
+                else parse_number_words(match.group("words"))
+            )
+            if value is not None:
+                counts.append(value)
+        elif re.fullmatch(r"\d+", text):
+            counts.append(int(text))
+    text = "; ".join(texts)
+    if not counts:
+        return None, text
+    if len(counts) == 1 or counts[0] == sum(counts[1:]):
+        return counts[0], text
+    return sum(counts), text
+
+
+_NUMBER_OR_WORDS = rf"(?:\d+|{ID_NUMBER_WORDS})"
+_PERIOD_MONTHS = {
+    "bulan": Fraction(1),
+    "bln": Fraction(1),
+    "minggu": Fraction(12, 52),
+    "pekan": Fraction(12, 52),
+    "tahun": Fraction(12),
+    "thn": Fraction(12),
+    "semester": Fraction(6),
+    "triwulan": Fraction(3),
+    "month": Fraction(1),
+    "year": Fraction(12),
+    "week": Fraction(12, 52),
+}
+_PERIOD = r"(?P<period>bulan|bln|minggu|pekan|tahun|thn|semester|triwulan|month|year|week)"
+_FREQUENCY = re.compile(
+    rf"(?P<n>{_NUMBER_OR_WORDS})\s*(?:\([^)]*\))?\s*(?:kali|x|times)\s*"
+    r"(?:(?:dalam|per|setiap|tiap|dlm|in|a|/)\s*)?"
+    rf"(?:(?P<m>{_NUMBER_OR_WORDS})\s*(?:\([^)]*\))?\s*|se)?{_PERIOD}",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(
+    rf"(?:setiap|tiap|per|sekali\s+(?:dalam\s+)?(?:se)?|every)\s*"
+    rf"(?:(?P<m>{_NUMBER_OR_WORDS})\s*(?:\([^)]*\))?\s*)?{_PERIOD}"
+    rf"|\bse(?P<period2>bulan|tahun|minggu)\s+sekali",
+    re.IGNORECASE,
+)
+
+
+def _number(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else parse_number_words(text)
+
+
+def per_month(text: str) -> Fraction | None:
+    """How many times per month a line says something happens, or None."""
+    match = _FREQUENCY.search(text)
+    if match:
+        n, m = _number(match.group("n")), _number(match.group("m")) or 1
+        if n is None or m == 0:
+            return None
+        return Fraction(n) / (m * _PERIOD_MONTHS[match.group("period").lower()])
+    match = _EVERY.search(text)
+    if match:
+        period = (match.group("period") or match.group("period2")).lower()
+        m = _number(match.group("m")) or 1
+        return Fraction(1) / (m * _PERIOD_MONTHS[period])
+    return None
+
+
+def _whole(value: Fraction | None) -> int | None:
+    if value is None or value < 1:
+        return None
+    return round(value)
+
+
+def _evaluation_cadence(values: list[str]) -> tuple[int | None, int | None]:
+    meetings = surveys = None
+    for value in values:
+        lowered = value.lower()
+        rate = per_month(value)
+        if rate is None:
+            continue
+        if re.search(r"surv[ea]i|survey|\bskm\b|\bikm\b|kepuasan", lowered):
+            if surveys is None:
+                surveys = _whole(rate * 12)
+        elif re.search(r"rapat|pertemuan|meeting|evaluasi", lowered) and meetings is None:
+            meetings = _whole(rate)
+    return meetings, surveys
+
+
+# --- unit hints -----------------------------------------------------------------------------
+
+
+def _unit_hints(header_lines: list[str], lines: list[str], issues: _Issues) -> list[str]:
+    hints: list[str] = []
+    report = issues.typo_reporter("unit")
+
+    def add(value: str) -> None:
+        if value and value not in hints:
+            hints.append(value)
+
+    for text, reporter in (("\n".join(header_lines), report), ("\n".join(lines), None)):
+        text = correct(text, reporter)
+        for email in find_emails(text):
+            add(email)
+        for phone in find_phones(text):
+            add(phone)
+        for url in find_urls(text):
+            key = site_key(url)
+            if not any(key == site or key.endswith("." + site) for site in NATIONAL_SITES):
+                add(key)
+    return hints
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
+    """Parse one document's text (see the module documentation)."""
+    issues = _Issues(source=source_name)
+    lines = clean_lines(text or "")
+    start = _first_heading(lines)
+    header, title = _read_preamble(lines[:start])
+    body, cut = _strip_repeated_headers(lines[start:], header)
+    if not header.unit_name and cut:
+        for line in cut:
+            match = _BREADCRUMB.match(line)
+            if match:
+                header.unit_name = _smart_title(squash(match.group("unit")))
+                break
+    header_lines = header.raw + cut
+
+    decree_index, decree = _find_decree(lines[:start])
+    if decree_index is None:
+        decree_index, decree = _find_decree(body)
+        if decree_index is not None:
+            body = body[:decree_index] + body[decree_index + 1 :]
+    if decree_index is None:
+        issues.add("missing", "decree_number", "The document gives no decree number (No. SK).")
+    elif not re.search(r"\d", decree):
+        issues.add("missing", "decree_number", "'No. SK' is present but has no number.")
+        decree = ""
+
+    parsed = ParsedStandard(source_name=source_name)
+    parsed.unit_name = correct(header.unit_name, issues.typo_reporter("unit"))
+    parsed.unit_hints = _unit_hints(header_lines, body, issues)
+    parsed.service_name = correct(title, issues.typo_reporter("service_name"))
+    if not parsed.service_name:
+        issues.add("missing", "service_name", "No service name (title) found.")
+    parsed.decree_number = squash(decree)
+
+    sections = _sections(body)
+    for key in LIST_COMPONENTS:
+        if key in sections:
+            setattr(parsed, key, _list_component(split_items(sections[key]), key, issues))
+    if "completion_times" in sections:
+        parsed.completion_times, parsed.completion_note = _completion_times(
+            split_items(sections["completion_times"]), issues
+        )
+    if "fees" in sections:
+        parsed.fees, parsed.fee_note = _fees(split_items(sections["fees"]), issues)
+    if "staffing" in sections:
+        parsed.staff_count, parsed.staff_text = _staffing(split_items(sections["staffing"]))
+    if "complaint_handling" in sections:
+        report = issues.typo_reporter("complaint_handling")
+        items = split_items(sections["complaint_handling"])
+        for item in items:
+            item.text = correct(item.text, report)
+        complaints = parse_complaints(items, issues.add)
+        parsed.complaint_channels = complaints.channels
+        parsed.complaint_flow = complaints.flow
+        parsed.complaint_classes = complaints.classes
+    parsed.meetings_per_month, parsed.surveys_per_year = _evaluation_cadence(parsed.evaluation)
+    parsed.issues = issues.items
+    return parsed
