@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from layanan.accounts.permissions import unit_of, ensure_can
+from layanan.accounts.permissions import ensure_can, unit_of
 from layanan.core.errors import NotPermitted
 
 from .models import ApiToken

@@ -1,0 +1,83 @@
+"""manage.py load_demo — the organisation, the seed catalogue and demo staff (idempotent)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from layanan.accounts.models import Membership, Role, User
+from layanan.catalog.imports import import_documents
+from layanan.catalog.models import ServiceStandard, VersionStatus
+from layanan.catalog.services import version_publish
+from layanan.core.organisation import ensure_organisation
+
+DEMO_PASSWORD = "layanan-demo-2026"
+
+# username: (full name, unit slug, role)
+DEMO_STAFF = {
+    "admin": ("Administrator Layanan", "pemprov-kalbar", Role.ADMIN),
+    "kesra.informasi": ("Siti Rahmawati", "biro-kesra", Role.FRONT_DESK),
+    "kesra.pengaduan": ("Agus Setiawan", "biro-kesra", Role.COMPLAINT_OFFICER),
+    "kesra.binmental": ("Nur Hidayah", "kesra-bina-mental", Role.HANDLER),
+    "kesra.kepala": ("Drs. Hendra Gunawan", "biro-kesra", Role.HEAD),
+    "ekon.pengaduan": ("Rina Marlina", "biro-perekonomian", Role.COMPLAINT_OFFICER),
+    "umum.informasi": ("Yusuf Maulana", "biro-umum", Role.FRONT_DESK),
+    "inspektorat": ("Dewi Lestari", "pemprov-kalbar", Role.AUDITOR),
+}
+
+
+class Command(BaseCommand):
+    help = "Load the unit tree, import and publish the seed standards, create demo staff."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seeds", default=str(settings.SEEDS_DIR), help="seed folder")
+        parser.add_argument("--no-users", action="store_true", help="skip demo accounts")
+        parser.add_argument(
+            "--force", action="store_true", help="allow demo accounts when DEBUG is off"
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["no_users"] and not options["force"]:
+            raise CommandError(
+                "Refusing to create demo accounts with a known password when DEBUG is off "
+                "(use --no-users, or --force on a throw-away server)."
+            )
+        units = ensure_organisation()
+        self.stdout.write(f"Units: {len(units)}")
+        report = import_documents([options["seeds"]])
+        for error in report.errors:
+            self.stderr.write(f"Seed not read: {error['source']}: {error['error']}")
+        for outcome in report.outcomes:
+            self.stdout.write(
+                f"  {outcome.action:<11} {outcome.unit}/{outcome.standard} v{outcome.version}"
+            )
+        published = self._publish_first_versions()
+        self.stdout.write(f"Standards published now: {published}")
+        if not options["no_users"]:
+            self._staff(units)
+            self.stdout.write(f"Demo staff: {', '.join(DEMO_STAFF)} (password: {DEMO_PASSWORD})")
+
+    def _publish_first_versions(self) -> int:
+        count = 0
+        for standard in ServiceStandard.objects.filter(published_version__isnull=True):
+            draft = standard.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+            if draft is not None:
+                version_publish(actor=None, version=draft)
+                count += 1
+        return count
+
+    @transaction.atomic
+    def _staff(self, units) -> None:
+        for username, (full_name, unit_slug, role) in DEMO_STAFF.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"full_name": full_name, "email": f"{username}@kalbarprov.go.id"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                if role == Role.ADMIN:
+                    user.is_staff = True
+                    user.is_superuser = True
+                user.save()
+            Membership.objects.get_or_create(user=user, unit=units[unit_slug], role=role)
