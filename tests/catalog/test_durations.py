@@ -45,13 +45,13 @@ def test_plain_durations(text, value, unit):
 
 
 def test_bare_hari_is_working_days_but_ambiguous():
-    """ "2 Hari" says no kind of day: read as working days, flagged for the importer's report."""
+    """Bare "2 Hari" names no kind of day: working days, flagged for the importer's report."""
     duration = parse_duration("2 Hari")
     assert (duration.value, duration.unit, duration.ambiguous) == (2, WD, True)
 
 
 def test_one_times_twenty_four_hours():
-    """ "1 x 24 jam" (the usual "within a day" phrase) is 24 hours; "1x24 Jam" too."""
+    """The phrase "1 x 24 jam" (the usual "within a day") is 24 hours; "1x24 Jam" too."""
     assert parse_duration("1 x 24 jam").as_dict()["value"] == 24
     assert parse_duration("1x24 Jam").unit == HOUR
 
@@ -78,15 +78,15 @@ def test_qualifiers_spaces_and_punctuation(text):
 
 
 def test_descriptive_text_has_no_value():
-    """ "Sesuai materi konsultasi" is a duration without number or unit, text kept."""
+    """Descriptive "Sesuai materi konsultasi" is a duration without number or unit, text kept."""
     duration = parse_duration("Sesuai materi konsultasi")
     assert duration == Duration(value=None, unit=None, text="Sesuai materi konsultasi")
     assert not duration.is_fixed()
 
 
 def test_label_before_colon():
-    """ "Administrasi : 15 Menit": label "Administrasi", 15 minutes; a labelled descriptive line
-    keeps its label too."""
+    """A label before a colon: "Administrasi : 15 Menit" → "Administrasi", 15 minutes; a
+    labelled descriptive line keeps its label too."""
     duration = parse_duration("Administrasi : 15 Menit")
     assert (duration.label, duration.value, duration.unit) == ("Administrasi", 15, MIN)
     consult = parse_duration("Konsultasi : Sesuai materi konsultasi")
@@ -121,7 +121,7 @@ def test_number_words():
 
 
 def test_ranges_take_the_upper_bound():
-    """ "3-5 hari kerja" / "3 s.d. 5 hari kerja": the office promises at most 5."""
+    """Ranges "3-5 hari kerja" / "3 s.d. 5 hari kerja": the office promises at most 5."""
     assert parse_duration("3-5 hari kerja").value == 5
     assert parse_duration("3 s.d. 5 hari kerja").value == 5
     assert parse_duration("3 sampai 5 hari kerja").value == 5

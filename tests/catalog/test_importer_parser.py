@@ -96,8 +96,8 @@ def test_content_lines_are_not_headings(line):
 
 
 def test_bold_numbered_headings_and_restarted_numbering():
-    """ "## **1. Dasar Hukum**" after "## 6. …": bold and numbering that restarts at 1 for the
-    management components (seed 003's layout)."""
+    """Headings like "## **1. Dasar Hukum**" after "## 6. …": bold, and numbering that
+    restarts at 1 for the management components (seed 003's layout)."""
     text = (
         "# Layanan Uji\n\n## 1. Persyaratan\n\n- a. KTP;\n\n"
         "## **1. Dasar Hukum**\n\n- a. UU 25/2009;\n\n## **3. Kompetensi Pelaksana**\n\n"
@@ -110,7 +110,7 @@ def test_bold_numbered_headings_and_restarted_numbering():
 
 
 def test_heading_with_content_on_the_same_line():
-    """ "Biaya : Gratis" and "Produk Pelayanan: Surat Balasan" carry their content inline."""
+    """Headings "Biaya : Gratis" and "Produk Pelayanan: Surat Balasan" carry content inline."""
     parsed = parse_standard("Layanan A\n\nBiaya : Gratis\nProduk Pelayanan: Surat Balasan\n")
     assert parsed.fees[0].free is True
     assert parsed.products == ["Surat Balasan"]
@@ -128,6 +128,31 @@ def test_markdown_pipe_table():
     assert parsed.requirements == ["Fotokopi ijazah"]
     assert (parsed.completion_times[0].value, parsed.completion_times[0].unit) == (30, "minutes")
     assert parsed.fees[0].amount_idr == 10000
+
+
+def test_complaint_subheading_named_like_a_component():
+    """Inside the complaint section "b. Jangka Waktu :" is the classes sub-heading, not the
+    completion-time component again."""
+    text = (
+        "Layanan Uji\n\nWaktu Penyelesaian\n1 hari kerja\n\nPengaduan Layanan\n"
+        "a. Saluran :\n1) Kotak Pengaduan\nb. Jangka Waktu :\n1) Pengaduan ringan, 3 Jam\n"
+        "2) Pengaduan bersifat normatif: 5 hari kerja\n\nDasar Hukum\n1. UU 25/2009\n"
+    )
+    parsed = parse_standard(text)
+    assert [(d.value, d.unit) for d in parsed.completion_times] == [(1, "working_days")]
+    assert [c.code for c in parsed.complaint_classes] == ["ringan", "normatif"]
+    assert parsed.legal_basis == ["UU 25/2009"]
+
+
+def test_table_rows_without_heading_cell():
+    """A table row whose cells are not a heading is "cell : cell" (label and value); a row
+    with empty leading cells continues the component above."""
+    text = "Layanan Uji\n\nWaktu Penyelesaian\t\nAdministrasi\t15 menit\n\t\tKonsultasi : 1 jam\n"
+    parsed = parse_standard(text)
+    assert [(d.label, d.value, d.unit) for d in parsed.completion_times] == [
+        ("Administrasi", 15, "minutes"),
+        ("Konsultasi", 1, "hours"),
+    ]
 
 
 # --- list items -----------------------------------------------------------------------------
@@ -220,7 +245,7 @@ def test_single_repeated_item_is_dropped():
 
 
 def test_service_delivery_group_label_is_not_an_item():
-    """ "### Service Delivery" (seed 000) and "A. KOMPONEN … PENYAMPAIAN PELAYANAN" are group
+    """Lines "### Service Delivery" (seed 000) and "A. KOMPONEN … PENYAMPAIAN PELAYANAN" are group
     labels, not procedure steps or titles."""
     text = (
         "# Layanan Uji\n\nA. KOMPONEN STANDAR PELAYANAN YANG TERKAIT DENGAN PROSES PENYAMPAIAN "
@@ -293,7 +318,7 @@ def test_no_header_gives_no_unit_but_hints():
 
 
 def test_markdown_links_become_plain_text():
-    """ "[text](url)" becomes its text everywhere, including the broken
+    """Markdown "[text](url)" becomes its text everywhere, including the broken
     "umum@[kalbarprov.go.id](mailto:…)" of seed 004."""
     text = (
         "Layanan Uji\n\nProduk Pelayanan\n\n1. [Surat Balasan](http://x.go.id/surat)\n\n"
@@ -321,16 +346,20 @@ def test_missing_decree_number(line, issue):
 
 
 def test_decree_number_variants():
-    """ "Nomor SK : …" and a table row "No. SK | …" are read too."""
+    """Variants "Nomor SK : …" and a table row "No. SK | …" are read too; a decree in the legal
+    basis is not the standard's own SK."""
     assert parse_standard("X\nNomor SK : 12/KPTS/2023\n").decree_number == "12/KPTS/2023"
     assert parse_standard("X\nNo. SK\t45/2020\n").decree_number == "45/2020"
+    parsed = parse_standard("X\n\nDasar Hukum\nKeputusan Nomor 5 Tahun 2020\n")
+    assert parsed.decree_number == ""
+    assert parsed.legal_basis == ["Keputusan Nomor 5 Tahun 2020"]
 
 
 # --- corrections ----------------------------------------------------------------------------
 
 
 def test_typos_are_fixed_and_reported():
-    """ "Spritual", "failitasi" and an e-mail domain ".g.id" are corrected; each correction is a
+    """Typos "Spritual", "failitasi" and an e-mail domain ".g.id" are corrected; each fix is a
     typo_fixed issue naming the component."""
     text = (
         "Biro Perekonomian\n\nbiroekonomi@kalbarprov.g.id\n\n"
@@ -357,7 +386,7 @@ def test_typos_are_fixed_and_reported():
 
 
 def test_completion_times_headline_not_counted_twice():
-    """ "15 Menit" above "Administrasi : 15 Menit" is the same figure: two completion times
+    """A headline "15 Menit" above "Administrasi : 15 Menit" is the same figure: two times
     (Administrasi 15 minutes, Konsultasi without value), no ambiguity."""
     text = (
         "Layanan Uji\n\nWaktu Penyelesaian\n\n15 Menit\n\nAdministrasi : 15 Menit\n\n"
@@ -528,7 +557,7 @@ def test_empty_flow_and_ignored_line():
 
 
 def test_complaint_class_with_ambiguous_days():
-    """ "Pengaduan ringan: 2 hari" → code ringan, 2 working days, flagged ambiguous."""
+    """A class "Pengaduan ringan: 2 hari" → code ringan, 2 working days, flagged ambiguous."""
     text = (
         "Layanan Uji\n\nPengaduan Layanan\n\nJangka waktu penyelesaian pengaduan:\n"
         "- Pengaduan ringan: 2 hari\n"
@@ -554,7 +583,7 @@ def test_complaint_class_with_ambiguous_days():
     ],
 )
 def test_staff_count(body, count):
-    """ "5 (lima) orang" → 5; several lines are added up unless the first is their total."""
+    """Staff "5 (lima) orang" → 5; several lines are added up unless the first is their total."""
     parsed = parse_standard(f"Layanan Uji\n\nJumlah Pelaksana\n\n{body}\n")
     assert parsed.staff_count == count
     assert parsed.staff_text

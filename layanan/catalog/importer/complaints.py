@@ -159,7 +159,7 @@ def class_code(name: str) -> str:
 
 
 def parse_class(text: str) -> ComplaintClass | None:
-    """ "Pengaduan ringan, selambat-lambatnya 3 Jam" → class "ringan", 3 hours; None when the
+    """A class line: "Pengaduan ringan, selambat-lambatnya 3 Jam" → "ringan", 3 hours; None when the
     line has no fixed deadline."""
     text = tidy_item(text)
     for match in _DURATION_START.finditer(text):

@@ -160,7 +160,7 @@ def is_table_header(cells: list[str]) -> bool:
 
 
 def is_group_label(line: str) -> bool:
-    """ "Service Delivery", "Komponen … (manufacturing)": the group names, not content."""
+    """Group names such as "Service Delivery", "Komponen … (manufacturing)": not content."""
     text = _NUMBERING.sub("", line.strip().lstrip("#").strip())
     return bool(_GROUP_LABELS.match(norm(text)))
 

@@ -138,7 +138,7 @@ _TITLE_LABEL = re.compile(
 _STANDARD_WORDS = re.compile(r"^standar\s+pelayanan\b[\s:.-]*", re.IGNORECASE)
 _DECREE = re.compile(
     r"^(?:[-*•]\s*)?(?:no(?:mor)?\.?\s*(?:sk|surat\s+keputusan)|nomor\s+keputusan"
-    r"|sk\s+(?:no|nomor)\.?|keputusan\s+nomor)\b\s*[:.]?\s*(?P<value>.*)$",
+    r"|sk\s+(?:no|nomor)\.?)\b\s*[:.]?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 _MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
@@ -367,6 +367,11 @@ def _find_decree(lines: list[str]) -> tuple[int | None, str]:
 
 
 def _sections(lines: list[str]) -> dict[str, list[str]]:
+    """The lines of each component, by key (content after a heading, in document order).
+
+    Inside the complaint section, a line that names a component seen before is content (a
+    sub-heading "c. Jangka Waktu :" is not the completion time again).
+    """
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in lines:
@@ -379,16 +384,22 @@ def _sections(lines: list[str]) -> dict[str, list[str]]:
         if cells is not None and is_table_header(cells):
             continue
         heading = match_heading(stripped)
-        if heading:
+        if heading and not (
+            current == "complaint_handling"
+            and heading.key != current
+            and heading.key in sections
+            and not stripped.startswith("#")
+        ):
             current = heading.key
             sections.setdefault(current, []).extend(heading.inline)
             continue
         if current is None:
             continue
-        if cells is not None:
-            filled = [c for c in cells if c]
-            stripped = " : ".join(filled)
-        sections[current].append(stripped.lstrip("#").strip() if stripped.startswith("#") else line)
+        if cells is not None:  # a table row that is no heading: its cells as "a : b"
+            line = " : ".join(cell for cell in cells if cell)
+        elif stripped.startswith("#"):  # an unknown markdown sub-heading: its text
+            line = stripped.lstrip("#").strip()
+        sections[current].append(line)
     return sections
 
 
