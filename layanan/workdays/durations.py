@@ -3,8 +3,9 @@
 A *Standar Pelayanan* gives its completion time and its complaint deadlines in free Indonesian
 text. :func:`parse_duration` turns one such text into a :class:`Duration`::
 
-    >>> parse_duration("selambat-lambatnya 5 (lima) hari kerja.")
-    Duration(value=5, unit='working_days', text='selambat-lambatnya 5 (lima) hari kerja.', ...)
+    >>> duration = parse_duration("selambat-lambatnya 5 (lima) hari kerja.")
+    >>> (duration.value, duration.unit, duration.text)
+    (5, 'working_days', 'selambat-lambatnya 5 (lima) hari kerja.')
     >>> parse_duration("Administrasi : 15 Menit").label
     'Administrasi'
     >>> parse_duration("Sesuai materi konsultasi").is_fixed()

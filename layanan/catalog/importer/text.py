@@ -113,7 +113,8 @@ _CONNECTORS = {
 class Item:
     """One list item.
 
-    ``kind``: "num", "letter", "bullet" (a dash/asterisk only) or "" (no marker).
+    ``kind``: "num", "letter", "bullet" (a dash/asterisk only) or "" (no marker); ``number``
+    the marker's number (a=1, b=2 for letters). ``inline``: split off the middle of a line.
     ``restart``: the item came from a numbered marker that restarted at 1 in the middle of a
     line that belonged to a longer list ("7) Online melalui website 1) Pengguna …").
     ``after_blank``: a blank line came before it.
