@@ -122,6 +122,8 @@ def _version_fields_from_parsed(parsed) -> dict:
     data = {
         "name": parsed.service_name,
         "decree_number": parsed.decree_number or "",
+        "completion_note": getattr(parsed, "completion_note", "") or "",
+        "fee_note": getattr(parsed, "fee_note", "") or "",
         "staff_count": parsed.staff_count,
         "staff_text": parsed.staff_text or "",
         "meetings_per_month": parsed.meetings_per_month,

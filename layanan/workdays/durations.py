@@ -19,7 +19,7 @@ What is understood (case-insensitive, any amount of white space):
 - the number in digits (``5``), digits with the number spelled out in brackets
   (``5 (lima)``), in words (``lima``, ``lima belas``, ``dua puluh``, ``seratus``; English
   ``one`` … ``twenty``), or words with the digits in brackets (``empat belas (14)``);
-  ``1 x 24 jam`` multiplies (→ 24 hours); a range ``3-5 hari kerja`` or ``3 s.d. 5 hari kerja``
+  ``N x 24 jam`` is N calendar days (a promise of whole days, not 24 office hours); a range ``3-5 hari kerja`` or ``3 s.d. 5 hari kerja``
   takes its upper bound (what the office promises at most);
 - the unit: *menit* / minutes; *jam* / hours; *hari kerja* (also ``HK``) / working days;
   *hari kalender* / calendar days; the machine names ``minutes``, ``hours``, ``working_days``,
@@ -278,7 +278,12 @@ def _read(body: str) -> tuple[int, str, bool] | None:
     index = next(i for i in range(len(_UNITS)) if match.group(f"u{i}"))
     _pattern, unit, multiplier, ambiguous = _UNITS[index]
     if match.group("times"):
-        value *= int(match.group("times"))
+        times = int(match.group("times"))
+        if unit == DurationUnit.HOURS and value == 24:
+            # "1 x 24 jam" promises one full day, not 24 hours of office time (about three
+            # working days): read it as N calendar days.
+            return times, str(DurationUnit.CALENDAR_DAYS), ambiguous
+        value *= times
     value *= multiplier
     return value, str(unit), ambiguous
 

@@ -51,9 +51,12 @@ def test_bare_hari_is_working_days_but_ambiguous():
 
 
 def test_one_times_twenty_four_hours():
-    """The phrase "1 x 24 jam" (the usual "within a day") is 24 hours; "1x24 Jam" too."""
-    assert parse_duration("1 x 24 jam").as_dict()["value"] == 24
-    assert parse_duration("1x24 Jam").unit == HOUR
+    """The phrase "1 x 24 jam" promises one whole day: 1 calendar day, not 24 office hours
+    (which would be about three working days); "2x24 Jam" is 2 calendar days."""
+    one = parse_duration("1 x 24 jam")
+    assert (one.value, one.unit) == (1, "calendar_days")
+    two = parse_duration("2x24 Jam")
+    assert (two.value, two.unit) == (2, "calendar_days")
 
 
 @pytest.mark.parametrize(
