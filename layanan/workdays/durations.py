@@ -19,8 +19,9 @@ What is understood (case-insensitive, any amount of white space):
 - the number in digits (``5``), digits with the number spelled out in brackets
   (``5 (lima)``), in words (``lima``, ``lima belas``, ``dua puluh``, ``seratus``; English
   ``one`` … ``twenty``), or words with the digits in brackets (``empat belas (14)``);
-  ``N x 24 jam`` is N calendar days (a promise of whole days, not 24 office hours); a range ``3-5 hari kerja`` or ``3 s.d. 5 hari kerja``
-  takes its upper bound (what the office promises at most);
+  ``N x 24 jam`` is N calendar days (a promise of whole days, not 24 office hours);
+  a range ``3-5 hari kerja`` or ``3 s.d. 5 hari kerja`` takes its upper bound (what the office
+  promises at most);
 - the unit: *menit* / minutes; *jam* / hours; *hari kerja* (also ``HK``) / working days;
   *hari kalender* / calendar days; the machine names ``minutes``, ``hours``, ``working_days``,
   ``calendar_days`` themselves;
