@@ -740,7 +740,7 @@ def test_disdukcapil_table_layout_docx(tmp_path):
     ]
     assert len(parsed.complaint_flow) == 3
     assert [(c.code, c.duration.value, c.duration.unit) for c in parsed.complaint_classes] == [
-        ("ringan", 24, "hours"),
+        ("ringan", 1, "calendar_days"),
         ("normatif", 5, "working_days"),
     ]
     assert parsed.legal_basis[1] == "Peraturan Presiden Nomor 96 Tahun 2018"

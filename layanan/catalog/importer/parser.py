@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from layanan.catalog.components import LIST_FIELDS
 from layanan.workdays.durations import ID_NUMBER_WORDS, Duration, parse_duration, parse_number_words
 
 from .complaints import parse_complaints
@@ -92,18 +93,8 @@ __all__ = [
     "parse_standard",
 ]
 
-LIST_COMPONENTS = (
-    "requirements",
-    "procedure",
-    "products",
-    "legal_basis",
-    "facilities",
-    "competence",
-    "supervision",
-    "service_guarantee",
-    "safety_guarantee",
-    "evaluation",
-)
+# The plain-list components; the complaint flow is read with the rest of the complaint section.
+LIST_COMPONENTS = tuple(name for name in LIST_FIELDS if name != "complaint_flow")
 
 # --- page header ----------------------------------------------------------------------------
 
