@@ -25,7 +25,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
-messages: venv
+sysdeps:
+	@scripts/ensure-system-deps.sh
+
+messages: venv sysdeps
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0; fi
 
@@ -39,7 +42,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv messages
-	@scripts/ensure-system-deps.sh
+	@scripts/ensure-system-deps.sh --with-browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -47,4 +50,4 @@ lint: venv
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-.PHONY: help venv messages setup run test lint
+.PHONY: help venv sysdeps messages setup run test lint
