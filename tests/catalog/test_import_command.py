@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.catalog.models import ServiceStandard, StandardVersion, VersionStatus
+from layanan.workdays.models import Holiday
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +152,10 @@ def test_load_demo_is_idempotent_and_publishes(org):
     assert ServiceStandard.objects.filter(published_version__isnull=True).count() == 0
     assert StandardVersion.objects.count() == 4
     assert User.objects.filter(username="kesra.pengaduan").count() == 1
+    # The working-day calendar is ready for deadlines this year and next.
+    year = timezone.localdate().year
+    assert Holiday.objects.filter(date__year=year).exists()
+    assert Holiday.objects.filter(date__year=year + 1).exists()
 
 
 def test_load_demo_refuses_known_passwords_in_production(org, settings):

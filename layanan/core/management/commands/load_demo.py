@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from layanan.accounts.models import Membership, Role, User
 from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard, VersionStatus
 from layanan.catalog.services import version_publish
 from layanan.core.organisation import ensure_organisation
+from layanan.workdays.services import holidays_sync
 
 DEMO_PASSWORD = "layanan-demo-2026"
 
@@ -45,6 +47,10 @@ class Command(BaseCommand):
             )
         units = ensure_organisation()
         self.stdout.write(f"Units: {len(units)}")
+        this_year = timezone.localdate().year
+        for year in (this_year - 1, this_year, this_year + 1):
+            holidays_sync(year=year)
+        self.stdout.write(f"Holidays synced for {this_year - 1}–{this_year + 1}")
         report = import_documents([options["seeds"]])
         for error in report.errors:
             self.stderr.write(f"Seed not read: {error['source']}: {error['error']}")
