@@ -211,5 +211,6 @@ LOGGING = {
 API_THROTTLE_ANON = env("API_THROTTLE_ANON", "300/m")
 API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "1200/m")
 
-# Where the seed standards live (the importer reads them for `load_demo`).
-SEEDS_DIR = Path(env("LAYANAN_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
+# The seed standards `load_demo` imports: a copy of the bureaus' real documents kept in the
+# repository (data/seeds/), so a clone needs nothing beside it.
+SEEDS_DIR = Path(env("LAYANAN_SEEDS_DIR", str(BASE_DIR / "data" / "seeds")))

@@ -33,6 +33,16 @@ def by_standard(report: dict) -> dict[str, dict]:
     return {f"{s['unit']}/{s['standard']}": s for s in report["services"]}
 
 
+def test_repository_seeds_match_the_shared_originals():
+    """data/seeds/ is a faithful copy of the bureaus' documents (when shared/ is beside us)."""
+    shared = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("no shared/seeds beside the repository")
+    ours = {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
+    theirs = {p.name: p.read_bytes() for p in shared.glob("*.txt")}
+    assert ours == theirs
+
+
 def test_all_five_seeds_import_into_four_standards(org):
     """The five seeds give four services; 000 and 003 (Kesra consultation) merge into one."""
     report = run_import(SEEDS)

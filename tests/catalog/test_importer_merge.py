@@ -9,9 +9,7 @@ import pytest
 from layanan.catalog.importer.merge import merge_parsed
 from layanan.catalog.importer.parser import ParsedStandard, parse_standard
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-if not SEEDS.is_dir():  # pragma: no cover - the seeds live next to the repository
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"  # copy of shared/seeds
 
 
 def seed(prefix: str) -> ParsedStandard:

@@ -25,9 +25,7 @@ from layanan.catalog.importer.readers import read_document
 from .documents.table_layout import build_docx
 
 DOCUMENTS = Path(__file__).parent / "documents"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-if not SEEDS.is_dir():  # pragma: no cover - the seeds live next to the repository
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"  # copy of shared/seeds
 
 
 def codes(parsed: ParsedStandard) -> set[tuple[str, str]]:
