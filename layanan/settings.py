@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "layanan.accounts",
     "layanan.workdays",
     "layanan.catalog",
+    "layanan.cases",
     "layanan.api",
 ]
 

@@ -46,6 +46,18 @@ RULES: dict[str, Rule] = {
     "catalog.edit": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     "catalog.publish": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     "catalog.import": _rule(R.ADMIN, reach="global"),
+    # Cases: members act on their unit's cases and below; auditors read everything.
+    "case.view": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
+    "case.create": _rule(R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "case.verify": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "case.assign": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "case.work": _rule(
+        R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)
+    ),
+    "case.answer": _rule(R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "case.close": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # Who may see a confidential reporter's identity: the complaint officer only.
+    "case.view_identity": _rule(R.COMPLAINT_OFFICER),
     # Staff area
     "staff.access": _rule(*STAFF_ROLES, reach="global"),
     "api.use_staff": _rule(*STAFF_ROLES, reach="global"),
@@ -87,13 +99,14 @@ def can(user, action: str, obj: Any = None) -> bool:
     pairs = roles_for(user)
     if rule.reach == "global" or obj is None:
         return any(role in rule.roles for role, _unit in pairs)
-    unit = unit_of(obj)
-    if unit is None:
+    units = [u for u in (unit_of(obj), getattr(obj, "assigned_unit", None)) if u is not None]
+    if not units:
         return False
+    # A case assigned to a division is also within reach of that division's members.
     for role, member_unit in pairs:
         if role not in rule.roles:
             continue
-        if role in rule.cross_unit_roles or unit.is_within(member_unit):
+        if role in rule.cross_unit_roles or any(u.is_within(member_unit) for u in units):
             return True
     return False
 

@@ -1,0 +1,45 @@
+"""Case numbers (gapless per unit, kind and year) and public tracking codes (unguessable)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import transaction
+
+from .models import KIND_CODES, CaseCounter
+
+# No 0/O, 1/I/L: a code read aloud over the phone or copied from paper stays unambiguous.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # 31**12 ≈ 7.9e17 ≈ 2**59 possibilities
+
+
+def allocate_number(*, unit, kind: str, year: int) -> str:
+    """The next number, e.g. ``KESRA/ADU/2026/000123``.
+
+    Must run inside the transaction that creates the case: the counter row stays locked until
+    that transaction ends, so concurrent writers queue up, and a rolled-back case gives its
+    number back — the sequence has no gaps.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_number must run inside the case's transaction")
+    code = KIND_CODES[kind]
+    counter, _created = CaseCounter.objects.get_or_create(unit=unit, kind_code=code, year=year)
+    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = unit.code or unit.slug.upper()
+    return f"{prefix}/{code}/{year}/{counter.last:06d}"
+
+
+def new_public_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_public_code(raw: str) -> str:
+    """Accept what people type: lower case, spaces and dashes ("abcd-efgh-jkmn")."""
+    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
+
+
+def format_public_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

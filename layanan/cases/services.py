@@ -1,0 +1,96 @@
+"""Writes to cases that every kind shares: creation with number and code, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from layanan.workdays.deadlines import deadline
+from layanan.workdays.durations import Duration
+
+from .models import Case, Status
+from .numbering import allocate_number, new_public_code
+from .workflow import case_event_record
+
+
+def standard_duration(standard) -> Duration | None:
+    """The first fixed completion time of the standard's published version."""
+    version = standard.published_version if standard is not None else None
+    completion = version.primary_completion_time() if version is not None else None
+    return completion.as_duration() if completion is not None else None
+
+
+def case_set_duration(case: Case, duration: Duration | None) -> None:
+    """Hold the case to ``duration`` (call case_recompute_due afterwards)."""
+    fixed = duration is not None and duration.is_fixed()
+    case.sla_value = duration.value if fixed else None
+    case.sla_unit = duration.unit if fixed else ""
+    case.sla_text = (duration.text if duration is not None else "")[:300]
+
+
+def case_recompute_due(*, case: Case, save: bool = True, duration: Duration | None = None):
+    """Recompute ``due_at`` from the original receipt, not counting paused time."""
+    if duration is not None:
+        case_set_duration(case, duration)
+    duration = case.sla_duration()
+    if duration is None:
+        case.due_at = None
+    elif case.paused_since is not None:
+        pass  # clock stopped: keep the last due time until it runs again
+    else:
+        case.due_at = deadline(
+            case.received_at, duration, unit=case.unit, paused=case.pause_intervals()
+        )
+    if save:
+        case.save(update_fields=["due_at", "sla_value", "sla_unit", "sla_text", "updated_at"])
+    return case.due_at
+
+
+def case_create(
+    *,
+    actor,
+    kind: str,
+    unit,
+    channel: str,
+    received_at: dt.datetime | None = None,
+    standard=None,
+    duration: Duration | None = None,
+    event_note: str = "",
+    **fields,
+) -> Case:
+    """Create a case with its number, tracking code, deadline and first event.
+
+    Call inside the transaction that also writes the kind's detail row.
+    """
+    with transaction.atomic():
+        received_at = received_at or timezone.now()
+        version = standard.published_version if standard is not None else None
+        number = allocate_number(unit=unit, kind=kind, year=timezone.localtime(received_at).year)
+        public_code = new_public_code()
+        while Case.objects.filter(public_code=public_code).exists():  # ~1 in 10**17
+            public_code = new_public_code()
+        case = Case.objects.create(
+            kind=kind,
+            number=number,
+            public_code=public_code,
+            unit=unit,
+            standard=standard,
+            standard_version=version,
+            channel=channel,
+            status=Status.RECEIVED,
+            received_at=received_at,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **fields,
+        )
+        case_recompute_due(case=case, save=True, duration=duration or standard_duration(standard))
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind="received",
+            new=Status.RECEIVED,
+            note=event_note,
+            at=received_at,
+        )
+        return case

@@ -1,0 +1,141 @@
+"""The status machine, in one place.
+
+``received → verified → in_progress → answered → closed``, plus ``waiting_on_requester`` (the
+clock stops), ``rejected``, ``withdrawn`` and reopening a closed case within a window. Every
+transition checks the actor's right on the case's unit, writes a ``CaseEvent`` in the same
+transaction and keeps the time fields (first response, answered, closed, pauses) true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layanan.accounts.permissions import ensure_can
+from layanan.core.errors import Conflict
+
+from .models import Case, CaseEvent, CasePause, Status
+
+S = Status
+
+# to-status → the statuses it may be reached from
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.VERIFIED: (S.RECEIVED,),
+    S.IN_PROGRESS: (S.RECEIVED, S.VERIFIED, S.WAITING, S.ANSWERED),
+    S.WAITING: (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS),
+    S.ANSWERED: (S.VERIFIED, S.IN_PROGRESS),
+    S.CLOSED: (S.ANSWERED,),
+    S.REJECTED: (S.RECEIVED, S.VERIFIED),
+    S.WITHDRAWN: (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS, S.WAITING),
+}
+
+# to-status → the permission action it needs (accounts/permissions.py)
+TRANSITION_ACTIONS: dict[str, str] = {
+    S.VERIFIED: "case.verify",
+    S.REJECTED: "case.verify",
+    S.IN_PROGRESS: "case.work",
+    S.WAITING: "case.work",
+    S.ANSWERED: "case.answer",
+    S.CLOSED: "case.close",
+    S.WITHDRAWN: "case.work",
+}
+
+REOPEN_WINDOW = dt.timedelta(days=14)
+
+
+def allowed_transitions(case: Case) -> list[str]:
+    return [to for to, sources in TRANSITIONS.items() if case.status in sources]
+
+
+def case_event_record(
+    *,
+    case: Case,
+    actor,
+    kind: str,
+    old: object = "",
+    new: object = "",
+    note: str = "",
+    internal: bool = False,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at or timezone.now(),
+        kind=kind,
+        old_value=str(old or "")[:200],
+        new_value=str(new or "")[:200],
+        note=note,
+        is_internal=internal,
+    )
+
+
+def _start_pause(case: Case, now: dt.datetime) -> None:
+    CasePause.objects.create(case=case, started_at=now)
+    case.paused_since = now
+
+
+def _end_pause(case: Case, now: dt.datetime) -> None:
+    CasePause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    case.paused_since = None
+
+
+@transaction.atomic
+def case_transition(
+    *, actor, case: Case, to: str, note: str = "", internal_note: bool = False
+) -> Case:
+    """Move ``case`` to status ``to``. Raises Conflict for a transition the machine forbids."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reopening = case.status == S.CLOSED and to == S.IN_PROGRESS
+    if reopening:
+        ensure_can(actor, "case.close", case)
+    else:
+        if to not in TRANSITIONS:
+            raise Conflict(_("Unknown status."), "invalid_transition")
+        ensure_can(actor, TRANSITION_ACTIONS[to], case)
+        if case.status not in TRANSITIONS[to]:
+            raise Conflict(
+                _("A case that is “%(old)s” cannot become “%(new)s”.")
+                % {"old": Status(case.status).label, "new": Status(to).label},
+                "invalid_transition",
+            )
+    now = timezone.now()
+    old = case.status
+    if reopening:
+        if case.closed_at and now - case.closed_at > REOPEN_WINDOW:
+            raise Conflict(
+                _("This case was closed more than %(days)s days ago and cannot be reopened.")
+                % {"days": REOPEN_WINDOW.days},
+                "reopen_window_passed",
+            )
+        case.reopen_count += 1
+        case.closed_at = None
+    if old == S.WAITING:
+        _end_pause(case, now)
+    if to == S.WAITING:
+        _start_pause(case, now)
+    if case.first_response_at is None and old == S.RECEIVED:
+        case.first_response_at = now
+    if to == S.ANSWERED:
+        case.answered_at = now
+    if to in (S.CLOSED, S.REJECTED, S.WITHDRAWN):
+        case.closed_at = now
+    case.status = to
+    from .services import case_recompute_due
+
+    case_recompute_due(case=case, save=False)
+    case.save()
+    case_event_record(
+        case=case,
+        actor=actor,
+        kind="reopened" if reopening else "status",
+        old=old,
+        new=to,
+        note=note,
+        internal=internal_note,
+        at=now,
+    )
+    return case
