@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "layanan.workdays",
     "layanan.catalog",
     "layanan.cases",
+    "layanan.complaints",
     "layanan.api",
 ]
 
