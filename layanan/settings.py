@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "layanan.cases",
     "layanan.complaints",
     "layanan.api",
+    "layanan.notify",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,19 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Layanan <layanan@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Notifications (layanan.notify): the outbox and its channels; see docs/notifications.md.
+NOTIFY_MAILER = env("NOTIFY_MAILER", "default")  # the MAILERS alias notifications go through
+NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6"))
+NOTIFY_BACKOFF_BASE_SECONDS = int(env("NOTIFY_BACKOFF_BASE_SECONDS", "60"))  # doubles per try
+NOTIFY_BACKOFF_MAX_SECONDS = int(env("NOTIFY_BACKOFF_MAX_SECONDS", "3600"))
+NOTIFY_SENDING_TIMEOUT_SECONDS = int(env("NOTIFY_SENDING_TIMEOUT_SECONDS", "900"))
+NOTIFY_DISPATCH_ON_COMMIT = env_bool("NOTIFY_DISPATCH_ON_COMMIT", True)
+WHATSAPP_ENABLED = env_bool("WHATSAPP_ENABLED", False)
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", "https://graph.facebook.com/v20.0")
+WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10"))
 
 CACHES = {
     "default": (

@@ -1,0 +1,97 @@
+"""The notification outbox: every e-mail or WhatsApp message the system sends is first a row here.
+
+A row is written in the same transaction as the change it reports (so a rolled-back change
+notifies nobody) and delivered afterwards by the dispatcher (``services.outbox_dispatch``), which
+retries with backoff and leaves failures visible in the admin. See docs/notifications.md.
+"""
+
+from __future__ import annotations
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_MAX_ATTEMPTS = 6
+
+
+class OutboxChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutboxMessage(models.Model):
+    """One message to one recipient on one channel, with its delivery bookkeeping.
+
+    ``attempts`` counts the deliveries started (it goes up when a dispatcher claims the row), so
+    a message whose sending crashes the worker still runs out of attempts. ``claimed_at`` is
+    when the current attempt started; a row left in ``sending`` longer than
+    ``NOTIFY_SENDING_TIMEOUT`` is reclaimed. ``context`` is for rendering and audit only and
+    must never hold secrets (tokens, passwords, one-time codes).
+    """
+
+    channel = models.CharField(_("channel"), max_length=16, choices=OutboxChannel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    template_key = models.CharField(_("template key"), max_length=100, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The object the message is about. Deliberately not a foreign key: the outbox outlives and
+    # does not depend on the apps that write to it.
+    case_id = models.BigIntegerField(_("case id"), null=True, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveIntegerField(_("max attempts"), default=DEFAULT_MAX_ATTEMPTS)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    dedupe_key = models.CharField(
+        _("dedupe key"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The same key is never queued twice, e.g. case:12:classified."),
+    )
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The dispatcher: due pending rows, oldest first.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="pending"),
+                name="notify_outbox_due_idx",
+            ),
+            # The reclaim of rows left in "sending" by a crashed worker.
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="notify_outbox_sending_idx",
+            ),
+            # The admin list filtered by status (failed first of all), newest first.
+            models.Index(fields=["status", "created_at"], name="notify_outbox_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
