@@ -143,6 +143,13 @@ STORAGES = {
 }
 # Attachments live outside the web root and are served only through authorising views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES["attachments"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    # base_url is never served: files leave only through layanan.cases.attachments
+    "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": "/unserved/"},
+}
+ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "5"))
 
 TASKS = {
     "default": {

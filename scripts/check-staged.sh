@@ -5,7 +5,7 @@
 #   2. regenerates the translation catalogues there (strings of unstaged code drop out);
 #   3. runs ruff check/format, makemigrations --check, the suite on SQLite and PostgreSQL;
 #   4. on success, stages the regenerated .po files. Then run `git commit`.
-# Usage: scripts/check-staged.sh [--no-postgres]
+# Usage: [PO_FILL_DIR=/tmp/po] scripts/check-staged.sh [--no-postgres]
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
 py="$root/.venv/bin/python"
@@ -17,6 +17,8 @@ git -C "$root" diff --cached --binary | (cd "$wt" && git apply --allow-empty)
 cd "$wt"
 ignores=(--ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=tests)
 "$py" manage.py makemessages -l id -l en "${ignores[@]}" --no-obsolete -v 0
+# Translations carried beside the work as JSON (scripts/po-fill.py), e.g. PO_FILL_DIR=/tmp/po
+if [ -n "${PO_FILL_DIR:-}" ]; then "$py" scripts/po-fill.py --no-makemessages "$PO_FILL_DIR" || true; fi
 "$py" manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 "$py" -m ruff check . -q
 "$py" -m ruff format --check . -q

@@ -44,6 +44,22 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_attachment_storage(tmp_path):
+    """Each test stores attachments in its own scratch directory, never in var/media."""
+    from layanan.cases.models import Attachment
+
+    storage = Attachment._meta.get_field("file").storage
+    saved = storage._location
+    storage._location = str(tmp_path / "attachments")
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+    yield storage
+    storage._location = saved
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+
+
 @pytest.fixture
 def org(db):
     """The real unit tree (Pemprov > Setda > Biro > Bagian), by slug."""

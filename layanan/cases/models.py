@@ -11,11 +11,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layanan.catalog.models import ServiceStandard, StandardVersion
 from layanan.core.models import TimeStampedModel, Unit
 from layanan.workdays.durations import Duration, DurationUnit
+
+
+def _attachment_storage():
+    """Attachments' storage: ``STORAGES["attachments"]`` (private, outside the web root)."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
 
 
 class CaseKind(models.TextChoices):
@@ -262,3 +270,45 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.kind_code}/{self.year}: {self.last}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    """A random storage name: the uploaded file name is never trusted as a path."""
+    import secrets
+
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file belonging to a case, stored privately and served only by an authorising view.
+
+    ``original_name`` is for display and the download's file name only (sanitised); the
+    stored name is random, and ``content_type`` is what the bytes are, not what the browser
+    claimed.
+    """
+
+    case = models.ForeignKey(Case, related_name="attachments", on_delete=models.CASCADE)
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=_attachment_storage)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # Internal files (staff working papers) are never offered to the reporter.
+    is_internal = models.BooleanField(_("internal"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

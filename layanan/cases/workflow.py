@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import ensure_can
-from layanan.core.errors import Conflict
+from layanan.core.errors import ApplicationError, Conflict
 
 from .models import Case, CaseEvent, CasePause, Status
 
@@ -137,6 +137,36 @@ def case_transition(
         note=note,
         internal=internal_note,
         at=now,
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
+    """The reporter reopens their closed case (from the tracking page, holding its code).
+
+    Allowed only for a closed case within ``REOPEN_WINDOW`` of closing and with a reason; the
+    event has no actor (the requester is not a user) and is public, so it shows on the timeline.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Please say why the case should be reopened."), "required")
+    if case.status != S.CLOSED:
+        raise Conflict(_("Only a closed case can be reopened."), "invalid_transition")
+    now = timezone.now()
+    if case.closed_at and now - case.closed_at > REOPEN_WINDOW:
+        raise Conflict(
+            _("This case was closed more than %(days)s days ago and cannot be reopened.")
+            % {"days": REOPEN_WINDOW.days},
+            "reopen_window_passed",
+        )
+    case.reopen_count += 1
+    case.closed_at = None
+    case.status = S.IN_PROGRESS
+    case.save()
+    case_event_record(
+        case=case, actor=None, kind="reopened", old=S.CLOSED, new=S.IN_PROGRESS, note=reason, at=now
     )
     return case
 

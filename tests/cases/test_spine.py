@@ -217,3 +217,38 @@ def test_anonymous_cases_cannot_hold_an_identity(org):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make_case(org["biro-kesra"], is_anonymous=True, requester_name="Budi")
+
+
+@pytest.mark.django_db
+def test_the_requester_may_reopen_within_the_window_with_a_reason(org, kesra_officer):
+    """The reporter (no user account) reopens a closed case within 14 days, giving a reason;
+    the public event has no actor. Without a reason, on an open case or after the window,
+    nothing changes and no event is written."""
+    from unittest import mock
+
+    from layanan.cases.workflow import case_reopen_by_requester
+    from layanan.core.errors import ApplicationError
+
+    case = make_case(org["biro-kesra"])
+    for to in (Status.VERIFIED, Status.ANSWERED):
+        with pytest.raises(Conflict):
+            case_reopen_by_requester(case=case, reason="Belum selesai")
+        case = case_transition(actor=kesra_officer, case=case, to=to)
+    case = case_transition(actor=kesra_officer, case=case, to=Status.CLOSED)
+    events = case.events.count()
+    with pytest.raises(ApplicationError):
+        case_reopen_by_requester(case=case, reason="   ")
+    with (
+        mock.patch(
+            "django.utils.timezone.now", return_value=case.closed_at + dt.timedelta(days=15)
+        ),
+        pytest.raises(Conflict),
+    ):
+        case_reopen_by_requester(case=case, reason="Belum selesai")
+    assert case.events.count() == events
+
+    case = case_reopen_by_requester(case=case, reason="Jawaban belum menjawab pertanyaan saya.")
+    assert (case.status, case.reopen_count, case.closed_at) == (Status.IN_PROGRESS, 1, None)
+    event = case.events.last()
+    assert (event.kind, event.actor, event.is_internal) == ("reopened", None, False)
+    assert event.note == "Jawaban belum menjawab pertanyaan saya."
