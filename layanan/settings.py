@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "catalog:home"
+LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "catalog:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -149,6 +149,9 @@ STORAGES["attachments"] = {
     "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": "/unserved/"},
 }
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The SLA sweep warns this many minutes before the due time (limits in minutes/hours; in days)
+SLA_DUE_SOON_SHORT_MINUTES = int(env("SLA_DUE_SOON_SHORT_MINUTES", "60"))
+SLA_DUE_SOON_LONG_MINUTES = int(env("SLA_DUE_SOON_LONG_MINUTES", str(24 * 60)))
 ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "5"))
 
 TASKS = {

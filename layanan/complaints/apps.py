@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     name = "layanan.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (connects the reporter e-mails to case events)

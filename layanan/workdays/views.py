@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
 from django.views.decorators.http import require_safe
 
 from layanan.accounts.permissions import can
+from layanan.cases.views import staff_context
 from layanan.core.models import Unit
 
 from .deadlines import Calendar, Day
@@ -93,5 +94,6 @@ def year_calendar(request: HttpRequest, year: int | None = None) -> HttpResponse
         "overrides": overrides,
         "holiday_count": sum(1 for h in holidays if not h.cancelled),
         "has_holidays": bool(holidays),
+        **staff_context(request, "calendar"),
     }
     return render(request, "workdays/year.html", context)

@@ -4,11 +4,10 @@ events for every change (and none for a refused one), pauses that stop the clock
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from layanan.cases.models import Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import (
@@ -21,6 +20,8 @@ from layanan.cases.services import case_create
 from layanan.cases.workflow import case_transition
 from layanan.core.errors import Conflict, NotPermitted
 from layanan.workdays.durations import Duration
+
+from ..concurrency import run_concurrently
 
 WIB = ZoneInfo("Asia/Pontianak")
 FIVE_WORKING_DAYS = Duration(value=5, unit="working_days", text="5 hari kerja")
@@ -74,24 +75,7 @@ def test_sixteen_concurrent_creations_give_sixteen_gapless_numbers(org):
         pytest.skip("row locking under real concurrency is a PostgreSQL property")
     unit = org["biro-kesra"]
     received = dt.datetime(2026, 5, 4, 9, tzinfo=WIB)
-    barrier = threading.Barrier(16)
-    numbers, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            numbers.append(make_case(unit, received_at=received).number)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    numbers = run_concurrently(16, lambda: make_case(unit, received_at=received).number)
     assert sorted(numbers) == [f"KESRA/ADU/2026/{i:06d}" for i in range(1, 17)]
 
 

@@ -1,0 +1,286 @@
+"""Reads of cases for staff: scoping (who may see which case), the inbox and the detail page.
+
+Scoping follows ``accounts.permissions`` exactly: a member sees the cases of their unit and
+everything below it, plus cases assigned to a division in their reach (a handler of a Bagian sees
+what the Biro assigned to that Bagian) — never a sibling unit's. Auditors and administrators (and
+superusers) see every unit. Every list query goes through :func:`cases_visible_to`, and owns its
+``select_related`` so that a page costs a constant number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case as SqlCase
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from layanan.accounts.permissions import RULES, roles_for, visible_units
+from layanan.core.models import Unit, UnitKind
+
+from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
+from .numbering import normalise_public_code
+
+#: Statuses in which the clock runs (open and not waiting on the requester).
+ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
+
+#: Inbox status filter values besides the statuses themselves.
+STATUS_OPEN = "open"
+STATUS_ALL = "all"
+
+#: Inbox assignee filter values besides a user's primary key.
+ASSIGNEE_ME = "me"
+ASSIGNEE_NONE = "none"
+
+INBOX_PAGE_SIZE = 25
+
+#: A running case is "due soon" when its due time is this close (or the SLA sweep flagged it).
+DUE_SOON_DEFAULT = dt.timedelta(hours=24)
+
+
+def due_soon_window() -> dt.timedelta:
+    """``CASE_DUE_SOON_HOURS`` from settings, else 24 hours."""
+    hours = getattr(settings, "CASE_DUE_SOON_HOURS", None)
+    return dt.timedelta(hours=hours) if hours is not None else DUE_SOON_DEFAULT
+
+
+def sees_every_unit(user, action: str = "case.view") -> bool:
+    """True for superusers and for roles that reach every unit (auditor, admin) for ``action``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = RULES[action]
+    return any(
+        role in rule.roles and role in rule.cross_unit_roles for role, _unit in roles_for(user)
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Cases ``user`` may ``case.view``: their units' subtrees, plus cases assigned to a division
+    in those subtrees. Nothing for anonymous or inactive users or users without a staff role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if sees_every_unit(user):
+        return Case.objects.all()
+    units = visible_units(user, "case.view").values("pk")
+    return Case.objects.filter(Q(unit__in=units) | Q(assigned_unit__in=units))
+
+
+def running_q() -> Q:
+    """Open and the clock running (not waiting on the requester)."""
+    return Q(status__in=ACTIVE_STATUSES, paused_since__isnull=True)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open, running (not paused) and past its due time — computed live, not from the sweep."""
+    return running_q() & Q(due_at__lt=now)
+
+
+def due_soon_q(now: dt.datetime) -> Q:
+    """Running, not yet overdue, and either due within the window or flagged by the sweep."""
+    return (
+        running_q()
+        & Q(due_at__gte=now)
+        & (Q(due_at__lt=now + due_soon_window()) | Q(sla_state=SlaState.DUE_SOON))
+    )
+
+
+#: The badge of a case waiting on the requester (its clock stands still).
+PAUSED = "paused"
+
+
+def sla_badge(case: Case, now: dt.datetime) -> str:
+    """``"overdue"``, ``"due_soon"``, ``"on_track"``, ``"paused"``, or ``""`` for a finished
+    case or one without a due time — the same rules as :func:`overdue_q` and
+    :func:`due_soon_q`, in Python for a case already loaded."""
+    if case.status == Status.WAITING or case.paused_since is not None:
+        return PAUSED if case.status not in FINAL_STATUSES else ""
+    if case.status not in ACTIVE_STATUSES or case.due_at is None:
+        return ""
+    if case.due_at < now:
+        return SlaState.OVERDUE.value
+    if case.due_at < now + due_soon_window() or case.sla_state == SlaState.DUE_SOON:
+        return SlaState.DUE_SOON.value
+    return SlaState.ON_TRACK.value
+
+
+def end_of_week(now: dt.datetime) -> dt.datetime:
+    """Monday 00:00 of next week in the office time zone (the end of "this week")."""
+    local = timezone.localtime(now)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    next_monday = monday + dt.timedelta(days=7)
+    return dt.datetime.combine(next_monday, dt.time(0, 0), tzinfo=local.tzinfo)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the inbox is narrowed to; every field optional. ``status`` is a status value,
+    ``"open"`` (the default: every open status) or ``"all"``. ``class_code`` ``"-"`` means
+    "not classified yet"; ``assignee`` is ``"me"``, ``"none"`` or a user's primary key."""
+
+    kind: str = ""
+    status: str = STATUS_OPEN
+    class_code: str = ""
+    channel: str = ""
+    overdue: bool = False
+    due_this_week: bool = False
+    assignee: str = ""  # "me", "none" or a user's primary key
+    division: int | None = None
+    q: str = ""
+
+
+def _search_q(text: str) -> Q:
+    """Number, tracking code, subject and description; the requester's name, e-mail or phone
+    only of cases that are neither anonymous nor confidential (a search must not reveal who
+    filed a confidential complaint to someone not allowed to see it)."""
+    condition = (
+        Q(number__icontains=text)
+        | Q(subject__icontains=text)
+        | Q(description__icontains=text)
+        | Q(complaint__lapor_number__iexact=text)
+    )
+    code = normalise_public_code(text)
+    if len(code) >= 4:
+        condition |= Q(public_code__contains=code)
+    identity = (
+        Q(requester_name__icontains=text)
+        | Q(requester_email__icontains=text)
+        | Q(requester_phone__icontains=text)
+        | Q(requester_organisation__icontains=text)
+    )
+    condition |= identity & Q(is_anonymous=False, is_confidential=False)
+    return condition
+
+
+def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """The staff inbox: visible cases narrowed by ``filters``, overdue first, then soonest due
+    (no due time last), cases waiting on the requester and finished ones after the running ones;
+    everything a row shows is joined in (no query per row)."""
+    now = now or timezone.now()
+    qs = cases_visible_to(user)
+    if filters.status == STATUS_OPEN:
+        qs = qs.filter(status__in=[*ACTIVE_STATUSES, Status.WAITING])
+    elif filters.status and filters.status != STATUS_ALL:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.class_code == "-":
+        qs = qs.filter(kind="complaint", complaint__class_code="")
+    elif filters.class_code:
+        qs = qs.filter(complaint__class_code=filters.class_code)
+    if filters.overdue:
+        qs = qs.filter(overdue_q(now))
+    if filters.due_this_week:
+        qs = qs.filter(running_q(), due_at__gte=now, due_at__lt=end_of_week(now))
+    if filters.assignee == ASSIGNEE_ME:
+        qs = qs.filter(assignee=user)
+    elif filters.assignee == ASSIGNEE_NONE:
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(filters.assignee))
+    if filters.division:
+        qs = qs.filter(assigned_unit_id=filters.division)
+    text = filters.q.strip()
+    if text:
+        qs = qs.filter(_search_q(text))
+    return (
+        qs.select_related("unit", "assigned_unit", "assignee", "complaint")
+        .annotate(
+            # What is burning first: overdue, then running by due time, then waiting on the
+            # requester (clock stopped), then finished cases.
+            urgency=SqlCase(
+                When(overdue_q(now), then=Value(0)),
+                When(running_q(), then=Value(1)),
+                When(status=Status.WAITING, then=Value(2)),
+                When(status__in=FINAL_STATUSES, then=Value(4)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("urgency", F("due_at").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
+def inbox_class_choices(user) -> list[tuple[str, str]]:
+    """(code, name) of the complaint classes used on the cases ``user`` sees (one query)."""
+    from layanan.complaints.models import ComplaintDetail
+
+    rows = (
+        ComplaintDetail.objects.filter(case__in=cases_visible_to(user).values("pk"))
+        .exclude(class_code="")
+        .values_list("class_code", "class_name")
+        .order_by("class_code", "class_name")
+        .distinct()
+    )
+    seen: dict[str, str] = {}
+    for code, name in rows:
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def inbox_assignee_choices(user):
+    """People holding any case ``user`` sees, by name (one query)."""
+    from layanan.accounts.models import User
+
+    return (
+        User.objects.filter(pk__in=cases_visible_to(user).values("assignee_id"))
+        .only("pk", "username", "full_name", "first_name", "last_name")
+        .order_by("full_name", "username")
+    )
+
+
+def inbox_division_choices(user) -> QuerySet[Unit]:
+    """Divisions (Bagian) a case may be assigned to within the user's reach (one query)."""
+    units = Unit.objects.filter(kind=UnitKind.DIVISION)
+    if not sees_every_unit(user):
+        units = units.filter(pk__in=visible_units(user, "case.view").values("pk"))
+    return units.only("pk", "name", "short_name", "path").order_by("path")
+
+
+def case_for_staff(user, ref: str) -> Case:
+    """The case with number (or primary key) ``ref`` if ``user`` may see it.
+
+    Raises ``Case.DoesNotExist`` for a case that does not exist *or* is outside the user's reach
+    — the caller answers 404 in both cases, so existence is not leaked.
+    """
+    ref = (ref or "").strip().strip("/")
+    qs = cases_visible_to(user).select_related(
+        "unit",
+        "assigned_unit",
+        "assignee",
+        "standard",
+        "standard__published_version",
+        "created_by",
+        "complaint",
+    )
+    if ref.isdigit():
+        return qs.get(pk=int(ref))
+    return qs.get(number=ref.upper())
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """Every event of ``case``, oldest first, with its actor (staff pages show internal ones)."""
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def case_attachments(case: Case):
+    """The files of ``case`` with who uploaded them, oldest first (staff see internal ones)."""
+    return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+#: The event kind a handler's draft answer is kept as (internal, never shown to the reporter).
+ANSWER_DRAFT_EVENT = "answer_drafted"
+
+
+def latest_answer_draft(case: Case) -> CaseEvent | None:
+    """The newest draft answer written for ``case`` since it was last answered, if any."""
+    drafts = case.events.filter(kind=ANSWER_DRAFT_EVENT).select_related("actor")
+    if case.answered_at is not None and case.status != Status.ANSWERED:
+        # Reopened after an answer: only drafts written since then count.
+        drafts = drafts.filter(at__gt=case.answered_at)
+    return drafts.order_by("-at", "-pk").first()

@@ -1,0 +1,223 @@
+"""The SLA sweep: mark open cases due soon and overdue, tell the handler, escalate to the head.
+
+``sla_sweep()`` runs from ``manage.py sla_sweep`` (cron or ``--loop``) and as a task. Each case
+crosses each threshold once: the claim is one conditional ``UPDATE … WHERE <threshold>_notified_at
+IS NULL … RETURNING id``, so of two sweeps running at once exactly one gets a given case (on
+PostgreSQL the second waits for the row lock, re-checks the condition and skips the row). The
+notifications and the timeline events are written in the same transaction as the claim: a
+sweep that crashes leaves the case unclaimed and the next sweep does it.
+
+Thresholds:
+
+- **due soon**: the due time is within ``SLA_DUE_SOON_SHORT`` (1 hour) for limits counted in
+  minutes or hours (the 3-hour *ringan* class), within ``SLA_DUE_SOON_LONG`` (24 hours) for
+  limits counted in days;
+- **overdue**: the due time has passed.
+
+Only cases whose clock runs are swept (received, verified, in progress): a case waiting for the
+requester keeps its state until it resumes, and an answered case has met its limit. A case whose
+due time moved later (reclassified, resumed after a pause) goes back to *on track*, so it is
+warned again when the new time draws near.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import Membership, Role
+from layanan.notify.models import OutboxChannel
+from layanan.notify.services import outbox_enqueue
+from layanan.workdays.deadlines import format_due
+from layanan.workdays.durations import DurationUnit
+
+from .models import Case, CaseEvent, SlaState, Status
+
+RUNNING = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
+SHORT_UNITS = (DurationUnit.MINUTES, DurationUnit.HOURS)
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    due_soon: int = 0
+    overdue: int = 0
+    back_on_track: int = 0
+    notifications: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.due_soon} due soon, {self.overdue} overdue, "
+            f"{self.back_on_track} back on track, {self.notifications} notifications queued"
+        )
+
+
+def _thresholds() -> tuple[dt.timedelta, dt.timedelta]:
+    return (
+        dt.timedelta(minutes=settings.SLA_DUE_SOON_SHORT_MINUTES),
+        dt.timedelta(minutes=settings.SLA_DUE_SOON_LONG_MINUTES),
+    )
+
+
+def _claim(*, column: str, state: str, where: str, params: list, limit: int) -> list[int]:
+    """Set ``column`` = now and ``sla_state`` on up to ``limit`` matching unclaimed cases;
+    return the ids this call claimed (one statement, safe against a concurrent sweep)."""
+    table = connection.ops.quote_name(Case._meta.db_table)
+    column = connection.ops.quote_name(column)
+    running = ", ".join(["%s"] * len(RUNNING))
+    sql = (
+        f"UPDATE {table} SET {column} = %s, sla_state = %s "  # noqa: S608 (names are ours)
+        f"WHERE id IN (SELECT id FROM {table} WHERE status IN ({running}) "
+        f"AND {column} IS NULL AND due_at IS NOT NULL AND paused_since IS NULL AND ({where}) "
+        f"ORDER BY due_at LIMIT %s) AND {column} IS NULL RETURNING id"
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(p) if isinstance(p, dt.datetime) else p
+        for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [params[0], state, *RUNNING, *params[1:], limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepReport:
+    now = now or timezone.now()
+    short, long = _thresholds()
+    report = SweepReport()
+    report.back_on_track = _back_on_track(now, short, long)
+    while True:
+        with transaction.atomic():
+            ids = _claim(
+                column="overdue_notified_at",
+                state=SlaState.OVERDUE,
+                where="due_at <= %s",
+                params=[now, now],
+                limit=batch,
+            )
+            report.overdue += len(ids)
+            report.notifications += _notify(ids, now=now, overdue=True)
+        if len(ids) < batch:
+            break
+    while True:
+        with transaction.atomic():
+            units = ", ".join(["%s"] * len(SHORT_UNITS))
+            ids = _claim(
+                column="due_soon_notified_at",
+                state=SlaState.DUE_SOON,
+                where=(
+                    f"due_at > %s AND ((sla_unit IN ({units}) AND due_at <= %s) "
+                    f"OR (sla_unit NOT IN ({units}) AND due_at <= %s))"
+                ),
+                params=[now, now, *SHORT_UNITS, now + short, *SHORT_UNITS, now + long],
+                limit=batch,
+            )
+            report.due_soon += len(ids)
+            report.notifications += _notify(ids, now=now, overdue=False)
+        if len(ids) < batch:
+            break
+    return report
+
+
+def _back_on_track(now: dt.datetime, short: dt.timedelta, long: dt.timedelta) -> int:
+    """Open cases marked due soon/overdue whose due time has since moved beyond the threshold."""
+    far = Q(sla_unit__in=SHORT_UNITS, due_at__gt=now + short) | (
+        ~Q(sla_unit__in=SHORT_UNITS) & Q(due_at__gt=now + long)
+    )
+    return (
+        Case.objects.filter(status__in=RUNNING)
+        .exclude(sla_state=SlaState.ON_TRACK)
+        .filter(far)
+        .update(sla_state=SlaState.ON_TRACK, due_soon_notified_at=None, overdue_notified_at=None)
+    )
+
+
+def _recipients(cases: list[Case], *, overdue: bool) -> dict[int, set[str]]:
+    """Case id → e-mail addresses: the assignee, else the handlers of the assigned division,
+    else the unit's complaint officers; for overdue cases also the heads of the unit."""
+    unit_ids = {c.unit_id for c in cases} | {
+        c.assigned_unit_id for c in cases if c.assigned_unit_id
+    }
+    members: dict[tuple[int, str], set[str]] = {}
+    for unit_id, role, email in (
+        Membership.objects.filter(unit_id__in=unit_ids, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("unit_id", "role", "user__email")
+    ):
+        members.setdefault((unit_id, role), set()).add(email)
+    result = {}
+    for case in cases:
+        to: set[str] = set()
+        if case.assignee_id and case.assignee.email and case.assignee.is_active:
+            to.add(case.assignee.email)
+        elif case.assigned_unit_id:
+            to |= members.get((case.assigned_unit_id, Role.HANDLER), set())
+        if not to:
+            to |= members.get((case.unit_id, Role.COMPLAINT_OFFICER), set())
+        if overdue:
+            to |= members.get((case.unit_id, Role.HEAD), set())
+        result[case.pk] = to
+    return result
+
+
+def _notify(ids: list[int], *, now: dt.datetime, overdue: bool) -> int:
+    if not ids:
+        return 0
+    cases = list(Case.objects.filter(pk__in=ids).select_related("assignee", "unit"))
+    kind = "sla_overdue" if overdue else "sla_due_soon"
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            at=now,
+            kind=kind,
+            new_value=case.due_at.isoformat(),
+            is_internal=True,
+            note=_("Escalated to the head of unit.") if overdue else "",
+        )
+        for case in cases
+    )
+    queued = 0
+    recipients = _recipients(cases, overdue=overdue)
+    with translation.override(settings.LANGUAGE_CODE):
+        for case in cases:
+            link = settings.SITE_URL + reverse("cases:detail", kwargs={"ref": case.pk})
+            values = {"number": case.number, "due": format_due(case.due_at), "link": link}
+            if overdue:
+                subject = _("Overdue: %(number)s") % values
+                body = (
+                    _(
+                        "Case %(number)s passed its deadline (%(due)s) without an answer. It has "
+                        "been escalated to the head of unit.\n\nOpen the case: %(link)s"
+                    )
+                    % values
+                )
+            else:
+                subject = _("Due soon: %(number)s") % values
+                body = (
+                    _(
+                        "Case %(number)s is due %(due)s and has not been answered yet.\n\n"
+                        "Open the case: %(link)s"
+                    )
+                    % values
+                )
+            for address in sorted(recipients[case.pk]):
+                message = outbox_enqueue(
+                    channel=OutboxChannel.EMAIL,
+                    recipient=address,
+                    subject=subject,
+                    body=body,
+                    case_id=case.pk,
+                    kind=kind,
+                    dedupe_key=f"{kind}:{case.pk}:{case.due_at.isoformat()}:{address}",
+                )
+                queued += message is not None
+    return queued

@@ -1,0 +1,13 @@
+"""Background tasks of cases (``django.tasks``)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from .sla import sla_sweep
+
+
+@task
+def sla_sweep_task() -> dict:
+    """The SLA sweep as a task, for deployments that schedule tasks rather than cron."""
+    return sla_sweep().as_dict()

@@ -1,0 +1,281 @@
+"""Staff pages of cases: the inbox and the case page with its actions.
+
+Server-rendered, every action a plain POST form (works without JavaScript). A case outside the
+user's reach answers 404, as one that does not exist, so its existence is not revealed. Domain
+errors from the services come back as a message on the page, with the typed input kept and the
+error's status code (400/403/409) — never a 500.
+
+A confidential reporter's identity is never on the page by default: the complaint officer asks
+for it with the "show identity" action (a POST), and every showing is recorded as an internal
+``identity_viewed`` event with who and when.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.accounts.permissions import can
+from layanan.core.errors import ApplicationError
+from layanan.workdays.deadlines import format_due
+
+from .forms import ACTION_FORMS, AnswerForm, CaseActionForm, DraftAnswerForm, InboxFilterForm
+from .models import Case, CaseKind, Status
+from .numbering import format_public_code
+from .selectors import (
+    ANSWER_DRAFT_EVENT,
+    INBOX_PAGE_SIZE,
+    case_attachments,
+    case_for_staff,
+    case_timeline,
+    inbox_cases,
+    latest_answer_draft,
+    sla_badge,
+)
+from .workflow import case_event_record, requester_identity_for
+
+#: The POST action that shows a confidential reporter's identity (and records that it did).
+SHOW_IDENTITY = "show_identity"
+
+
+def staff_required(view):
+    """Signed in (else to the login page) and holding a staff role (else 403)."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not can(request.user, "staff.access"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_context(request: HttpRequest, section: str) -> dict:
+    """What the staff layout needs: the current section and which links to offer."""
+    return {"staff_section": section, "can_record": can(request.user, "case.create")}
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.number])
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+
+@staff_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    form = InboxFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    paginator = Paginator(inbox_cases(request.user, filters, now=now), INBOX_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [
+        {
+            "case": case,
+            "url": case_url(case),
+            "due": format_due(case.due_at) if case.due_at else "",
+            "sla": sla_badge(case, now),
+            "class_name": _complaint_class_name(case),
+        }
+        for case in page.object_list
+    ]
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "narrowed": form.is_narrowed,
+            **staff_context(request, "inbox"),
+        },
+    )
+
+
+def _complaint_class_name(case: Case) -> str:
+    if case.kind != CaseKind.COMPLAINT:
+        return ""
+    detail = getattr(case, "complaint", None)  # joined by the selector: no query
+    return detail.class_name if detail is not None else ""
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Received"),
+    "status": gettext_lazy("Status changed"),
+    "reopened": gettext_lazy("Reopened"),
+    "classified": gettext_lazy("Classified"),
+    "reclassified": gettext_lazy("Reclassified"),
+    "assigned": gettext_lazy("Assigned"),
+    "note": gettext_lazy("Internal note"),
+    "attachment": gettext_lazy("File attached"),
+    ANSWER_DRAFT_EVENT: gettext_lazy("Answer drafted"),
+    "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
+    "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
+    "sla_escalated": gettext_lazy("Overdue: escalated to the head of unit"),
+}
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
+
+
+def _timeline(case: Case) -> list[dict]:
+    rows = []
+    for event in case_timeline(case):
+        old, new = event.old_value, event.new_value
+        if event.kind == "received":
+            old = new = ""  # "Received: Received" says nothing
+        elif event.kind in ("status", "reopened"):
+            old, new = _status_label(old) if old else "", _status_label(new) if new else ""
+        label = EVENT_LABELS.get(event.kind)
+        if event.actor_id:
+            actor = event.actor.display_name
+        elif event.kind == "reopened":
+            actor = _("The requester")
+        else:
+            actor = _("System")
+        rows.append(
+            {
+                "event": event,
+                "label": str(label) if label else event.kind,
+                "old": old,
+                "new": new,
+                "actor": actor,
+            }
+        )
+    return rows
+
+
+def _identity(request: HttpRequest, case: Case, *, reveal: bool = False) -> dict:
+    """What the page shows of the requester.
+
+    - anonymous: nothing at all (no identity is stored);
+    - confidential: hidden; the complaint officer may ``reveal`` it (the caller records it);
+    - otherwise: as ``requester_identity_for`` allows.
+    """
+    if case.is_anonymous:
+        return {"state": "anonymous"}
+    if case.is_confidential:
+        may_reveal = can(request.user, "case.view_identity", case)
+        if not (reveal and may_reveal):
+            return {"state": "hidden", "may_reveal": may_reveal}
+    identity = requester_identity_for(request.user, case)
+    if identity is None:
+        return {"state": "unavailable"}
+    return {"state": "shown", "confidential": case.is_confidential, **identity}
+
+
+def _action_forms(
+    request: HttpRequest, case: Case, bound: CaseActionForm | None, draft: str
+) -> list:
+    forms = []
+    for action, form_class in ACTION_FORMS.items():
+        if bound is not None and bound.action == action:
+            forms.append(bound)
+            continue
+        kwargs = {"draft": draft} if form_class in (DraftAnswerForm, AnswerForm) else {}
+        form = form_class(case=case, user=request.user, **kwargs)
+        if form.allowed() and form.offered():
+            forms.append(form)
+    return forms
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: CaseActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+    reveal: bool = False,
+) -> HttpResponse:
+    now = timezone.now()
+    draft = latest_answer_draft(case)
+    context = {
+        "case": case,
+        "complaint": getattr(case, "complaint", None) if case.kind == CaseKind.COMPLAINT else None,
+        "public_code": format_public_code(case.public_code),
+        "due": format_due(case.due_at) if case.due_at else "",
+        "sla": sla_badge(case, now),
+        "identity": _identity(request, case, reveal=reveal),
+        "timeline": _timeline(case),
+        "attachments": list(case_attachments(case)),
+        "draft": draft,
+        "action_forms": _action_forms(request, case, bound, draft.note if draft else ""),
+        "bound_action": bound.action if bound is not None else "",
+        "error": error,
+        "received": format_due(case.received_at),
+        **staff_context(request, "inbox"),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@transaction.atomic
+def _reveal_identity(request: HttpRequest, case: Case) -> HttpResponse:
+    """Show a confidential reporter to the complaint officer, recording who looked and when."""
+    if not (case.is_confidential and not case.is_anonymous):
+        return _render_case(request, case)
+    if not can(request.user, "case.view_identity", case):
+        return _render_case(request, case, error=_("You are not allowed to do this."), status=403)
+    case_event_record(case=case, actor=request.user, kind="identity_viewed", internal=True)
+    return _render_case(request, case, reveal=True)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    try:
+        case = case_for_staff(request.user, ref)
+    except Case.DoesNotExist:
+        raise Http404("No such case within reach") from None
+    if request.method != "POST":
+        return _render_case(request, case)
+
+    action = request.POST.get("action", "")
+    if action == SHOW_IDENTITY:
+        return _reveal_identity(request, case)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        return _render_case(request, case, error=_("Unknown action."), status=400)
+    form = form_class(request.POST, request.FILES, case=case, user=request.user)
+    if not form.allowed():
+        return _render_case(request, case, error=_("You are not allowed to do this."), status=403)
+    if not form.offered():
+        return _render_case(
+            request,
+            case,
+            error=_("This action is not possible while the case is “%(status)s”.")
+            % {"status": case.get_status_display()},
+            status=409,
+        )
+    if not form.is_valid():
+        return _render_case(
+            request, case, bound=form, error=_("Please correct the form below."), status=400
+        )
+    try:
+        form.perform()
+    except ApplicationError as exc:  # NotPermitted (403), Conflict (409), others (400)
+        return _render_case(request, case, bound=form, error=exc.message, status=exc.status_code)
+    messages.success(request, form.success)
+    return redirect(case_url(case))

@@ -1,0 +1,260 @@
+"""Messages to the reporter of a complaint: at receipt, classification, a request for more
+information (the clock stops), answer, closing and reopening — by e-mail when an address was
+given, by WhatsApp when a telephone number was given and WhatsApp is switched on
+(``WHATSAPP_ENABLED``, off by default).
+
+Where the hook sits, and why: a ``post_save`` receiver on ``cases.CaseEvent`` (connected in
+``ComplaintsConfig.ready``). Every change to a case — from the public form, the staff pages,
+the API, the admin or a command — goes through a service that writes its ``CaseEvent`` inside
+the service's own transaction (``case_event_record``; DESIGN §4). Listening there means:
+
+- the message is queued in the outbox (``layanan.notify.outbox_enqueue``) *in the same
+  transaction* as the change: a change that rolls back queues nothing, a change that commits
+  always has its message, and the outbox sends it after commit with retries — a mail server
+  that is down loses nothing;
+- no caller can forget it: a new view or endpoint that classifies or answers a complaint
+  notifies the reporter without knowing about this module;
+- a failure to *prepare* a message (a template bug) is caught in a savepoint and logged; it
+  never costs a citizen their complaint.
+
+Only the events the reporter cares about trigger a message (never an internal one). Anonymous
+complaints hold no address and get nothing. The text is in the site's language (Indonesian),
+names no member of staff, carries no internal note and no content of the complaint — the code,
+the number, the due time and the link to the tracking page, where the citizen reads the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from layanan.cases.models import Case, CaseEvent, CaseKind, Status
+from layanan.cases.numbering import format_public_code
+from layanan.cases.workflow import REOPEN_WINDOW
+from layanan.workdays.deadlines import format_due
+
+logger = logging.getLogger("layanan.complaints")
+
+RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED = (
+    "received",
+    "classified",
+    "waiting",
+    "answered",
+    "closed",
+    "reopened",
+)
+EVENTS = (RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED)
+
+
+def reporter_event(event: CaseEvent) -> str | None:
+    """Which reporter notification a case event calls for, if any."""
+    if event.is_internal:
+        return None
+    if event.kind == "received":
+        return RECEIVED
+    if event.kind in ("classified", "reclassified"):
+        return CLASSIFIED
+    if event.kind == "reopened":
+        return REOPENED
+    if event.kind == "status" and event.new_value == Status.WAITING:
+        return WAITING
+    if event.kind == "status" and event.new_value == Status.ANSWERED:
+        return ANSWERED
+    if event.kind == "status" and event.new_value == Status.CLOSED:
+        return CLOSED
+    return None
+
+
+def tracking_url(case: Case) -> str:
+    path = reverse("complaints_public:track", kwargs={"code": format_public_code(case.public_code)})
+    return settings.SITE_URL + path
+
+
+def _complaint_class(case: Case, class_name: str) -> str:
+    if class_name:
+        return class_name
+    detail = getattr(case, "complaint", None)
+    return detail.class_name if detail is not None else ""
+
+
+def _lines(case: Case, event: str, class_name: str, note: str = "") -> tuple[str, list[str]]:
+    """(subject, the lines that say what happened) for ``event``."""
+    code = format_public_code(case.public_code)
+    due = format_due(case.due_at) if case.due_at else ""
+    if event == RECEIVED:
+        subject = _("Your complaint has been received – %(code)s") % {"code": code}
+        lines = [
+            _("Your complaint to %(unit)s has been received.") % {"unit": case.unit.name},
+            "",
+            _("Tracking code: %(code)s") % {"code": code},
+            _("Complaint number: %(number)s") % {"number": case.number},
+        ]
+        if due:
+            lines.append(
+                _(
+                    "Answer expected by: %(due)s (provisional: it may change when the "
+                    "complaint is classified)"
+                )
+                % {"due": due}
+            )
+    elif event == CLASSIFIED:
+        subject = _("Your complaint has been classified – %(code)s") % {"code": code}
+        lines = [
+            _("The complaint officer has classified your complaint as “%(class)s”.")
+            % {"class": _complaint_class(case, class_name)},
+        ]
+        if due:
+            lines.append(_("Answer expected by: %(due)s") % {"due": due})
+    elif event == WAITING:
+        subject = _("Your complaint needs more from you – %(code)s") % {"code": code}
+        lines = [
+            _("%(unit)s needs more information from you before it can go on:")
+            % {"unit": case.unit.name},
+            "",
+            note,
+            "",
+            _(
+                "The time limit stands still until then. Contact %(unit)s and mention your "
+                "tracking code."
+            )
+            % {"unit": case.unit.name},
+        ]
+    elif event == ANSWERED:
+        subject = _("Your complaint has been answered – %(code)s") % {"code": code}
+        lines = [
+            _("%(unit)s has answered your complaint.") % {"unit": case.unit.name},
+            _("Read the answer on the tracking page."),
+        ]
+    elif event == CLOSED:
+        subject = _("Your complaint has been closed – %(code)s") % {"code": code}
+        lines = [
+            _("Your complaint has been closed."),
+            _(
+                "If you are not satisfied with the answer, you can ask for it to be reopened "
+                "on the tracking page within %(days)s days."
+            )
+            % {"days": REOPEN_WINDOW.days},
+        ]
+    elif event == REOPENED:
+        subject = _("Your complaint has been reopened – %(code)s") % {"code": code}
+        lines = [
+            _("Your complaint has been reopened. %(unit)s will look at it again.")
+            % {"unit": case.unit.name},
+        ]
+        if due:
+            lines.append(_("Answer expected by: %(due)s") % {"due": due})
+    else:
+        raise ValueError(f"unknown reporter event {event!r}")
+    return subject, lines
+
+
+def render_message(
+    case: Case, event: str, *, class_name: str = "", note: str = ""
+) -> tuple[str, str]:
+    """(subject, body) of the e-mail for ``event``, in the active language."""
+    subject, lines = _lines(case, event, class_name, note)
+    body = "\n".join(
+        [
+            _("Dear reporter,"),
+            "",
+            *lines,
+            "",
+            _("Follow your complaint at:"),
+            tracking_url(case),
+            "",
+            _(
+                "Keep your tracking code: with it anyone can see the progress of the "
+                "complaint, but never who sent it."
+            ),
+            "",
+            "—",
+            _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
+            % {"unit": case.unit.name},
+        ]
+    )
+    return subject, body
+
+
+def render_whatsapp(case: Case, event: str, *, class_name: str = "", note: str = "") -> str:
+    """The short WhatsApp text for ``event``: what happened and the link."""
+    subject, lines = _lines(case, event, class_name, note)
+    return "\n".join([f"*{subject}*", *[line for line in lines if line], "", tracking_url(case)])
+
+
+def notify_reporter(
+    case: Case, event: str, *, key: str = "", class_name: str = "", note: str = ""
+) -> list:
+    """Queue the messages for ``event`` to the reporter; return the queued outbox rows.
+
+    Call inside the transaction of the change. Nothing is queued for an anonymous complaint,
+    without contact details, or when the same notification (``key``) was queued before. A
+    failure to queue is logged and never breaks the caller's transaction: a citizen's complaint
+    must not be lost because a message could not be prepared.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown reporter event {event!r}")
+    if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
+        return []
+    from layanan.notify.services import outbox_enqueue
+
+    dedupe = f"case:{case.pk}:{event}" + (f":{key}" if key else "")
+    queued = []
+    try:
+        # A savepoint: a failure here leaves the caller's transaction intact.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            if case.requester_email:
+                subject, body = render_message(case, event, class_name=class_name, note=note)
+                queued.append(
+                    outbox_enqueue(
+                        channel="email",
+                        recipient=case.requester_email,
+                        subject=subject,
+                        body=body,
+                        dedupe_key=dedupe,
+                        case_id=case.pk,
+                        kind=f"complaint.{event}",
+                    )
+                )
+            if case.requester_phone and settings.WHATSAPP_ENABLED:
+                queued.append(
+                    outbox_enqueue(
+                        channel="whatsapp",
+                        recipient=case.requester_phone,
+                        subject=_lines(case, event, class_name, note)[0],
+                        body=render_whatsapp(case, event, class_name=class_name, note=note),
+                        dedupe_key=f"{dedupe}:wa",
+                        case_id=case.pk,
+                        kind=f"complaint.{event}",
+                    )
+                )
+    except Exception:
+        logger.exception("Could not queue the %s message(s) of case %s", event, case.pk)
+        return []
+    return [message for message in queued if message is not None]
+
+
+@receiver(post_save, sender=CaseEvent, dispatch_uid="complaints.notify_reporter")
+def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs):
+    """Notify the reporter of the events they care about (new events only, not fixtures)."""
+    if not created or raw:
+        return
+    event = reporter_event(instance)
+    if event is None:
+        return
+    # The event's case may be a stale instance; read the row as the transaction sees it now.
+    case = Case.objects.select_related("unit").filter(pk=instance.case_id).first()
+    if case is None or case.kind != CaseKind.COMPLAINT:
+        return
+    # Receipt happens once per case; later events may repeat (reclassified, answered again
+    # after reopening), so they are keyed by the event.
+    key = "" if event == RECEIVED else str(instance.pk)
+    class_name = instance.new_value if event == CLASSIFIED else ""
+    note = instance.note if event == WAITING else ""
+    notify_reporter(case, event, key=key, class_name=class_name, note=note)

@@ -1,0 +1,555 @@
+"""The reporter's side of complaints: the public form, the receipt, tracking by code.
+
+No login and no JavaScript: plain forms, POST-redirect-GET, one small stylesheet. The tracking
+code is the only key a citizen holds, so the pages keyed by it:
+
+- never show who filed the complaint (not even for a non-anonymous one: a code can be shared
+  or photographed), nor staff names, internal events or internal notes;
+- are private to the browser (``Cache-Control: private, no-store``) and not indexed;
+- are rate-limited per client address against guessing: every lookup of an unknown code
+  counts, and past the limit every lookup gets a 429 page until the window ends.
+
+Submissions (POSTs of the form, and requests to reopen) are rate-limited per client address as
+well. Counters live in the default cache, so they are shared between processes when the cache is
+Redis.
+
+The receipt (the page right after sending, with the QR code) is shown only to the browser that
+sent the complaint: the redirect after sending sets a short-lived *signed cookie* (scoped to the
+receipt path, ``RECEIPT_TTL``) naming the new code; anyone else opening the receipt address — or
+the sender after that time — is sent on to the public tracking page of the code, which shows
+nothing more than the code already gives. A cookie rather than the session, deliberately: the
+server keeps no record tying a browser (or a signed-in account) to an anonymous complaint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.cases.attachments import attachment_add
+from layanan.cases.models import Case, CaseKind, Status
+from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
+from layanan.core.errors import ApplicationError
+from layanan.workdays.deadlines import format_due
+
+from .notifications import tracking_url
+from .public_forms import (
+    IDENTITY_EXPLANATIONS,
+    ComplaintForm,
+    ReopenForm,
+    TrackForm,
+    complaint_standards,
+    complaint_units,
+    looks_like_code,
+)
+from .services import complaint_create
+
+# (requests, seconds) per client address; override in settings.
+SUBMIT_LIMIT_DEFAULT = (20, 10 * 60)  # complaint POSTs, valid or not
+LOOKUP_LIMIT_DEFAULT = (30, 10 * 60)  # lookups of unknown tracking codes
+
+# How long the browser that sent a complaint may reopen its receipt page.
+RECEIPT_TTL = 60 * 60
+RECEIPT_COOKIE = "pengaduan_diterima"
+RECEIPT_SALT = "layanan.complaints.receipt"
+
+IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address. X-Forwarded-For is believed only behind our proxy (BEHIND_PROXY
+    sets SECURE_PROXY_SSL_HEADER), and then only its last entry, the one our proxy added."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A fixed-window counter per client address in the default cache."""
+
+    scope: str
+    setting: str
+    default: tuple[int, int]
+
+    @property
+    def limit(self) -> int:
+        return getattr(settings, self.setting, self.default)[0]
+
+    @property
+    def window(self) -> int:
+        return getattr(settings, self.setting, self.default)[1]
+
+    def _key(self, request: HttpRequest) -> tuple[str, int]:
+        now = int(time.time())
+        bucket = now // self.window
+        # Hashed: the cache holds no address in clear.
+        ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]
+        retry_after = (bucket + 1) * self.window - now
+        return f"complaints:rl:{self.scope}:{ident}:{bucket}", retry_after
+
+    def exceeded(self, request: HttpRequest) -> int:
+        """Seconds until the window ends when the limit is used up, else 0 (counts nothing)."""
+        key, retry_after = self._key(request)
+        return retry_after if (cache.get(key) or 0) >= self.limit else 0
+
+    def hit(self, request: HttpRequest) -> int:
+        """Count one request; return the seconds to wait when it goes over the limit, else 0."""
+        key, retry_after = self._key(request)
+        if cache.add(key, 1, timeout=self.window + 1):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=self.window + 1)
+                count = 1
+        return retry_after if count > self.limit else 0
+
+
+SUBMIT_RATE = RateLimit("submit", "COMPLAINT_SUBMIT_RATE", SUBMIT_LIMIT_DEFAULT)
+LOOKUP_RATE = RateLimit("lookup", "COMPLAINT_LOOKUP_RATE", LOOKUP_LIMIT_DEFAULT)
+
+
+def _private(response: HttpResponse, *, noindex: bool = True) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    if noindex:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "complaints/public/rate_limited.html",
+        {"minutes": max(1, -(-retry_after // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return _private(response)
+
+
+# --- the complaint form --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
+    """``/pengaduan/`` (choose the office) and ``/pengaduan/<unit>/`` (office fixed;
+    ``?layanan=<service slug>`` preselects one of its services, as the catalogue links)."""
+    unit = get_object_or_404(complaint_units(), slug=unit_slug) if unit_slug else None
+    status = 200
+    files_dropped = False
+    if request.method == "POST":
+        retry_after = SUBMIT_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+        form = ComplaintForm(request.POST, request.FILES, unit=unit)
+        if form.is_valid():
+            try:
+                case = _file_complaint(form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            except ValidationError as error:  # a file the field let through, refused on storing
+                form.add_error("attachments", error)
+            else:
+                url = reverse(
+                    "complaints_public:receipt",
+                    kwargs={"code": format_public_code(case.public_code)},
+                )
+                response = HttpResponseRedirect(url)
+                response.status_code = 303  # See Other: reloading the receipt never re-posts
+                _remember_receipt(response, case)
+                return _private(response)
+        status = 400
+        # A browser cannot be given files back: say so, instead of silently losing them.
+        files_dropped = any(f for f in request.FILES.getlist("attachments"))
+    else:
+        initial = {}
+        wanted = request.GET.get("layanan")
+        if wanted and unit is not None:
+            initial["service"] = (
+                complaint_standards()
+                .filter(unit__path__startswith=unit.path, slug=wanted)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        form = ComplaintForm(unit=unit, initial=initial)
+    context = {
+        "form": form,
+        "unit": unit,
+        "identity_fields": [form[name] for name in ("name", "email", "phone")],
+        "identity_options": [
+            (radio, IDENTITY_EXPLANATIONS[radio.data["value"]]) for radio in form["identity"]
+        ],
+        "files_dropped": files_dropped,
+    }
+    response = render(request, "complaints/public/form.html", context, status=status)
+    return _private(response, noindex=False)
+
+
+@transaction.atomic
+def _file_complaint(data: dict) -> Case:
+    """The complaint and its files in one transaction: a file that cannot be stored leaves no
+    half-filed complaint behind (and no receipt e-mail, which is queued in the same
+    transaction)."""
+    case = complaint_create(
+        actor=None,  # the citizen's voice, even when a staff member is signed in
+        unit=data["unit_resolved"],
+        standard=data["service"],
+        description=data["description"],
+        subject=data["subject"],
+        location=data["location"],
+        requester_name=data["name"],
+        requester_email=data["email"],
+        requester_phone=data["phone"],
+        anonymous=data["anonymous"],
+        confidential=data["confidential"],
+    )
+    for upload in data.get("attachments") or []:
+        attachment_add(case=case, upload=upload, actor=None)
+    return case
+
+
+def _remember_receipt(response: HttpResponse, case: Case) -> None:
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        case.public_code,
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_TTL,
+        path=reverse("complaints_public:form") + "diterima/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _receipt_allowed(request: HttpRequest, case: Case) -> bool:
+    code = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_TTL
+    )
+    return code == case.public_code
+
+
+# --- pages keyed by the tracking code --------------------------------------------------------
+
+
+def complaint_by_code(code: str) -> Case | None:
+    """The complaint with this (normalised) code, with what its public pages show, in one query.
+    The requester's identity is not even loaded."""
+    return (
+        Case.objects.filter(kind=CaseKind.COMPLAINT, public_code=code)
+        .select_related("complaint", "unit", "standard")
+        .defer(*IDENTITY_FIELDS)
+        .first()
+    )
+
+
+def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpResponse:
+    """The complaint for ``raw`` as typed, or the response to give instead: 429 past the limit,
+    a redirect to the canonical ``ABCD-EFGH-JKMN`` address, or the friendly 404 page."""
+    retry_after = LOOKUP_RATE.exceeded(request)
+    if retry_after:
+        return _too_many(request, retry_after)
+    code = normalise_public_code(raw)
+    if looks_like_code(code):
+        canonical = format_public_code(code)
+        if raw != canonical:
+            return _private(
+                HttpResponseRedirect(
+                    reverse(f"complaints_public:{url_name}", kwargs={"code": canonical})
+                )
+            )
+    else:
+        # Malformed codes cost the same query as unknown ones and get the same answer: the
+        # response does not tell a guesser which of the two it was.
+        code = "-"
+    case = complaint_by_code(code)
+    if case is None:
+        LOOKUP_RATE.hit(request)
+        response = render(
+            request,
+            "complaints/public/not_found.html",
+            {"code": raw[:40], "form": TrackForm()},
+            status=404,
+        )
+        return _private(response)
+    return case
+
+
+def qr_svg_inline(url: str) -> str:
+    """The QR code of ``url`` as inline SVG (no extra request on a slow connection)."""
+    qr = segno.make(url, error="m", micro=False)
+    # segno's own markup; the URL is ours (SITE_URL + path)
+    return mark_safe(
+        qr.svg_inline(scale=4, border=2, omitsize=True, svgclass="qr", light="#fff", title=url)
+    )
+
+
+def _code_groups(case: Case) -> list[str]:
+    return format_public_code(case.public_code).split("-")
+
+
+def _is_provisional(case: Case) -> bool:
+    detail = getattr(case, "complaint", None)
+    return detail is not None and not detail.is_classified and case.is_open
+
+
+@require_safe
+def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """After a successful submission: the code in big groups, the link, a QR code, the number and
+    the (provisional) due time — for the browser that sent it only; everyone else is sent on to
+    the tracking page."""
+    case = _by_code(request, code, "receipt")
+    if isinstance(case, HttpResponse):
+        return case
+    if not _receipt_allowed(request, case):
+        url = reverse(
+            "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
+        )
+        return _private(HttpResponseRedirect(url))
+    url = tracking_url(case)
+    context = {
+        "anonymous": case.is_anonymous,
+        "email_sent": Case.objects.filter(pk=case.pk).exclude(requester_email="").exists(),
+        "case": case,
+        "code_groups": _code_groups(case),
+        "code": format_public_code(case.public_code),
+        "tracking_url": url,
+        "qr_svg": qr_svg_inline(url),
+        "received": format_due(case.received_at),
+        "due": format_due(case.due_at) if case.due_at else "",
+        "provisional": _is_provisional(case),
+    }
+    return _private(render(request, "complaints/public/receipt.html", context))
+
+
+# --- tracking ------------------------------------------------------------------------------------
+
+
+@require_safe
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """``/lacak/``: type a code (``?kode=``), get sent to its tracking page."""
+    status = 200
+    if "kode" in request.GET:
+        form = TrackForm(request.GET)
+        if form.is_valid():
+            code = format_public_code(form.cleaned_data["kode"])
+            url = reverse("complaints_public:track", kwargs={"code": code})
+            return _private(HttpResponseRedirect(url))
+        status = 400
+    else:
+        form = TrackForm()
+    response = render(request, "complaints/public/track_form.html", {"form": form}, status=status)
+    return _private(response, noindex=False)
+
+
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    Status.RECEIVED: (
+        gettext_lazy("Received"),
+        gettext_lazy(
+            "Your complaint has been recorded. The complaint officer will check it and decide "
+            "how it will be handled."
+        ),
+    ),
+    Status.VERIFIED: (
+        gettext_lazy("Checked"),
+        gettext_lazy(
+            "The complaint officer has checked your complaint. It will now be followed up."
+        ),
+    ),
+    Status.IN_PROGRESS: (
+        gettext_lazy("Being handled"),
+        gettext_lazy("The responsible team is looking into your complaint."),
+    ),
+    Status.WAITING: (
+        gettext_lazy("Waiting for you"),
+        gettext_lazy(
+            "We need more information from you before we can continue. Please contact the "
+            "office and mention your tracking code. The time limit is paused until then."
+        ),
+    ),
+    Status.ANSWERED: (
+        gettext_lazy("Answered"),
+        gettext_lazy("Your complaint has been answered. You can read the answer below."),
+    ),
+    Status.CLOSED: (
+        gettext_lazy("Closed"),
+        gettext_lazy("Your complaint has been answered and closed."),
+    ),
+    Status.REJECTED: (
+        gettext_lazy("Not accepted"),
+        gettext_lazy(
+            "Your complaint could not be accepted for handling. The reason is shown in the "
+            "history below when the office gave one."
+        ),
+    ),
+    Status.WITHDRAWN: (
+        gettext_lazy("Withdrawn"),
+        gettext_lazy("This complaint was withdrawn."),
+    ),
+}
+
+STATUS_EVENT_WORDS: dict[str, str] = {
+    Status.RECEIVED: gettext_lazy("Complaint received"),
+    Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
+    Status.IN_PROGRESS: gettext_lazy("Handling started"),
+    Status.WAITING: gettext_lazy("Waiting for information from you"),
+    Status.ANSWERED: gettext_lazy("Answer given"),
+    Status.CLOSED: gettext_lazy("Complaint closed"),
+    Status.REJECTED: gettext_lazy("Complaint not accepted"),
+    Status.WITHDRAWN: gettext_lazy("Complaint withdrawn"),
+}
+
+
+@dataclass
+class TimelineItem:
+    at: str
+    text: str
+    by_officer: bool
+    note: str
+
+
+def _event_text(event) -> str:
+    """What happened, in plain words. Old/new values are shown only where they are known to be
+    public (a complaint class from the unit's standard); anything else gets a generic line, so
+    that a value holding a person's name can never reach the page."""
+    if event.kind == "received":
+        return str(STATUS_EVENT_WORDS[Status.RECEIVED])
+    if event.kind == "classified":
+        return _("Classified as “%(class)s”") % {"class": event.new_value}
+    if event.kind == "reclassified":
+        return _("Classification changed to “%(class)s”") % {"class": event.new_value}
+    if event.kind == "status" and event.new_value in STATUS_EVENT_WORDS:
+        return str(STATUS_EVENT_WORDS[event.new_value])
+    if event.kind == "reopened":
+        if event.actor_id is None:
+            return _("Complaint reopened at the reporter's request")
+        return _("Complaint reopened")
+    if event.kind == "attachment":
+        return _("A file was attached")
+    return _("Complaint updated")
+
+
+def public_timeline(case: Case) -> list[TimelineItem]:
+    """The non-internal events, oldest first; actors only as "an officer"."""
+    events = (
+        case.events.filter(is_internal=False)
+        .only("at", "kind", "new_value", "note", "actor_id", "case_id")
+        .order_by("at", "pk")
+    )
+    return [
+        TimelineItem(
+            at=format_due(event.at),
+            text=_event_text(event),
+            by_officer=event.actor_id is not None,
+            note=event.note,
+        )
+        for event in events
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def track_case(request: HttpRequest, code: str) -> HttpResponse:
+    """``/lacak/<code>/``: status in plain words, due time, public history, the answer, and —
+    within the window after closing — the form to reopen it (POST here). Never the reporter's
+    identity."""
+    if request.method == "POST":
+        retry_after = SUBMIT_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+    case = _by_code(request, code, "track")
+    if isinstance(case, HttpResponse):
+        return case
+    reopen_form = None
+    status = 200
+    if request.method == "POST":
+        reopen_form = ReopenForm(request.POST)
+        if reopen_form.is_valid():
+            try:
+                case_reopen_by_requester(case=case, reason=reopen_form.cleaned_data["reason"])
+            except ApplicationError as error:
+                reopen_form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your complaint has been reopened. The office will look at it again "
+                        "and answer you."
+                    ),
+                )
+                url = reverse(
+                    "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
+                )
+                response = HttpResponseRedirect(url)
+                response.status_code = 303
+                return _private(response)
+        status = 400
+        case = complaint_by_code(case.public_code)  # as it is now (it may have changed)
+    detail = case.complaint
+    now = timezone.now()
+    title, explanation = STATUS_WORDS.get(case.status, (case.get_status_display(), ""))
+    reopen_until = None
+    if case.status == Status.CLOSED and case.closed_at and now - case.closed_at <= REOPEN_WINDOW:
+        reopen_until = format_due(case.closed_at + REOPEN_WINDOW)
+        reopen_form = reopen_form or ReopenForm()
+    done = case.status in (Status.ANSWERED, Status.CLOSED)
+    # After reopening, the earlier answer stays readable, marked as the previous one.
+    show_answer = bool(detail.answer) and (done or case.reopen_count > 0)
+    context = {
+        "case": case,
+        "detail": detail,
+        "unit": case.unit,
+        "code": format_public_code(case.public_code),
+        "code_groups": _code_groups(case),
+        "status_title": title,
+        "status_explanation": explanation,
+        "status_tone": _status_tone(case),
+        "received": format_due(case.received_at),
+        "due": format_due(case.due_at) if case.due_at and case.is_open else "",
+        "provisional": _is_provisional(case),
+        "overdue": bool(case.is_open and case.due_at and case.due_at < now and not case.is_paused),
+        "paused": case.is_paused,
+        "answer": detail.answer if show_answer else "",
+        "answer_is_previous": show_answer and not done,
+        "answered": format_due(case.answered_at) if show_answer and case.answered_at else "",
+        "reopen_until": reopen_until,
+        "reopen_form": reopen_form if reopen_until else None,
+        "reopen_failed": reopen_form is not None and reopen_form.errors and not reopen_until,
+        "reopen_errors": reopen_form.non_field_errors() if reopen_form is not None else [],
+        "reopen_days": REOPEN_WINDOW.days,
+        "timeline": public_timeline(case),
+    }
+    response = render(request, "complaints/public/track.html", context, status=status)
+    return _private(response)
+
+
+def _status_tone(case: Case) -> str:
+    if case.status in (Status.ANSWERED, Status.CLOSED):
+        return "done"
+    if case.status in (Status.REJECTED, Status.WITHDRAWN):
+        return "stopped"
+    if case.status == Status.WAITING:
+        return "waiting"
+    return "open"

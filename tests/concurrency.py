@@ -1,0 +1,34 @@
+"""Run one function in several threads at once, each with its own database connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from django.db import connections
+
+
+def run_concurrently(count: int, fn: Callable[[], object], timeout: float = 60) -> list:
+    """Start ``count`` threads that call ``fn`` together (a barrier releases them at once);
+    return the results. Any exception in a thread is re-raised here; connections the threads
+    opened are closed."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(fn())
+        except Exception as exc:  # pragma: no cover - re-raised below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if errors:
+        raise errors[0]
+    return results
