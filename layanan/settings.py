@@ -236,6 +236,8 @@ LOGGING = {
 # API rate limits (ninja's syntax: N/s, N/m, N/h): per client address and per token.
 API_THROTTLE_ANON = env("API_THROTTLE_ANON", "300/m")
 API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "1200/m")
+API_THROTTLE_COMPLAINT = env("API_THROTTLE_COMPLAINT", "20/h")  # public filing, per address
+API_THROTTLE_TRACK = env("API_THROTTLE_TRACK", "60/m")  # tracking lookups, per address
 
 # The seed standards `load_demo` imports: a copy of the bureaus' real documents kept in the
 # repository (data/seeds/), so a clone needs nothing beside it.

@@ -14,9 +14,11 @@ from .errors import register_exception_handlers
 from .throttling import public_throttle
 
 DESCRIPTION = """\
-The service catalogue (*Standar Pelayanan*) of the office, and staff access for integrations.
+The service catalogue (*Standar Pelayanan*) of the office, complaints, and staff access for
+integrations.
 
-* **Public endpoints** (catalogue) need no authentication.
+* **Public endpoints** (catalogue, filing a complaint, tracking it by its code) need no
+  authentication.
 * **Staff endpoints** need an API token: `Authorization: Bearer <token>` (`Token <token>` works
   too). Administrators create tokens in the admin; the key is shown once.
 * **Errors** are JSON `{"detail": "...", "code": "..."}` with a 4xx status. `detail` follows
@@ -39,3 +41,4 @@ api = NinjaAPI(
 register_exception_handlers(api)
 api.add_router("/", catalogue.router)
 api.add_router("/", staff.router)
+api.add_router("/", "layanan.api.complaints.router")

@@ -19,6 +19,16 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/standards/{unit_slug}/{slug}"),
     ("get", "/api/v1/standards/{slug}"),
     ("get", "/api/v1/me"),
+    ("post", "/api/v1/complaints"),
+    ("get", "/api/v1/complaints"),
+    ("get", "/api/v1/complaints/{complaint_id}"),
+    ("post", "/api/v1/complaints/{complaint_id}/verify"),
+    ("post", "/api/v1/complaints/{complaint_id}/classify"),
+    ("post", "/api/v1/complaints/{complaint_id}/assign"),
+    ("post", "/api/v1/complaints/{complaint_id}/answer"),
+    ("post", "/api/v1/complaints/{complaint_id}/close"),
+    ("post", "/api/v1/complaints/{complaint_id}/reject"),
+    ("get", "/api/v1/track/{public_code}"),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
