@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "layanan.complaints",
     "layanan.api",
     "layanan.notify",
+    "layanan.bookings",
 ]
 
 MIDDLEWARE = [

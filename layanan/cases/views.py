@@ -249,6 +249,9 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
         case = case_for_staff(request.user, ref)
     except Case.DoesNotExist:
         raise Http404("No such case within reach") from None
+    if case.kind == CaseKind.FACILITY:
+        # A booking's state moves with its case: only the booking page may change either.
+        return redirect("bookings:detail", ref=case.number)
     if request.method != "POST":
         return _render_case(request, case)
 

@@ -1,0 +1,34 @@
+"""Admin: resources are edited here; bookings are read-only (decisions go through the staff
+pages and the services, which record who decided and when)."""
+
+from django.contrib import admin
+
+from .models import BookingDetail, Resource
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "capacity", "unit", "location", "is_active"]
+    list_filter = ["kind", "is_active", "unit"]
+    search_fields = ["name", "location", "rules"]
+    list_select_related = ["unit"]
+    autocomplete_fields = []
+    fields = ["unit", "name", "kind", "capacity", "location", "rules", "is_active"]
+
+
+@admin.register(BookingDetail)
+class BookingDetailAdmin(admin.ModelAdmin):
+    list_display = ["case", "resource", "starts_at", "ends_at", "state", "decided_by"]
+    list_filter = ["state", "resource__kind", "resource"]
+    search_fields = ["case__number", "purpose", "organisation", "resource__name"]
+    list_select_related = ["case", "resource", "decided_by"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,16 @@
+"""Public facility request pages, included under ``fasilitas/`` (namespace ``bookings_public``).
+
+- ``form`` → ``/fasilitas/``: the request form (resource and time range);
+- ``status`` (code) → ``/fasilitas/permohonan/<code>/``: the decision, keyed by tracking code.
+"""
+
+from django.urls import path
+
+from . import public_views as views
+
+app_name = "bookings_public"
+
+urlpatterns = [
+    path("", views.request_form, name="form"),
+    path("permohonan/<str:code>/", views.request_status, name="status"),
+]

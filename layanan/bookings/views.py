@@ -1,0 +1,216 @@
+"""Staff pages of facility requests: the list, a request with its decisions, the week calendar.
+
+Login and a staff role are required (``cases.views.staff_required``); everything is scoped to
+the units the user may see (``case.view``): a request of another unit answers 404, as one that
+does not exist. Decisions are plain POST forms (no JavaScript); a refused decision comes back
+with the typed text and the service's message, with its status code (400/403/409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.accounts.permissions import can
+from layanan.cases.models import Status
+from layanan.cases.numbering import format_public_code
+from layanan.cases.views import staff_required
+from layanan.core.errors import ApplicationError
+
+from .forms import BookingFilterForm, DecisionForm
+from .models import BookingDetail, BookingState
+from .selectors import (
+    LIST_PAGE_SIZE,
+    booking_for_staff,
+    bookings_for,
+    case_events,
+    parse_week,
+    resources_for,
+    week_calendar,
+    week_label,
+)
+from .services import (
+    booking_approve,
+    booking_cancel,
+    booking_refuse,
+    format_range,
+    outside_office_hours,
+)
+
+
+def booking_url(booking: BookingDetail) -> str:
+    return reverse("bookings:detail", args=[booking.case.number])
+
+
+@staff_required
+@require_safe
+def booking_list(request: HttpRequest) -> HttpResponse:
+    resources = resources_for(request.user)
+    form = BookingFilterForm(request.GET or None, resources=resources)
+    filters = form.cleaned_data if form.is_valid() else {}
+    resource = filters.get("resource")
+    qs = bookings_for(
+        request.user,
+        state=filters.get("state") or "",
+        resource_id=resource.pk if resource else None,
+        upcoming=bool(filters.get("upcoming")),
+    )
+    page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"booking": b, "url": booking_url(b), "when": format_range(b.starts_at, b.ends_at)}
+        for b in page.object_list
+    ]
+    return render(
+        request,
+        "bookings/list.html",
+        {"form": form, "page": page, "rows": rows, "staff_section": "facilities"},
+    )
+
+
+ACTIONS = {"approve": booking_approve, "refuse": booking_refuse, "cancel": booking_cancel}
+DONE = {
+    "approve": gettext_lazy("The request %(number)s was approved."),
+    "refuse": gettext_lazy("The request %(number)s was refused."),
+    "cancel": gettext_lazy("The booking %(number)s was cancelled."),
+}
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    booking = booking_for_staff(request.user, ref)
+    if booking is None:
+        raise Http404
+    forms = {
+        "approve": DecisionForm(prefix="approve"),
+        "refuse": DecisionForm(prefix="refuse", require_text=True),
+        "cancel": DecisionForm(prefix="cancel"),
+    }
+    status = 200
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            error, status = _("Unknown action."), 400
+        else:
+            form = DecisionForm(request.POST, prefix=action, require_text=action == "refuse")
+            forms[action] = form
+            if form.is_valid():
+                text = form.cleaned_data["text"]
+                kwargs = {"note": text} if action == "approve" else {"reason": text}
+                try:
+                    ACTIONS[action](actor=request.user, case=booking.case, **kwargs)
+                except ApplicationError as exc:
+                    error, status = exc.message, exc.status_code
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, DONE[action] % {"number": booking.case.number})
+                    return redirect(booking_url(booking))
+            else:
+                status = 400
+            booking = booking_for_staff(request.user, ref)
+    case = booking.case
+    pending = booking.state == BookingState.REQUESTED
+    active = booking.state in (BookingState.REQUESTED, BookingState.APPROVED)
+    context = {
+        "booking": booking,
+        "case": case,
+        "when": format_range(booking.starts_at, booking.ends_at),
+        "code": format_public_code(case.public_code),
+        "events": _timeline(case),
+        "forms": forms,
+        "error": error,
+        "may_decide": pending and can(request.user, "case.verify", case),
+        "may_cancel": active
+        and can(request.user, "case.work", case)
+        and (pending or can(request.user, "case.close", case)),
+        "outside_hours": outside_office_hours(
+            resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
+        ),
+        "calendar_url": _calendar_url(booking.starts_at, booking.resource_id),
+        "staff_section": "facilities",
+    }
+    return render(request, "bookings/detail.html", context, status=status)
+
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Received"),
+    "status": gettext_lazy("Status changed"),
+    "booking_cancelled": gettext_lazy("Booking cancelled"),
+    "attachment": gettext_lazy("File attached"),
+    "note": gettext_lazy("Internal note"),
+}
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
+
+
+def _timeline(case) -> list[dict]:
+    rows = []
+    for event in case_events(case):
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor.display_name if event.actor_id else _("System"),
+                "label": str(EVENT_LABELS.get(event.kind, event.kind)),
+                "old": _status_label(event.old_value) if event.old_value else "",
+                "new": _status_label(event.new_value) if event.new_value else "",
+                "note": event.note,
+            }
+        )
+    return rows
+
+
+def _calendar_url(moment: dt.datetime, resource_id: int | None = None) -> str:
+    monday = timezone.localtime(moment).date()
+    url = reverse("bookings:calendar") + f"?week={week_label(monday)}"
+    return url + (f"&resource={resource_id}" if resource_id else "")
+
+
+@staff_required
+@require_safe
+def booking_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    monday = parse_week(request.GET.get("week"), today)
+    resources = list(resources_for(request.user))
+    resource_id = None
+    raw = request.GET.get("resource", "")
+    if raw.isdigit() and any(r.pk == int(raw) for r in resources):
+        resource_id = int(raw)
+    elif raw:
+        raise Http404  # not a resource this user may see
+    rows = week_calendar(request.user, monday, resource_id=resource_id)
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    query = f"&resource={resource_id}" if resource_id else ""
+    return render(
+        request,
+        "bookings/calendar.html",
+        {
+            "rows": rows,
+            "days": days,
+            "today": today,
+            "week": week_label(monday),
+            "monday": monday,
+            "sunday": days[-1],
+            "prev_url": f"?week={week_label(monday - dt.timedelta(days=7))}{query}",
+            "next_url": f"?week={week_label(monday + dt.timedelta(days=7))}{query}",
+            "this_url": f"?week={week_label(today)}{query}",
+            "resources": resources,
+            "resource_id": resource_id,
+            "resource": next((r for r in resources if r.pk == resource_id), None),
+            "staff_section": "facilities",
+        },
+    )

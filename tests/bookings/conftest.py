@@ -1,0 +1,87 @@
+"""Fixtures for facility requests: Biro Umum staff, its rooms, and a helper to file requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from layanan.accounts.models import Role
+from layanan.bookings.models import Resource, ResourceKind
+from layanan.bookings.services import booking_request_create
+from tests.factories import MembershipFactory, UserFactory
+
+
+def next_monday(weeks: int = 1) -> dt.date:
+    today = timezone.localdate()
+    return today + dt.timedelta(days=7 * weeks - today.weekday())
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+@pytest.fixture
+def umum(org):
+    return org["biro-umum"]
+
+
+def _member(username, unit, role):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def umum_head(umum):
+    """Head of Biro Umum: approves and refuses facility requests."""
+    return _member("umum.kepala", umum, Role.HEAD)
+
+
+@pytest.fixture
+def umum_front(umum):
+    """Information officer of Biro Umum: sees requests, may withdraw a pending one."""
+    return _member("umum.informasi", umum, Role.FRONT_DESK)
+
+
+@pytest.fixture
+def room(umum):
+    return Resource.objects.create(
+        unit=umum,
+        name="Ruang Rapat Lt. 2",
+        kind=ResourceKind.ROOM,
+        capacity=20,
+        location="Kantor Gubernur, lantai 2",
+        rules="Ruangan dikembalikan dalam keadaan bersih.",
+    )
+
+
+@pytest.fixture
+def hall(umum):
+    return Resource.objects.create(
+        unit=umum, name="Aula Utama", kind=ResourceKind.HALL, capacity=300
+    )
+
+
+@pytest.fixture
+def monday():
+    return next_monday()
+
+
+@pytest.fixture
+def file_request():
+    def _file(resource, starts_at, ends_at, **kwargs):
+        fields = {
+            "purpose": "Rapat koordinasi",
+            "requester_name": "Siti Aminah",
+            "requester_email": "siti@example.org",
+            "organisation": "Dinas Pendidikan",
+            "participants": 10,
+        }
+        fields.update(kwargs)
+        return booking_request_create(
+            actor=None, resource=resource, starts_at=starts_at, ends_at=ends_at, **fields
+        )
+
+    return _file
