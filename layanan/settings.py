@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "layanan.api",
     "layanan.notify",
     "layanan.bookings",
+    "layanan.surveys",
 ]
 
 MIDDLEWARE = [

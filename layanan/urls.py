@@ -9,6 +9,7 @@ urlpatterns = [
     path("staf/kalender/", include("layanan.workdays.urls")),
     path("staf/", include("layanan.cases.urls")),
     path("", include("layanan.complaints.public_urls")),
+    path("survei/", include("layanan.surveys.urls")),
     path("staf/fasilitas/", include("layanan.bookings.urls")),
     path("fasilitas/", include("layanan.bookings.public_urls")),
     path("", include("layanan.catalog.urls")),

@@ -1,0 +1,237 @@
+"""Public pages of the satisfaction survey. No login, no JavaScript; plain forms with
+POST-redirect-GET.
+
+- ``/survei/<token>/``: the questionnaire of one closed case (the link from
+  ``survey_invite_for_case``); answered once, then the link is spent.
+- ``/survei/kiosk/<unit>/``: the open questionnaire on the office's tablet; big touch targets;
+  submissions are rate-limited per client address (settings.SURVEY_KIOSK_RATE, default 30
+  per 10 minutes — a busy front desk stays well below, a script filling the box does not).
+- ``/survei/hasil/``: the IKM of every unit for a survey period (the latest that has started,
+  or the one chosen).
+
+Pages never show who answered; the invitation page shows only the unit and the service.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.core.errors import ApplicationError
+from layanan.core.models import Unit
+
+from .forms import KioskForm, SurveyForm
+from .ikm import BANDS, ikm_by_unit
+from .models import ResponseChannel, SurveyInvitation, SurveyPeriod
+from .services import survey_answer_invitation, survey_response_create
+
+KIOSK_RATE_DEFAULT = (30, 10 * 60)  # submissions, seconds
+KIOSK_RETURN_SECONDS = 8  # the thank-you page returns to an empty form after this
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return _private(response)
+
+
+# --- rate limit ----------------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """X-Forwarded-For is believed only behind our proxy, and then only its last entry."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _kiosk_key(request: HttpRequest) -> tuple[str, int, int]:
+    limit, window = getattr(settings, "SURVEY_KIOSK_RATE", KIOSK_RATE_DEFAULT)
+    now = int(time.time())
+    bucket = now // window
+    ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]  # no clear IPs
+    return f"surveys:kiosk:{ident}:{bucket}", limit, (bucket + 1) * window - now
+
+
+def kiosk_rate_exceeded(request: HttpRequest) -> int:
+    """Seconds to wait when this address has used up its submissions, else 0."""
+    key, limit, retry_after = _kiosk_key(request)
+    return retry_after if (cache.get(key) or 0) >= limit else 0
+
+
+def kiosk_rate_count(request: HttpRequest) -> None:
+    key, _limit, retry_after = _kiosk_key(request)
+    if not cache.add(key, 1, timeout=retry_after + 1):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=retry_after + 1)
+
+
+# --- the invitation (a case's link) ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = (
+        SurveyInvitation.objects.select_related("case__unit", "case__standard")
+        .only(
+            "token",
+            "expires_at",
+            "used_at",
+            "case__id",
+            "case__status",
+            "case__unit__name",
+            "case__unit__short_name",
+            "case__standard__name",
+        )  # fmt: skip  -- the requester's identity is not even loaded
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    case = invitation.case
+    context = {"unit": case.unit, "service": case.standard}
+    if invitation.used_at is not None:
+        return _private(render(request, "surveys/closed.html", {**context, "reason": "used"}))
+    if invitation.is_expired:
+        return _private(
+            render(request, "surveys/closed.html", {**context, "reason": "expired"}, status=410)
+        )
+    status = 200
+    if request.method == "POST":
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                survey_answer_invitation(
+                    invitation=invitation, answers=form.answers(), profile=form.profile()
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+                status = error.status_code
+            else:
+                return _see_other(reverse("surveys:thanks"))
+        else:
+            status = 400
+    else:
+        form = SurveyForm()
+    context |= {"form": form, "action": request.path}
+    return _private(render(request, "surveys/form.html", context, status=status))
+
+
+@require_safe
+def thanks(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "surveys/thanks.html", {}))
+
+
+# --- the kiosk -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = get_object_or_404(Unit, slug=unit_slug)
+    status = 200
+    if request.method == "POST":
+        retry_after = kiosk_rate_exceeded(request)
+        if retry_after:
+            response = render(
+                request,
+                "surveys/rate_limited.html",
+                {"unit": unit, "minutes": max(1, -(-retry_after // 60))},
+                status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return _private(response)
+        form = KioskForm(request.POST, unit=unit)
+        if form.is_valid():
+            try:
+                survey_response_create(
+                    unit=unit,
+                    service=form.cleaned_data.get("service"),
+                    answers=form.answers(),
+                    profile=form.profile(),
+                    channel=ResponseChannel.KIOSK,
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+                status = error.status_code
+            else:
+                kiosk_rate_count(request)
+                return _see_other(reverse("surveys:kiosk_thanks", args=[unit.slug]))
+        else:
+            status = 400
+    else:
+        form = KioskForm(unit=unit)
+    context = {
+        "form": form,
+        "unit": unit,
+        "kiosk": True,
+        "service_field": form["service"] if "service" in form.fields else None,
+        "action": request.path,
+    }
+    return _private(render(request, "surveys/form.html", context, status=status))
+
+
+@require_safe
+def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = get_object_or_404(Unit, slug=unit_slug)
+    context = {
+        "unit": unit,
+        "kiosk": True,
+        "again_url": reverse("surveys:kiosk", args=[unit.slug]),
+        "return_seconds": KIOSK_RETURN_SECONDS,
+    }
+    return _private(render(request, "surveys/thanks.html", context))
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    """IKM per unit for a period: the one asked for (``?periode=<slug>``), else the latest
+    global period that has started, else the latest of any."""
+    periods = list(SurveyPeriod.objects.started().select_related("unit").order_by("-start", "pk"))
+    period = None
+    wanted = request.GET.get("periode")
+    if wanted:
+        period = next((p for p in periods if p.slug == wanted), None)
+        if period is None:
+            raise Http404
+    elif periods:
+        period = next((p for p in periods if p.unit_id is None), periods[0])
+    rows = []
+    if period is not None:
+        results_ = ikm_by_unit(start=period.start, end=period.end, within=period.unit)
+        top_depth = min((r.unit.path.count("/") for r in results_), default=0)
+        for result in results_:
+            if period.population is not None and result.unit.pk == period.unit_id:
+                result = dataclasses.replace(result, population=period.population)
+            rows.append({"result": result, "depth": result.unit.path.count("/") - top_depth})
+    context = {
+        "periods": periods,
+        "period": period,
+        "rows": rows,
+        "bands": BANDS,
+        "today": timezone.localdate(),
+    }
+    response = render(request, "surveys/results.html", context)
+    patch_cache_control(response, public=True, max_age=300)
+    return response
