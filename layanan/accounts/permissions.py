@@ -56,8 +56,20 @@ RULES: dict[str, Rule] = {
     ),
     "case.answer": _rule(R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     "case.close": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # Disposition (disposisi) of an audience request to a division: the head of unit.
+    "case.dispose": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # The unit's reply letter template (number pattern, text, signatory).
+    "letters.edit": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # Sending a complaint's answer to the reporter: the handler drafts, the officer/head sends.
+    "case.send_answer": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     # Who may see a confidential reporter's identity: the complaint officer only.
     "case.view_identity": _rule(R.COMPLAINT_OFFICER),
+    # Visits: the front desk routes walk-in consultations to a Bagian; whoever served (front
+    # desk, or the Bagian's handler) records the outcome and closes the visit.
+    "visit.route": _rule(R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    "visit.finish": _rule(
+        R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)
+    ),
     # Staff area
     "staff.access": _rule(*STAFF_ROLES, reach="global"),
     "api.use_staff": _rule(*STAFF_ROLES, reach="global"),

@@ -153,9 +153,11 @@ router = Router(tags=["complaints"], auth=token_auth, throttle=[token_throttle])
 
 THROTTLED = {429: ErrorOut}
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, **THROTTLED}
+# A 400 is request validation (with `errors`), a body that is not JSON, or a domain error.
+BAD_REQUEST = ValidationErrorOut | ErrorOut
 ACTION_RESPONSES = {
     200: ComplaintDetailOut,
-    400: ValidationErrorOut,
+    400: BAD_REQUEST,
     **READ_ERRORS,
     409: ErrorOut,
 }
@@ -210,7 +212,7 @@ def _takes_complaints(unit: Unit) -> bool:
     throttle=[submit_throttle, filing_token_throttle],
     response={
         201: ComplaintCreatedOut,
-        400: ValidationErrorOut,
+        400: BAD_REQUEST,
         401: ErrorOut,
         403: StaffOnlyOut | ErrorOut,
         404: ErrorOut,
@@ -517,7 +519,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "verify": ("case.verify", (Status.RECEIVED,)),
     "classify": ("case.verify", OPEN_STATUSES),
     "assign": ("case.assign", OPEN_STATUSES),
-    "answer": ("case.answer", (Status.VERIFIED, Status.IN_PROGRESS)),
+    "answer": ("case.send_answer", (Status.VERIFIED, Status.IN_PROGRESS)),
     "close": ("case.close", (Status.ANSWERED,)),
     "reject": ("case.verify", (Status.RECEIVED, Status.VERIFIED)),
 }
@@ -611,7 +613,7 @@ def complaint_list(request: HttpRequest, page: Query[PageParams], filters: Query
 
 @router.get(
     "/complaints/{complaint_id}",
-    response={200: ComplaintDetailOut, **READ_ERRORS},
+    response={200: ComplaintDetailOut, 400: ValidationErrorOut, **READ_ERRORS},
     url_name="complaint_detail",
     summary="One complaint, with its timeline",
 )
@@ -729,9 +731,10 @@ def complaint_assign_endpoint(request: HttpRequest, complaint_id: ComplaintId, p
 )
 def complaint_answer_endpoint(request: HttpRequest, complaint_id: ComplaintId, payload: AnswerIn):
     """Store the answer (the reporter reads it on the tracking answer) and move the complaint
-    to `answered`. Complaint officer, handler or head. 400 `answer_required`; 409
-    `invalid_transition` (only a verified or in-progress complaint can be answered)."""
-    case = _acting_on(request, complaint_id, "case.answer")
+    to `answered`. Complaint officer or head (a handler drafts on the staff page; sending is
+    theirs). 400 `answer_required`; 409 `invalid_transition` (only a verified or in-progress
+    complaint can be answered)."""
+    case = _acting_on(request, complaint_id, "case.send_answer")
     complaint_answer(actor=request.user, case=case, answer=payload.answer)
     return _after(request, case)
 

@@ -118,8 +118,8 @@ class InboxFilterForm(forms.Form):
 NOTE_WIDGET = {"rows": 3}
 
 #: Sending the answer to the reporter is the complaint officer's or the head's decision (the
-#: handler drafts it): the roles of ``case.close``, on top of ``case.answer``.
-SEND_ANSWER_PERMISSIONS = ("case.answer", "case.close")
+#: handler drafts it): ``case.send_answer``, on top of ``case.answer`` for the status change.
+SEND_ANSWER_PERMISSIONS = ("case.answer", "case.send_answer")
 
 
 def _note_field(label, *, required: bool = False, max_length: int = 2000) -> forms.CharField:

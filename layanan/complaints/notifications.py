@@ -84,7 +84,9 @@ def _complaint_class(case: Case, class_name: str) -> str:
     return detail.class_name if detail is not None else ""
 
 
-def _lines(case: Case, event: str, class_name: str, note: str = "") -> tuple[str, list[str]]:
+def _lines(
+    case: Case, event: str, class_name: str, note: str = "", survey_url: str = ""
+) -> tuple[str, list[str]]:
     """(subject, the lines that say what happened) for ``event``."""
     code = format_public_code(case.public_code)
     due = format_due(case.due_at) if case.due_at else ""
@@ -142,6 +144,12 @@ def _lines(case: Case, event: str, class_name: str, note: str = "") -> tuple[str
             )
             % {"days": REOPEN_WINDOW.days},
         ]
+        if survey_url:
+            lines += [
+                "",
+                _("How did we do? Please fill in the satisfaction survey (about 2 minutes):"),
+                survey_url,
+            ]
     elif event == REOPENED:
         subject = _("Your complaint has been reopened – %(code)s") % {"code": code}
         lines = [
@@ -156,10 +164,10 @@ def _lines(case: Case, event: str, class_name: str, note: str = "") -> tuple[str
 
 
 def render_message(
-    case: Case, event: str, *, class_name: str = "", note: str = ""
+    case: Case, event: str, *, class_name: str = "", note: str = "", survey_url: str = ""
 ) -> tuple[str, str]:
     """(subject, body) of the e-mail for ``event``, in the active language."""
-    subject, lines = _lines(case, event, class_name, note)
+    subject, lines = _lines(case, event, class_name, note, survey_url)
     body = "\n".join(
         [
             _("Dear reporter,"),
@@ -182,14 +190,22 @@ def render_message(
     return subject, body
 
 
-def render_whatsapp(case: Case, event: str, *, class_name: str = "", note: str = "") -> str:
+def render_whatsapp(
+    case: Case, event: str, *, class_name: str = "", note: str = "", survey_url: str = ""
+) -> str:
     """The short WhatsApp text for ``event``: what happened and the link."""
-    subject, lines = _lines(case, event, class_name, note)
+    subject, lines = _lines(case, event, class_name, note, survey_url)
     return "\n".join([f"*{subject}*", *[line for line in lines if line], "", tracking_url(case)])
 
 
 def notify_reporter(
-    case: Case, event: str, *, key: str = "", class_name: str = "", note: str = ""
+    case: Case,
+    event: str,
+    *,
+    key: str = "",
+    class_name: str = "",
+    note: str = "",
+    survey_url: str = "",
 ) -> list:
     """Queue the messages for ``event`` to the reporter; return the queued outbox rows.
 
@@ -210,7 +226,9 @@ def notify_reporter(
         # A savepoint: a failure here leaves the caller's transaction intact.
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             if case.requester_email:
-                subject, body = render_message(case, event, class_name=class_name, note=note)
+                subject, body = render_message(
+                    case, event, class_name=class_name, note=note, survey_url=survey_url
+                )
                 queued.append(
                     outbox_enqueue(
                         channel="email",
@@ -227,8 +245,10 @@ def notify_reporter(
                     outbox_enqueue(
                         channel="whatsapp",
                         recipient=case.requester_phone,
-                        subject=_lines(case, event, class_name, note)[0],
-                        body=render_whatsapp(case, event, class_name=class_name, note=note),
+                        subject=_lines(case, event, class_name)[0],
+                        body=render_whatsapp(
+                            case, event, class_name=class_name, note=note, survey_url=survey_url
+                        ),
                         dedupe_key=f"{dedupe}:wa",
                         case_id=case.pk,
                         kind=f"complaint.{event}",
@@ -257,4 +277,19 @@ def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = Fal
     key = "" if event == RECEIVED else str(instance.pk)
     class_name = instance.new_value if event == CLASSIFIED else ""
     note = instance.note if event == WAITING else ""
-    notify_reporter(case, event, key=key, class_name=class_name, note=note)
+    survey_url = survey_invitation_url(case) if event == CLOSED else ""
+    notify_reporter(case, event, key=key, class_name=class_name, note=note, survey_url=survey_url)
+
+
+def survey_invitation_url(case: Case) -> str:
+    """Invite the requester of a closed case to the satisfaction survey (SKM): one invitation
+    per case, made at closing for every complaint — also an anonymous one, whose reporter finds
+    the link on the tracking page. A failure here is logged and never blocks the closing."""
+    from layanan.surveys.services import survey_invite_for_case
+
+    try:
+        with transaction.atomic():
+            return survey_invite_for_case(case)
+    except Exception:
+        logger.exception("Could not make the survey invitation of case %s", case.pk)
+        return ""

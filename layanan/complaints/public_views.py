@@ -540,9 +540,22 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         "reopen_errors": reopen_form.non_field_errors() if reopen_form is not None else [],
         "reopen_days": REOPEN_WINDOW.days,
         "timeline": public_timeline(case),
+        "survey_url": _open_survey_url(case),
     }
     response = render(request, "complaints/public/track.html", context, status=status)
     return _private(response)
+
+
+def _open_survey_url(case: Case) -> str:
+    """The satisfaction survey of a closed case while its invitation is unused and valid."""
+    from layanan.surveys.models import SurveyInvitation
+
+    if case.status != Status.CLOSED:
+        return ""
+    invitation = SurveyInvitation.objects.filter(case=case, used_at__isnull=True).first()
+    if invitation is None or invitation.is_expired:
+        return ""
+    return reverse("surveys:answer", kwargs={"token": invitation.token})
 
 
 def _status_tone(case: Case) -> str:

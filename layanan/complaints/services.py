@@ -195,6 +195,8 @@ def complaint_answer(*, actor, case: Case, answer: str) -> Case:
     """Store the answer and move the complaint to 'answered' (one transaction)."""
     if not answer or not answer.strip():
         raise ApplicationError(_("The answer cannot be empty."), "answer_required")
+    # The handler drafts; sending to the reporter is the complaint officer's or head's call.
+    ensure_can(actor, "case.send_answer", case)
     case = case_transition(actor=actor, case=case, to=Status.ANSWERED)
     detail = ComplaintDetail.objects.select_for_update().get(pk=case.pk)
     detail.answer = answer.strip()

@@ -519,9 +519,10 @@ def test_staff_endpoints_need_a_token(client, seeded, tokens):
 
 
 def test_the_whole_cycle_through_the_api(client, seeded, tokens):
-    """Officer classifies, verifies and assigns to the division's handler; the handler answers;
-    the officer closes. Tracking then shows the answer and the public steps with their labels,
-    but not the internal assignment, its note, or any staff username."""
+    """Officer classifies, verifies and assigns to the division's handler; the handler may not
+    send the answer himself (he drafts on the staff page); the officer answers and closes.
+    Tracking then shows the answer and the public steps with their labels, but not the
+    internal assignment, its note, or any staff username."""
     body = file_public(client)
     cid, officer = body["id"], tokens["kesra_officer"]
     classified = ok(post(client, url_of(cid, "classify"), {"class": "normatif"}, key=officer))
@@ -544,12 +545,14 @@ def test_the_whole_cycle_through_the_api(client, seeded, tokens):
     assert assigned["assignee"] == "kesra.handler"
     last = assigned["events"][-1]
     assert (last["kind"], last["is_internal"], last["actor"]) == ("assigned", True, "kesra.officer")
+    refused = post(client, url_of(cid, "answer"), {"answer": "x"}, key=tokens["kesra_handler"])
+    assert_error(refused, 403, "permission_denied")
     answered = ok(
         post(
             client,
             url_of(cid, "answer"),
             {"answer": "Sudah kami tegur."},
-            key=tokens["kesra_handler"],
+            key=tokens["kesra_officer"],
         )
     )
     assert answered["status"] == "answered" and answered["answer"] == "Sudah kami tegur."

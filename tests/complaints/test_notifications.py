@@ -92,8 +92,8 @@ def test_receipt_email_has_code_number_and_tracking_link(smtp_server, kesra):
 def test_an_email_at_each_stage_and_none_carries_internal_notes_or_staff_names(
     smtp_server, kesra, kesra_officer
 ):
-    """Classification, answer, closing and reopening each send one e-mail; internal notes, the
-    officer's name and the answer text stay out of them."""
+    """Classification, answer, closing (with the survey link) and reopening each send one
+    e-mail; internal notes, the officer's name and the answer text stay out of them."""
     kesra_officer.full_name = "Bambang Pengelola"
     kesra_officer.save()
     case = file_complaint(kesra)
@@ -120,6 +120,9 @@ def test_an_email_at_each_stage_and_none_carries_internal_notes_or_staff_names(
     ]
     assert "normatif" in body_of(messages[1]).lower()
     assert "14 hari" in body_of(messages[3])
+    # the closing message carries the case's one satisfaction-survey link (SKM)
+    token = case.survey_invitation.token
+    assert f"{SITE}/survei/{token}/" in body_of(messages[3])
     for message in messages:
         body = body_of(message)
         assert "RAHASIA" not in body

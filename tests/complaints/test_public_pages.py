@@ -511,3 +511,28 @@ def test_open_complaint_cannot_be_reopened(client, kesra):
     assert client.post(track_url(case), {"reason": "x"}).status_code == 400
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
+
+
+def test_a_closed_complaint_invites_to_the_satisfaction_survey_once(client, kesra, kesra_officer):
+    """Closing a complaint — also an anonymous one, which gets no e-mail — makes its one survey
+    invitation; the tracking page offers it until it is answered, then no more."""
+    from layanan.surveys.models import SurveyInvitation
+    from layanan.surveys.questionnaire import ELEMENTS
+
+    case = web_complaint(
+        kesra, anonymous=True, requester_name="", requester_email="", requester_phone=""
+    )
+    assert "/survei/" not in text_of(client.get(track_url(case)))
+    case_transition(actor=kesra_officer, case=case, to=Status.VERIFIED)
+    complaint_answer(actor=kesra_officer, case=case, answer="Sudah diperbaiki.")
+    case_transition(actor=kesra_officer, case=case, to=Status.CLOSED)
+    invitation = SurveyInvitation.objects.get(case=case)
+    page = client.get(track_url(case)).content.decode()
+    survey = reverse("surveys:answer", kwargs={"token": invitation.token})
+    assert survey in page
+
+    answers = {element.field: "4" for element in ELEMENTS}
+    response = client.post(survey, answers)
+    assert response.status_code in (200, 302, 303), response.content[:500]
+    assert SurveyInvitation.objects.get(case=case).used_at is not None
+    assert survey not in client.get(track_url(case)).content.decode()

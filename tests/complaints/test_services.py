@@ -150,8 +150,9 @@ def test_confidential_identity_is_for_the_complaint_officer_only(seeded, persona
 
 
 def test_full_cycle_and_foreign_units(seeded, personas):
-    """Officer classifies and assigns, the division's handler answers, the officer closes;
-    another unit's officer can neither classify nor assign."""
+    """Officer classifies and assigns, the division's handler works it but may not send the
+    answer himself, the officer sends it and closes; another unit's officer can neither
+    classify nor assign."""
     officer, handler = personas["kesra_officer"], personas["kesra_handler"]
     case = complaint_create(actor=None, unit=seeded["biro-kesra"], description="Antrean lama.")
     with pytest.raises(NotPermitted):
@@ -161,7 +162,10 @@ def test_full_cycle_and_foreign_units(seeded, personas):
     case = complaint_classify(actor=officer, case=case, class_code="ringan")
     case = case_transition(actor=officer, case=case, to=Status.VERIFIED)
     case = complaint_assign(actor=officer, case=case, division=seeded["kesra-bina-mental"])
-    case = complaint_answer(actor=handler, case=case, answer="Sudah kami tindak lanjuti.")
+    case = case_transition(actor=handler, case=case, to=Status.IN_PROGRESS)
+    with pytest.raises(NotPermitted):
+        complaint_answer(actor=handler, case=case, answer="Sudah kami tindak lanjuti.")
+    case = complaint_answer(actor=officer, case=case, answer="Sudah kami tindak lanjuti.")
     case = case_transition(actor=officer, case=case, to=Status.CLOSED)
     assert case.status == Status.CLOSED
     assert case.complaint.answer == "Sudah kami tindak lanjuti."
