@@ -30,6 +30,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit of public pages, ``"REQUESTS/SECONDS"`` (e.g. ``"20/600"``)."""
+    requests, _, seconds = env(name, default).partition("/")
+    return int(requests), int(seconds)
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY") or ("django-insecure-dev-only-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
@@ -240,6 +246,13 @@ API_THROTTLE_ANON = env("API_THROTTLE_ANON", "300/m")
 API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "1200/m")
 API_THROTTLE_COMPLAINT = env("API_THROTTLE_COMPLAINT", "20/h")  # public filing, per address
 API_THROTTLE_TRACK = env("API_THROTTLE_TRACK", "60/m")  # tracking lookups, per address
+
+
+# Public pages, per client address (layanan/core/ratelimit.py)
+COMPLAINT_SUBMIT_RATE = env_rate("COMPLAINT_SUBMIT_RATE", "20/600")  # complaint form POSTs
+COMPLAINT_LOOKUP_RATE = env_rate("COMPLAINT_LOOKUP_RATE", "30/600")  # unknown tracking codes
+SURVEY_KIOSK_RATE = env_rate("SURVEY_KIOSK_RATE", "30/600")  # survey kiosk submissions
+SURVEY_INVITATION_DAYS = int(env("SURVEY_INVITATION_DAYS", "30"))  # survey link validity
 
 # The seed standards `load_demo` imports: a copy of the bureaus' real documents kept in the
 # repository (data/seeds/), so a clone needs nothing beside it.

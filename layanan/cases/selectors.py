@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -22,6 +21,7 @@ from layanan.core.models import Unit, UnitKind
 
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
 from .numbering import normalise_public_code
+from .sla import within_warning, within_warning_q
 
 #: Statuses in which the clock runs (open and not waiting on the requester).
 ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
@@ -36,14 +36,8 @@ ASSIGNEE_NONE = "none"
 
 INBOX_PAGE_SIZE = 25
 
-#: A running case is "due soon" when its due time is this close (or the SLA sweep flagged it).
-DUE_SOON_DEFAULT = dt.timedelta(hours=24)
-
-
-def due_soon_window() -> dt.timedelta:
-    """``CASE_DUE_SOON_HOURS`` from settings, else 24 hours."""
-    hours = getattr(settings, "CASE_DUE_SOON_HOURS", None)
-    return dt.timedelta(hours=hours) if hours is not None else DUE_SOON_DEFAULT
+# A running case is "due soon" on the SLA sweep's thresholds (layanan/cases/sla.py: 1 hour for
+# limits in minutes or hours, 24 hours for limits in days), or when the sweep flagged it.
 
 
 def sees_every_unit(user, action: str = "case.view") -> bool:
@@ -82,9 +76,7 @@ def overdue_q(now: dt.datetime) -> Q:
 def due_soon_q(now: dt.datetime) -> Q:
     """Running, not yet overdue, and either due within the window or flagged by the sweep."""
     return (
-        running_q()
-        & Q(due_at__gte=now)
-        & (Q(due_at__lt=now + due_soon_window()) | Q(sla_state=SlaState.DUE_SOON))
+        running_q() & Q(due_at__gte=now) & (within_warning_q(now) | Q(sla_state=SlaState.DUE_SOON))
     )
 
 
@@ -102,7 +94,7 @@ def sla_badge(case: Case, now: dt.datetime) -> str:
         return ""
     if case.due_at < now:
         return SlaState.OVERDUE.value
-    if case.due_at < now + due_soon_window() or case.sla_state == SlaState.DUE_SOON:
+    if within_warning(case, now) or case.sla_state == SlaState.DUE_SOON:
         return SlaState.DUE_SOON.value
     return SlaState.ON_TRACK.value
 

@@ -69,6 +69,22 @@ def _thresholds() -> tuple[dt.timedelta, dt.timedelta]:
     )
 
 
+def within_warning_q(now: dt.datetime) -> Q:
+    """Due time within the warning threshold of the case's kind of limit (or already past)."""
+    short, long = _thresholds()
+    return Q(sla_unit__in=SHORT_UNITS, due_at__lte=now + short) | (
+        ~Q(sla_unit__in=SHORT_UNITS) & Q(due_at__lte=now + long)
+    )
+
+
+def within_warning(case: Case, now: dt.datetime) -> bool:
+    """:func:`within_warning_q` for one loaded case."""
+    short, long = _thresholds()
+    if case.due_at is None:
+        return False
+    return case.due_at <= now + (short if case.sla_unit in SHORT_UNITS else long)
+
+
 def _claim(*, column: str, state: str, where: str, params: list, limit: int) -> list[int]:
     """Set ``column`` = now and ``sla_state`` on up to ``limit`` matching unclaimed cases;
     return the ids this call claimed (one statement, safe against a concurrent sweep)."""

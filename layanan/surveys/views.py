@@ -15,11 +15,7 @@ Pages never show who answered; the invitation page shows only the unit and the s
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import time
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
+from layanan.core.ratelimit import RateLimit
 
 from .forms import KioskForm, SurveyForm
 from .ikm import BANDS, ikm_by_unit
@@ -54,35 +51,7 @@ def _see_other(url: str) -> HttpResponse:
 # --- rate limit ----------------------------------------------------------------------------------
 
 
-def client_address(request: HttpRequest) -> str:
-    """X-Forwarded-For is believed only behind our proxy, and then only its last entry."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _kiosk_key(request: HttpRequest) -> tuple[str, int, int]:
-    limit, window = getattr(settings, "SURVEY_KIOSK_RATE", KIOSK_RATE_DEFAULT)
-    now = int(time.time())
-    bucket = now // window
-    ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]  # no clear IPs
-    return f"surveys:kiosk:{ident}:{bucket}", limit, (bucket + 1) * window - now
-
-
-def kiosk_rate_exceeded(request: HttpRequest) -> int:
-    """Seconds to wait when this address has used up its submissions, else 0."""
-    key, limit, retry_after = _kiosk_key(request)
-    return retry_after if (cache.get(key) or 0) >= limit else 0
-
-
-def kiosk_rate_count(request: HttpRequest) -> None:
-    key, _limit, retry_after = _kiosk_key(request)
-    if not cache.add(key, 1, timeout=retry_after + 1):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=retry_after + 1)
+KIOSK_RATE = RateLimit("survey_kiosk", "SURVEY_KIOSK_RATE", KIOSK_RATE_DEFAULT)
 
 
 # --- the invitation (a case's link) ---------------------------------------------------------------
@@ -149,7 +118,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = get_object_or_404(Unit, slug=unit_slug)
     status = 200
     if request.method == "POST":
-        retry_after = kiosk_rate_exceeded(request)
+        retry_after = KIOSK_RATE.exceeded(request)
         if retry_after:
             response = render(
                 request,
@@ -173,7 +142,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 form.add_error(None, error.message)
                 status = error.status_code
             else:
-                kiosk_rate_count(request)
+                KIOSK_RATE.hit(request)
                 return _see_other(reverse("surveys:kiosk_thanks", args=[unit.slug]))
         else:
             status = 400

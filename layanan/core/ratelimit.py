@@ -1,0 +1,68 @@
+"""Rate limits per client address for public pages (forms, kiosks, lookups by code).
+
+A fixed-window counter in the default cache (Redis in production, so every process shares
+it); the address is hashed, so the cache holds none in clear. Limits are ``(requests,
+seconds)`` tuples from settings, so each can be tuned without code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address. X-Forwarded-For is believed only behind our proxy (BEHIND_PROXY
+    sets SECURE_PROXY_SSL_HEADER), and then only its last entry, the one our proxy added."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A fixed-window counter per client address in the default cache."""
+
+    scope: str
+    setting: str
+    default: tuple[int, int]
+
+    @property
+    def limit(self) -> int:
+        return getattr(settings, self.setting, self.default)[0]
+
+    @property
+    def window(self) -> int:
+        return getattr(settings, self.setting, self.default)[1]
+
+    def _key(self, request: HttpRequest) -> tuple[str, int]:
+        now = int(time.time())
+        bucket = now // self.window
+        # Hashed: the cache holds no address in clear.
+        ident = hashlib.sha256(client_address(request).encode()).hexdigest()[:20]
+        retry_after = (bucket + 1) * self.window - now
+        return f"rl:{self.scope}:{ident}:{bucket}", retry_after
+
+    def exceeded(self, request: HttpRequest) -> int:
+        """Seconds until the window ends when the limit is used up, else 0 (counts nothing)."""
+        key, retry_after = self._key(request)
+        return retry_after if (cache.get(key) or 0) >= self.limit else 0
+
+    def hit(self, request: HttpRequest) -> int:
+        """Count one request; return the seconds to wait when it goes over the limit, else 0."""
+        key, retry_after = self._key(request)
+        if cache.add(key, 1, timeout=self.window + 1):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=self.window + 1)
+                count = 1
+        return retry_after if count > self.limit else 0
