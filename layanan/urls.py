@@ -12,5 +12,6 @@ urlpatterns = [
     path("survei/", include("layanan.surveys.urls")),
     path("staf/fasilitas/", include("layanan.bookings.urls")),
     path("fasilitas/", include("layanan.bookings.public_urls")),
+    path("", include("layanan.bookings.audience_urls")),
     path("", include("layanan.catalog.urls")),
 ]

@@ -32,3 +32,46 @@ class BookingDetailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
+
+
+@admin.register(ReplyLetterTemplate)
+class ReplyLetterTemplateAdmin(admin.ModelAdmin):
+    """The unit's reply letter for audience requests. ``clean()`` refuses unknown placeholders
+    and number patterns without {seq} and {year} (see bookings/audience_letters.py)."""
+
+    list_display = ["unit", "number_pattern", "subject", "signatory_title", "updated_at"]
+    list_select_related = ["unit"]
+    fields = [
+        "unit",
+        "number_pattern",
+        "seq_digits",
+        "city",
+        "subject",
+        "body",
+        "signatory_title",
+        "signatory_name",
+        "signatory_nip",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AudienceDetail)
+class AudienceDetailAdmin(admin.ModelAdmin):
+    list_display = ["case", "organisation", "preferred_date_1", "reply_number", "reply_date"]
+    search_fields = ["case__number", "organisation", "topic", "reply_number"]
+    list_select_related = ["case"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -132,3 +132,10 @@ class BookingDetail(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == BookingState.REQUESTED
+
+
+from .audience_models import (  # noqa: E402,F401  (audience requests live in their own module)
+    AudienceDetail,
+    ReplyLetterCounter,
+    ReplyLetterTemplate,
+)

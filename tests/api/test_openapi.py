@@ -29,6 +29,20 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/complaints/{complaint_id}/close"),
     ("post", "/api/v1/complaints/{complaint_id}/reject"),
     ("get", "/api/v1/track/{public_code}"),
+    ("get", "/api/v1/resources"),
+    ("post", "/api/v1/bookings"),
+    ("get", "/api/v1/bookings"),
+    ("get", "/api/v1/bookings/{case_id}"),
+    ("post", "/api/v1/bookings/{case_id}/approve"),
+    ("post", "/api/v1/bookings/{case_id}/refuse"),
+    ("post", "/api/v1/bookings/{case_id}/cancel"),
+    ("post", "/api/v1/audiences"),
+    ("get", "/api/v1/audiences"),
+    ("get", "/api/v1/audiences/{case_id}"),
+    ("post", "/api/v1/audiences/{case_id}/disposition"),
+    ("post", "/api/v1/audiences/{case_id}/schedule"),
+    ("post", "/api/v1/audiences/{case_id}/reply"),
+    ("post", "/api/v1/audiences/{case_id}/close"),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

@@ -1,0 +1,176 @@
+"""Audience requests (audiensi): the detail of a ``Case`` of kind ``audience``, the unit's reply
+letter template and the reply letters' counter. Imported by ``models.py`` so Django sees them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layanan.cases.models import Case
+from layanan.core.models import TimeStampedModel, Unit
+
+
+class AudienceDetail(models.Model):
+    """What the requester asked for, the head's disposition, the proposed schedule and the
+    reply letter. Who did what and when is also on the case's timeline (``CaseEvent``)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), related_name="audience", on_delete=models.CASCADE
+    )
+    organisation = models.CharField(_("organisation"), max_length=200)
+    topic = models.TextField(_("topic"))
+    preferred_date_1 = models.DateField(_("preferred date"))
+    preferred_date_2 = models.DateField(_("second choice"), null=True, blank=True)
+    preferred_date_3 = models.DateField(_("third choice"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"))
+    official_requested = models.CharField(_("official requested"), max_length=200, blank=True)
+    letter_number = models.CharField(_("number of the request letter"), max_length=100, blank=True)
+    letter_date = models.DateField(_("date of the request letter"), null=True, blank=True)
+
+    # Disposition (disposisi) by the head of unit: to a division, with an instruction.
+    instruction = models.TextField(_("instruction"), blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disposition by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    disposed_at = models.DateTimeField(_("disposition at"), null=True, blank=True)
+
+    # The schedule the division proposes with the official.
+    schedule_starts_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    schedule_place = models.CharField(_("place"), max_length=200, blank=True)
+    schedule_official = models.CharField(_("received by"), max_length=200, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("schedule proposed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    scheduled_at = models.DateTimeField(_("schedule proposed at"), null=True, blank=True)
+
+    # The reply letter (surat balasan), frozen when issued so a reprint is the same letter.
+    reply_number = models.CharField(_("reply letter number"), max_length=100, blank=True)
+    reply_date = models.DateField(_("reply letter date"), null=True, blank=True)
+    reply_subject = models.CharField(_("subject of the reply"), max_length=300, blank=True)
+    reply_body = models.TextField(_("reply letter text"), blank=True)
+    reply_signatory_title = models.CharField(max_length=200, blank=True)
+    reply_signatory_name = models.CharField(max_length=200, blank=True)
+    reply_signatory_nip = models.CharField(max_length=40, blank=True)
+    reply_city = models.CharField(max_length=100, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reply issued by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    replied_at = models.DateTimeField(_("reply issued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audience request")
+        verbose_name_plural = _("audience requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reply_number"],
+                condition=~models.Q(reply_number=""),
+                name="audience_unique_reply_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.organisation}"
+
+    @property
+    def preferred_dates(self) -> list:
+        return [
+            d
+            for d in (self.preferred_date_1, self.preferred_date_2, self.preferred_date_3)
+            if d is not None
+        ]
+
+
+class ReplyLetterTemplate(TimeStampedModel):
+    """The unit's own reply letter: number pattern, subject, body with placeholders, signatory.
+
+    The body is plain text; ``{{ name }}`` placeholders are substituted (escaped) from a fixed
+    list — never evaluated as a template (see ``audience_letters.py``).
+    """
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), related_name="reply_letter_template", on_delete=models.CASCADE
+    )
+    number_pattern = models.CharField(
+        _("number pattern"),
+        max_length=100,
+        default="{seq}/AUD/{unit}/{year}",
+        help_text=_(
+            "{seq}: the letter's sequence number in the year; {year}; {month}: the month in Roman "
+            "numerals; {unit}: the unit's code. E.g. {seq}/123/{unit}/{year} gives "
+            "005/123/KESRA/2026."
+        ),
+    )
+    seq_digits = models.PositiveSmallIntegerField(
+        _("digits of the sequence number"), default=3, help_text=_("3 gives 005.")
+    )
+    city = models.CharField(_("place of signing"), max_length=100, default="Pontianak")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(
+        _("letter text"),
+        help_text=_(
+            "Paragraphs separated by an empty line. Placeholders: {{ organisation }}, "
+            "{{ contact }}, {{ topic }}, {{ letter_number }}, {{ letter_date }}, "
+            "{{ schedule }}, {{ place }}, {{ official }}, {{ participants }}, {{ unit }}, "
+            "{{ case_number }}."
+        ),
+    )
+    signatory_title = models.CharField(_("signatory's position"), max_length=200)
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the name of the unit's head in Layanan."),
+    )
+    signatory_nip = models.CharField(_("signatory's NIP"), max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        verbose_name = _("reply letter template")
+        verbose_name_plural = _("reply letter templates")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    def clean(self):
+        from .audience_letters import validate_template
+
+        validate_template(self)
+
+
+class ReplyLetterCounter(models.Model):
+    """The last reply letter number given per (unit, year); row-locked to stay gapless."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="reply_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"

@@ -1,0 +1,28 @@
+"""Audience requests (audiensi), public and staff, included at the root (namespace ``audience``).
+
+- ``form`` → ``/audiensi/``; ``status`` (code) → ``/audiensi/permohonan/<code>/``;
+- ``list`` → ``/staf/audiensi/``; ``record`` → ``/staf/audiensi/catat/``;
+- ``letter_template`` → ``/staf/audiensi/templat-surat/?unit=<slug>``;
+- ``detail`` (case number) → ``/staf/audiensi/permohonan/KESRA/AUD/2026/000001/``;
+- ``reply_pdf`` → ``/staf/audiensi/permohonan/KESRA/AUD/2026/000001/surat-balasan.pdf``.
+"""
+
+from django.urls import path
+
+from . import audience_views as views
+
+app_name = "audience"
+
+urlpatterns = [
+    path("audiensi/", views.request_form, name="form"),
+    path("audiensi/permohonan/<str:code>/", views.request_status, name="status"),
+    path("staf/audiensi/", views.audience_list, name="list"),
+    path("staf/audiensi/catat/", views.audience_record, name="record"),
+    path("staf/audiensi/templat-surat/", views.letter_template, name="letter_template"),
+    path(
+        "staf/audiensi/permohonan/<path:ref>/surat-balasan.pdf",
+        views.reply_letter_pdf,
+        name="reply_pdf",
+    ),
+    path("staf/audiensi/permohonan/<path:ref>/", views.audience_detail, name="detail"),
+]

@@ -1,0 +1,452 @@
+"""Pages of audience requests (audiensi): the public form and status page, and the staff's
+list, record-from-letter, request page with its steps, reply letter PDF and letter template.
+
+Staff pages need login and a staff role (``cases.views.staff_required``) and are scoped to the
+cases the user may see (``case.view``): another unit's request — its page and its letter —
+answers 404, like one that does not exist. Steps are plain POST forms (no JavaScript); a
+refused step comes back with the typed input and the service's message, with its status code.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.accounts.permissions import visible_units
+from layanan.cases.models import Case, CaseKind, Status
+from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.views import staff_context, staff_required
+from layanan.cases.workflow import requester_identity_for
+from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
+from layanan.core.errors import ApplicationError
+from layanan.workdays.deadlines import format_due
+
+from .audience_forms import (
+    AudienceFilterForm,
+    AudienceRecordForm,
+    AudienceRequestForm,
+    DispositionForm,
+    NoteForm,
+    RefuseForm,
+    ReplyLetterTemplateForm,
+    ScheduleForm,
+)
+from .audience_letters import format_schedule, indonesian_date, render_reply_pdf, template_for
+from .audience_models import AudienceDetail, ReplyLetterTemplate
+from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for, case_events
+from .audience_services import (
+    audience_close,
+    audience_dispose,
+    audience_refuse,
+    audience_reply,
+    audience_request_create,
+    audience_schedule,
+    audience_units,
+    may,
+)
+
+#: service error code → the field its message belongs beside
+ERROR_FIELDS = {
+    "date_required": "date_1",
+    "too_many_dates": "date_1",
+    "date_in_past": "date_1",
+    "date_too_far_ahead": "date_1",
+    "organisation_required": "organisation",
+    "topic_required": "topic",
+    "name_required": "name",
+    "contact_required": "email",
+    "participants_required": "participants",
+    "unit_takes_no_audiences": "unit",
+    "future_receipt": "received_at",
+    "permission_denied": "unit",
+    "instruction_required": "instruction",
+    "foreign_division": "division",
+    "starts_at_required": "starts_at",
+    "in_the_past": "starts_at",
+    "place_required": "place",
+    "official_required": "official",
+    "reason_required": "text",
+}
+
+
+def audience_url(detail: AudienceDetail) -> str:
+    return reverse("audience:detail", args=[detail.case.number])
+
+
+def _create_kwargs(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "unit": data["unit"],
+        "organisation": data["organisation"],
+        "topic": data["topic"],
+        "preferred_dates": form.preferred_dates(),
+        "participants": data["participants"],
+        "official_requested": data.get("official_requested", ""),
+        "requester_name": data["name"],
+        "requester_email": data.get("email", ""),
+        "requester_phone": data.get("phone", ""),
+    }
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_form(request: HttpRequest) -> HttpResponse:
+    """``/audiensi/``: the public's request. Rate-limited like the complaint form."""
+    units = audience_units()
+    status = 200
+    if request.method == "POST":
+        retry_after = SUBMIT_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+        form = AudienceRequestForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    case = audience_request_create(actor=None, **_create_kwargs(form))
+            except ApplicationError as exc:
+                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
+            else:
+                url = reverse(
+                    "audience:status", kwargs={"code": format_public_code(case.public_code)}
+                )
+                response = HttpResponseRedirect(url + "?baru=1")
+                response.status_code = 303
+                return _private(response)
+        status = 400
+    else:
+        initial = {}
+        units_list = list(units)
+        if len(units_list) == 1:
+            initial["unit"] = units_list[0].pk
+        form = AudienceRequestForm(units=units, initial=initial)
+    response = render(
+        request,
+        "bookings/audience/public_form.html",
+        {"form": form, "has_units": units.exists()},
+        status=status,
+    )
+    return _private(response, noindex=False) if status != 200 else response
+
+
+PUBLIC_STEPS = {
+    Status.RECEIVED: gettext_lazy("Received; waiting for the head of the office."),
+    Status.VERIFIED: gettext_lazy("Handed to the division in charge; a schedule is being set."),
+    Status.IN_PROGRESS: gettext_lazy("A schedule is being agreed with the official."),
+    Status.ANSWERED: gettext_lazy("Answered: the reply letter has been sent."),
+    Status.CLOSED: gettext_lazy("Closed."),
+    Status.REJECTED: gettext_lazy("The request could not be granted."),
+    Status.WITHDRAWN: gettext_lazy("Withdrawn."),
+    Status.WAITING: gettext_lazy("Waiting for information from you."),
+}
+
+
+@require_safe
+def request_status(request: HttpRequest, code: str) -> HttpResponse:
+    """``/audiensi/permohonan/<code>/``: the status for whoever holds the code. Never the
+    requester's nor staff names."""
+    normal = normalise_public_code(code)
+    case = (
+        Case.objects.filter(public_code=normal, kind=CaseKind.AUDIENCE)
+        .select_related("unit", "audience")
+        .first()
+        if normal
+        else None
+    )
+    if case is None:
+        retry_after = LOOKUP_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+        raise Http404
+    pretty = format_public_code(case.public_code)
+    if code != pretty:
+        query = "?baru=1" if request.GET.get("baru") else ""
+        return _private(
+            HttpResponseRedirect(reverse("audience:status", kwargs={"code": pretty}) + query)
+        )
+    detail = case.audience
+    answered = case.status in (Status.ANSWERED, Status.CLOSED)
+    reason = ""
+    if case.status == Status.REJECTED:
+        last = case.events.filter(kind="status", new_value=Status.REJECTED, is_internal=False)
+        reason = last.order_by("-at").values_list("note", flat=True).first() or ""
+    context = {
+        "case": case,
+        "detail": detail,
+        "code": pretty,
+        "step": PUBLIC_STEPS.get(case.status, ""),
+        "answered": answered,
+        "schedule": format_schedule(detail.schedule_starts_at) if answered else "",
+        "reply_date": indonesian_date(detail.reply_date) if answered else "",
+        "reason": reason,
+        "just_sent": bool(request.GET.get("baru")),
+        "due": format_due(case.due_at) if case.due_at and case.is_open else "",
+    }
+    return _private(render(request, "bookings/audience/public_status.html", context))
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _ctx(request, **extra) -> dict:
+    return {
+        **staff_context(request, "audiences"),
+        "may_edit_letter": _letter_units(request.user).exists(),
+        "may_record": bool(_record_units(request.user).exists()),
+        **extra,
+    }
+
+
+def _record_units(user):
+    return visible_units(user, "case.create").order_by("path")
+
+
+def _letter_units(user):
+    return visible_units(user, "letters.edit").filter(parent__isnull=False).order_by("path")
+
+
+@staff_required
+@require_safe
+def audience_list(request: HttpRequest) -> HttpResponse:
+    form = AudienceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = audiences_for(request.user, status=filters.get("status") or "", q=filters.get("q") or "")
+    page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"detail": d, "case": d.case, "url": audience_url(d)} for d in page.object_list]
+    return render(
+        request, "bookings/audience/list.html", _ctx(request, form=form, page=page, rows=rows)
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def audience_record(request: HttpRequest) -> HttpResponse:
+    """Record a request received by letter (with its scan) or another channel."""
+    units = _record_units(request.user)
+    if not units.exists():
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = AudienceRecordForm(request.POST, request.FILES, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    case = audience_request_create(
+                        actor=request.user,
+                        channel=data["channel"],
+                        received_at=data.get("received_at"),
+                        letter_number=data.get("letter_number", ""),
+                        letter_date=data.get("letter_date"),
+                        letter_uploads=data.get("letter_scan") or [],
+                        **_create_kwargs(form),
+                    )
+            except ApplicationError as exc:
+                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("The audience request %(number)s was recorded.") % {"number": case.number},
+                )
+                return redirect(reverse("audience:detail", args=[case.number]))
+        else:
+            status = 400
+    else:
+        initial = {}
+        if units.count() == 1:
+            initial["unit"] = units.first().pk
+        form = AudienceRecordForm(units=units, initial=initial)
+    return render(request, "bookings/audience/record.html", _ctx(request, form=form), status=status)
+
+
+STEP_FORMS = {
+    "dispose": DispositionForm,
+    "schedule": ScheduleForm,
+    "reply": NoteForm,
+    "close": NoteForm,
+    "refuse": RefuseForm,
+}
+DONE = {
+    "dispose": gettext_lazy("The request %(number)s was handed on."),
+    "schedule": gettext_lazy("The schedule of %(number)s was saved."),
+    "reply": gettext_lazy("The reply letter of %(number)s was issued and the requester told."),
+    "close": gettext_lazy("The request %(number)s was closed."),
+    "refuse": gettext_lazy("The request %(number)s was refused."),
+}
+
+
+def _make_forms(case, data=None, action=None) -> dict:
+    forms = {}
+    for name, cls in STEP_FORMS.items():
+        kwargs = {"prefix": name}
+        if name == "dispose":
+            kwargs["unit"] = case.unit
+        if data is not None and name == action:
+            forms[name] = cls(data, **kwargs)
+        else:
+            forms[name] = cls(**kwargs)
+    if case.assigned_unit_id and data is None:
+        forms["dispose"].initial["division"] = case.assigned_unit_id
+    return forms
+
+
+def _run(action: str, user, case, data: dict):
+    if action == "dispose":
+        return audience_dispose(
+            actor=user, case=case, division=data["division"], instruction=data["instruction"]
+        )
+    if action == "schedule":
+        return audience_schedule(
+            actor=user,
+            case=case,
+            starts_at=data["starts_at"],
+            place=data["place"],
+            official=data["official"],
+            note=data.get("note", ""),
+        )
+    if action == "reply":
+        return audience_reply(actor=user, case=case, note=data.get("text", ""))
+    if action == "close":
+        return audience_close(actor=user, case=case, note=data.get("text", ""))
+    return audience_refuse(actor=user, case=case, reason=data["text"])
+
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Received"),
+    "status": gettext_lazy("Status changed"),
+    "disposition": gettext_lazy("Disposition"),
+    "schedule_proposed": gettext_lazy("Schedule proposed"),
+    "schedule_changed": gettext_lazy("Schedule changed"),
+    "attachment": gettext_lazy("File attached"),
+    "note": gettext_lazy("Internal note"),
+    "reopened": gettext_lazy("Reopened"),
+}
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
+
+
+def _timeline(case) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "actor": event.actor.display_name if event.actor_id else _("System"),
+            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
+            "old": _status_label(event.old_value) if event.old_value else "",
+            "new": _status_label(event.new_value) if event.new_value else "",
+            "note": event.note,
+        }
+        for event in case_events(case)
+    ]
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    detail = audience_for_staff(request.user, ref)
+    if detail is None:
+        raise Http404
+    case = detail.case
+    forms = _make_forms(case)
+    status, error = 200, ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in STEP_FORMS:
+            error, status = _("Unknown action."), 400
+        else:
+            forms = _make_forms(case, request.POST, action)
+            form = forms[action]
+            if form.is_valid():
+                try:
+                    _run(action, request.user, case, form.cleaned_data)
+                except ApplicationError as exc:
+                    error, status = exc.message, exc.status_code
+                    field = ERROR_FIELDS.get(exc.code)
+                    form.add_error(field if field in form.fields else None, exc.message)
+                else:
+                    messages.success(request, DONE[action] % {"number": case.number})
+                    return redirect(audience_url(detail))
+            else:
+                status = 400
+        detail = audience_for_staff(request.user, ref)
+        case = detail.case
+    actions = {name: may(request.user, name, case) for name in STEP_FORMS}
+    context = _ctx(
+        request,
+        detail=detail,
+        case=case,
+        code=format_public_code(case.public_code),
+        identity=requester_identity_for(request.user, case),
+        attachments=list(case.attachments.all()),
+        events=_timeline(case),
+        forms=forms,
+        error=error,
+        actions=actions,
+        schedule=format_schedule(detail.schedule_starts_at) if detail.schedule_starts_at else "",
+        reply_date=indonesian_date(detail.reply_date) if detail.reply_date else "",
+        due=format_due(case.due_at) if case.due_at and case.is_open else "",
+    )
+    return render(request, "bookings/audience/detail.html", context, status=status)
+
+
+@staff_required
+@require_safe
+def reply_letter_pdf(request: HttpRequest, ref: str) -> HttpResponse:
+    """The reply letter as PDF, to staff who may see the case (404 otherwise, and before the
+    letter is issued)."""
+    detail = audience_for_staff(request.user, ref)
+    if detail is None or not detail.reply_number:
+        raise Http404
+    response = HttpResponse(render_reply_pdf(detail), content_type="application/pdf")
+    name = "surat-balasan-" + detail.reply_number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def letter_template(request: HttpRequest) -> HttpResponse:
+    """``/staf/audiensi/templat-surat/?unit=<slug>``: the unit's reply letter template."""
+    units = list(_letter_units(request.user))
+    if not units:
+        raise Http404
+    slug = request.GET.get("unit") or request.POST.get("unit") or ""
+    unit = next((u for u in units if u.slug == slug), None) if slug else units[0]
+    if unit is None:
+        raise Http404
+    instance = ReplyLetterTemplate.objects.filter(unit=unit).first() or template_for(unit)
+    status = 200
+    if request.method == "POST":
+        form = ReplyLetterTemplateForm(request.POST, instance=instance)
+        if form.is_valid():
+            template = form.save(commit=False)
+            template.unit = unit
+            template.updated_by = request.user
+            template.save()
+            messages.success(request, _("The reply letter template was saved."))
+            return redirect(reverse("audience:letter_template") + f"?unit={unit.slug}")
+        status = 400
+    else:
+        form = ReplyLetterTemplateForm(instance=instance)
+    from .audience_letters import PLACEHOLDERS
+
+    return render(
+        request,
+        "bookings/audience/letter_template.html",
+        _ctx(request, form=form, unit=unit, units=units, placeholders=PLACEHOLDERS),
+        status=status,
+    )
