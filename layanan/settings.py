@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "layanan.notify",
     "layanan.bookings",
     "layanan.surveys",
+    "layanan.reports",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("staf/fasilitas/", include("layanan.bookings.urls")),
     path("fasilitas/", include("layanan.bookings.public_urls")),
     path("", include("layanan.bookings.audience_urls")),
+    path("", include("layanan.reports.urls")),
     path("", include("layanan.catalog.urls")),
 ]

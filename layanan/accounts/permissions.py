@@ -73,6 +73,9 @@ RULES: dict[str, Rule] = {
     # Staff area
     "staff.access": _rule(*STAFF_ROLES, reach="global"),
     "api.use_staff": _rule(*STAFF_ROLES, reach="global"),
+    # Reports: heads read their units' dashboards and reports, auditors every unit's.
+    "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
+    "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
 }
 
 

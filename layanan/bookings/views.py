@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.accounts.permissions import can
 from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.views import staff_required
+from layanan.cases.views import staff_context, staff_required
 from layanan.core.errors import ApplicationError
 
 from .forms import BookingFilterForm, DecisionForm
@@ -72,7 +72,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/list.html",
-        {"form": form, "page": page, "rows": rows, "staff_section": "facilities"},
+        {"form": form, "page": page, "rows": rows, **staff_context(request, "facilities")},
     )
 
 
@@ -137,7 +137,7 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
             resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
         ),
         "calendar_url": _calendar_url(booking.starts_at, booking.resource_id),
-        "staff_section": "facilities",
+        **staff_context(request, "facilities"),
     }
     return render(request, "bookings/detail.html", context, status=status)
 
@@ -211,6 +211,6 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
             "resources": resources,
             "resource_id": resource_id,
             "resource": next((r for r in resources if r.pk == resource_id), None),
-            "staff_section": "facilities",
+            **staff_context(request, "facilities"),
         },
     )

@@ -67,7 +67,11 @@ def staff_required(view):
 
 def staff_context(request: HttpRequest, section: str) -> dict:
     """What the staff layout needs: the current section and which links to offer."""
-    return {"staff_section": section, "can_record": can(request.user, "case.create")}
+    return {
+        "staff_section": section,
+        "can_record": can(request.user, "case.create"),
+        "can_view_reports": can(request.user, "report.view"),
+    }
 
 
 def case_url(case: Case) -> str:

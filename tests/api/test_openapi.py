@@ -43,6 +43,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/audiences/{case_id}/schedule"),
     ("post", "/api/v1/audiences/{case_id}/reply"),
     ("post", "/api/v1/audiences/{case_id}/close"),
+    ("get", "/api/v1/ikm"),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

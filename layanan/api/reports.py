@@ -1,0 +1,114 @@
+"""Public report figures: ``GET /ikm`` — the Community Satisfaction Index (PermenPANRB 14/2017)
+of a unit (with its sub-units), optionally of one of its services and a date range, computed by
+``layanan.surveys.ikm.ikm_compute``. Aggregates only: never a response, a comment or a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator
+
+from layanan.catalog.models import ServiceStandard
+from layanan.core.errors import ApplicationError, NotFound
+from layanan.core.models import Unit
+from layanan.surveys.ikm import ikm_compute
+
+from . import selectors
+from .schemas import ErrorOut, ValidationErrorOut
+
+router = Router(tags=["reports"])
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A date is YYYY-MM-DD, never a number (pydantic would read "0" as a Unix time)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD, e.g. 2026-10-31")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class IkmParams(Schema):
+    unit: str | None = Field(None, description="Unit slug; the whole organisation when omitted.")
+    service: str | None = Field(None, description="Service slug within the unit (or below it).")
+    from_: IsoDate | None = Field(
+        None, alias="from", description="First day answered (YYYY-MM-DD)."
+    )
+    to: IsoDate | None = Field(None, description="Last day answered (YYYY-MM-DD), inclusive.")
+
+
+class IkmElementOut(Schema):
+    element: str = Field(description="u1 … u9, in the order of the regulation's list.")
+    name: str
+    nrr: float = Field(description="Average answer (1–4), three decimals.")
+    nrr_weighted: float = Field(description="NRR × 1/9, four decimals.")
+    converted: float = Field(description="NRR × 25, two decimals.")
+    grade: Literal["A", "B", "C", "D"]
+
+
+class IkmOut(Schema):
+    unit: str
+    service: str | None
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None
+    respondents: int
+    elements: list[IkmElementOut]
+    ikm: float | None = Field(
+        description="Σ NRR × 1/9 (1–4), four decimals; null without responses."
+    )
+    ikm_converted: float | None = Field(description="IKM × 25 (25–100), two decimals.")
+    grade: Literal["A", "B", "C", "D"] | None = Field(
+        description="Service quality (mutu pelayanan)."
+    )
+    performance: Literal["sangat_baik", "baik", "kurang_baik", "tidak_baik"] | None
+    performance_label: str | None = Field(description="The performance in the request's language.")
+    population: int | None = Field(description="People served in the range (cases recorded).")
+    min_sample: int | None = Field(description="Krejcie–Morgan minimum for that population.")
+    sample_sufficient: bool | None
+    warnings: list[str]
+
+
+@router.get(
+    "/ikm",
+    response={200: IkmOut, 400: ValidationErrorOut | ErrorOut, 404: ErrorOut},
+    url_name="ikm",
+    summary="The satisfaction index (IKM) of a unit or service",
+    by_alias=True,
+)
+def ikm(request: HttpRequest, params: Query[IkmParams]):
+    """Respondents, each element's NRR, the IKM and its converted value (two decimals), the
+    grade and the performance. Unknown unit: 404 `unknown_unit`; unknown service: 404
+    `unknown_service`; `from` after `to`: 400 `invalid_range`; a malformed date: 400
+    `invalid_request`."""
+    if params.unit:
+        unit = selectors.unit_by_slug(params.unit)
+    else:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        if unit is None:
+            raise NotFound(_("There is no unit yet."), "unknown_unit")
+    service = None
+    if params.service:
+        service = (
+            ServiceStandard.objects.filter(slug=params.service, unit__path__startswith=unit.path)
+            .order_by("unit__path")
+            .first()
+        )
+        if service is None:
+            raise NotFound(
+                _("%(unit)s has no service “%(slug)s”.")
+                % {"unit": unit.name, "slug": params.service},
+                "unknown_service",
+            )
+    if params.from_ and params.to and params.from_ > params.to:
+        raise ApplicationError(_("“from” is after “to”."), "invalid_range")
+    return ikm_compute(unit=unit, service=service, start=params.from_, end=params.to).as_dict()

@@ -1,0 +1,147 @@
+"""The monthly evaluation e-mail to each head of unit, on the first working day of the month.
+
+Cron runs ``manage.py send_monthly_reports`` every day; it acts only when today is the first
+working day of the month (national holidays, cuti bersama and weekends from the working-day
+calendar), and then queues, through the notification outbox, one message per head and unit
+about last month. Idempotent: the outbox's ``dedupe_key`` (``report:monthly:<unit>:<YYYY-MM>:
+<user>``) refuses a second copy, so running the command again — the same day or later — sends
+nothing new.
+
+The outbox carries text and HTML bodies but no attachments (``notify.OutboxMessage`` has no file
+field), so the message holds the key figures and links to the PDF and XLSX on the staff site,
+which ask the head to sign in (``report.view`` permission) before downloading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import Membership, Role
+from layanan.core.models import Unit
+from layanan.notify.models import OutboxChannel
+from layanan.notify.services import outbox_enqueue
+from layanan.workdays.deadlines import Calendar
+
+from .metrics import Month
+from .summary import Evaluation, evaluation
+
+
+def first_working_day(month: Month, *, unit: Unit | None = None) -> dt.date:
+    """The first day of ``month`` on which the office is open (the system calendar, or
+    ``unit``'s)."""
+    calendar = Calendar.for_unit(unit)
+    day = month.first_day
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def dedupe_key(unit: Unit, month: Month, user) -> str:
+    return f"report:monthly:{unit.pk}:{month}:{user.pk}"
+
+
+def report_links(unit: Unit, month: Month) -> dict[str, str]:
+    base = settings.SITE_URL
+    return {
+        "pdf": base + reverse("reports:monthly_pdf", args=[unit.slug, str(month)]),
+        "xlsx": base + reverse("reports:monthly_xlsx", args=[unit.slug, str(month)]),
+        "dashboard": f"{base}{reverse('reports:dashboard')}?unit={unit.slug}&bulan={month}",
+    }
+
+
+def _body(ev: Evaluation, links: dict[str, str]) -> str:
+    lines = [
+        _("Monthly evaluation of %(unit)s for %(month)s.")
+        % {"unit": ev.unit.name, "month": ev.month.label()},
+        "",
+    ]
+    for c in ev.comparison:
+        current = "–" if c.current is None else c.current
+        previous = "–" if c.previous is None else c.previous
+        lines.append(f"- {c.label}: {current} ({_('previous month')}: {previous})")
+    lines += [
+        "",
+        _("Report (PDF): %(url)s") % {"url": links["pdf"]},
+        _("Tables (XLSX): %(url)s") % {"url": links["xlsx"]},
+        _("Dashboard: %(url)s") % {"url": links["dashboard"]},
+        "",
+        _("The links open after you sign in to the staff area."),
+    ]
+    return "\n".join(lines)
+
+
+def heads_of(unit: Unit):
+    return [
+        m.user
+        for m in Membership.objects.filter(unit=unit, role=Role.HEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+        if m.user.email
+    ]
+
+
+def monthly_report_email(unit: Unit, month: Month, *, ev: Evaluation | None = None) -> int:
+    """Queue the evaluation of ``unit`` for ``month`` to each of its heads; returns how many
+    messages were queued now (0 when they had been queued before)."""
+    heads = heads_of(unit)
+    if not heads:
+        return 0
+    queued = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        ev = ev or evaluation(unit, month)
+        links = report_links(unit, month)
+        subject = _("Monthly evaluation: %(unit)s, %(month)s") % {
+            "unit": unit.display_name,
+            "month": month.label(),
+        }
+        body = _body(ev, links)
+        for user in heads:
+            message = outbox_enqueue(
+                channel=OutboxChannel.EMAIL,
+                recipient=user.email,
+                subject=subject,
+                body=body,
+                dedupe_key=dedupe_key(unit, month, user),
+                kind="report.monthly",
+                template_key="reports/monthly",
+                context={"unit": unit.slug, "month": str(month), **links},
+            )
+            queued += message is not None
+    return queued
+
+
+@dataclass
+class SendReport:
+    today: dt.date
+    first_working_day: dt.date
+    month: Month | None  # the month reported on, None when today is not the day
+    queued: int = 0
+    units: int = 0
+
+
+def send_monthly_reports(*, today: dt.date | None = None) -> SendReport:
+    """On the first working day of a month, queue last month's evaluation to every head of unit.
+    Any other day does nothing (so cron may run it daily)."""
+    today = today or timezone.localdate()
+    this_month = Month.of(today)
+    first = first_working_day(this_month)
+    result = SendReport(today=today, first_working_day=first, month=None)
+    if today != first:
+        return result
+    month = this_month.previous()
+    result.month = month
+    units = (
+        Unit.objects.filter(memberships__role=Role.HEAD, memberships__user__is_active=True)
+        .distinct()
+        .order_by("path")
+    )
+    for unit in units:
+        result.units += 1
+        result.queued += monthly_report_email(unit, month)
+    return result

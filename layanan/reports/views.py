@@ -1,0 +1,305 @@
+"""Report pages.
+
+- ``/laporan/`` — public dashboard: aggregates only (counts, rates, times, IKM), never a case,
+  a name or a comment. Month and unit chosen with a plain GET form.
+- ``/staf/laporan/`` — staff dashboard for heads, auditors and administrators, on the units
+  ``visible_units(user, "report.view")`` gives; another unit is a 404.
+- ``/staf/laporan/<unit>/<YYYY-MM>/evaluasi.pdf|.xlsx`` — the monthly evaluation.
+- ``/staf/laporan/<unit>/skm/`` (+ ``skm.pdf`` / ``skm.xlsx``) — the SKM report, where the head
+  saves the follow-up plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_http_methods, require_safe
+
+from layanan.accounts.permissions import can, visible_units
+from layanan.cases.views import staff_context, staff_required
+from layanan.core.models import Unit
+from layanan.surveys.models import SurveyPeriod
+
+from . import exports
+from .charts import bar_chart, line_chart
+from .forms import FollowUpForm, PeriodForm
+from .metrics import Month
+from .skm import skm_report
+from .summary import Evaluation, evaluation, format_seconds
+
+#: The public dashboard is a few dozen aggregate queries; anonymous visitors share a cached copy
+#: per URL and language for this long.
+PUBLIC_CACHE_SECONDS = 300
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month_from(request: HttpRequest) -> tuple[Month, str]:
+    """The month asked for with ``?bulan=YYYY-MM`` (default: this month), and an error text
+    when what was typed could not be read (the page then shows this month)."""
+    today = timezone.localdate()
+    raw = request.GET.get("bulan", "").strip()
+    if not raw:
+        return Month.of(today), ""
+    try:
+        month = Month.parse(raw)
+    except ValueError:
+        return Month.of(today), _("“%(value)s” is not a month: use YYYY-MM, e.g. 2026-10.") % {
+            "value": raw[:20]
+        }
+    if month > Month.of(today):
+        return Month.of(today), _("Reports cannot look into the future; showing this month.")
+    return month, ""
+
+
+def charts_for(ev: Evaluation) -> dict:
+    """The SVG charts of an evaluation, keyed for the templates."""
+    cur = ev.current
+    return {
+        "kind": bar_chart(_("Cases received by kind"), [(r.label, r.value) for r in cur.by_kind]),
+        "channel": bar_chart(
+            _("Cases received by channel"), [(r.label, r.value) for r in cur.by_channel]
+        ),
+        "service": bar_chart(
+            _("Cases received by service"), [(r.label, r.value) for r in cur.by_service[:10]]
+        ),
+        "on_time": bar_chart(
+            _("Finished on time, by service (%)"),
+            [(r.label, round(r.rate, 1)) for r in cur.on_time if r.rate is not None],
+            suffix=" %",
+            maximum=100,
+        ),
+        "classes": bar_chart(_("Complaints by class"), [(r.label, r.value) for r in cur.classes]),
+        "volume_trend": line_chart(
+            _("Cases received per month"),
+            [(Month.parse(r.key).short_label(), r.value) for r in ev.volume_trend],
+        ),
+        "ikm_trend": line_chart(
+            _("IKM per month (converted, 25–100)"),
+            [
+                (m.short_label(), float(r.converted) if r.converted is not None else None)
+                for m, r in ev.ikm_trend
+            ],
+            y_min=25,
+            y_max=100,
+        ),
+    }
+
+
+def dashboard_context(ev: Evaluation) -> dict:
+    d = ev.current.durations
+    return {
+        "ev": ev,
+        "cur": ev.current,
+        "charts": charts_for(ev),
+        "visits_median": format_seconds(ev.current.visits["median"]) if ev.current.visits else "",
+        "trend_rows": [
+            (vol.label, vol.value, ikm.converted, ikm.respondents)
+            for vol, (_m, ikm) in zip(ev.volume_trend, ev.ikm_trend, strict=True)
+        ],
+        "times": [
+            (
+                _("Time to first response"),
+                d.first_response_n,
+                format_seconds(d.first_response_median),
+                format_seconds(d.first_response_p90),
+            ),
+            (
+                _("Time to close"),
+                d.close_n,
+                format_seconds(d.close_median),
+                format_seconds(d.close_p90),
+            ),
+        ],
+    }
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+@require_safe
+@cache_page(PUBLIC_CACHE_SECONDS)
+def public_dashboard(request: HttpRequest) -> HttpResponse:
+    month, error = _month_from(request)
+    units = list(Unit.objects.order_by("path"))
+    slug = request.GET.get("unit", "").strip()
+    unit = next((u for u in units if u.slug == slug), None) if slug else units[0] if units else None
+    if unit is None:
+        raise Http404
+    ev = evaluation(unit, month)
+    return render(
+        request,
+        "reports/public_dashboard.html",
+        {
+            **dashboard_context(ev),
+            "units": units,
+            "unit": unit,
+            "month": month,
+            "month_error": error,
+            "public": True,
+        },
+    )
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+def _report_units(request: HttpRequest):
+    units = visible_units(request.user, "report.view").order_by("path")
+    if not units.exists():
+        raise PermissionDenied
+    return units
+
+
+def _report_unit(request: HttpRequest, slug: str) -> Unit:
+    """The unit, when the user may read its reports; 404 otherwise (as for another's case)."""
+    unit = get_object_or_404(Unit, slug=slug)
+    if not can(request.user, "report.view", unit):
+        raise Http404
+    return unit
+
+
+@staff_required
+@require_safe
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    units = list(_report_units(request))
+    month, error = _month_from(request)
+    slug = request.GET.get("unit", "").strip()
+    if slug:
+        unit = next((u for u in units if u.slug == slug), None)
+        if unit is None:
+            raise Http404
+    else:
+        unit = units[0]
+    ev = evaluation(unit, month)
+    return render(
+        request,
+        "reports/staff_dashboard.html",
+        {
+            **staff_context(request, "reports"),
+            **dashboard_context(ev),
+            "units": units,
+            "unit": unit,
+            "month": month,
+            "month_error": error,
+            "public": False,
+        },
+    )
+
+
+def _month_arg(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise Http404 from None
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_required
+@require_safe
+def monthly_pdf(request: HttpRequest, unit_slug: str, month: str) -> HttpResponse:
+    unit, m = _report_unit(request, unit_slug), _month_arg(month)
+    return _download(
+        exports.evaluation_pdf(evaluation(unit, m)),
+        "application/pdf",
+        exports.evaluation_filename(unit, m, "pdf"),
+    )
+
+
+@staff_required
+@require_safe
+def monthly_xlsx(request: HttpRequest, unit_slug: str, month: str) -> HttpResponse:
+    unit, m = _report_unit(request, unit_slug), _month_arg(month)
+    return _download(
+        exports.evaluation_xlsx(evaluation(unit, m)),
+        XLSX,
+        exports.evaluation_filename(unit, m, "xlsx"),
+    )
+
+
+# --- SKM -----------------------------------------------------------------------------------------
+
+
+def _skm_scope(
+    request: HttpRequest, unit: Unit
+) -> tuple[PeriodForm, dt.date, dt.date, SurveyPeriod | None]:
+    periods = list(SurveyPeriod.objects.for_unit(unit).started())
+    form = PeriodForm(request.GET or None, periods=periods)
+    start, end, period = form.scope()
+    return form, start, end, period
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def skm(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = _report_unit(request, unit_slug)
+    period_form, start, end, period = _skm_scope(request, unit)
+    may_write = can(request.user, "report.follow_up", unit)
+    report = skm_report(unit=unit, start=start, end=end, period=period)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            from .skm import follow_up_save
+
+            follow_up_save(
+                unit=unit, start=start, end=end, text=form.cleaned_data["text"], by=request.user
+            )
+            messages.success(request, _("The follow-up plan is saved."))
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+    else:
+        form = FollowUpForm(initial={"text": report.follow_up.text if report.follow_up else ""})
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reports/skm.html",
+        {
+            **staff_context(request, "reports"),
+            "unit": unit,
+            "report": report,
+            "period_form": period_form,
+            "form": form,
+            "may_write": may_write,
+            "pdf_url": f"{reverse('reports:skm_pdf', args=[unit.slug])}?{query}",
+            "xlsx_url": f"{reverse('reports:skm_xlsx', args=[unit.slug])}?{query}",
+            "chart": bar_chart(
+                _("NRR per element (1–4)"),
+                [(str(e.element.name), float(e.nrr_display)) for e in report.ikm.elements],
+                maximum=4,
+            ),
+        },
+    )
+
+
+@staff_required
+@require_safe
+def skm_pdf(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = _report_unit(request, unit_slug)
+    _form, start, end, period = _skm_scope(request, unit)
+    report = skm_report(unit=unit, start=start, end=end, period=period)
+    return _download(
+        exports.skm_pdf(report), "application/pdf", exports.skm_filename(report, "pdf")
+    )
+
+
+@staff_required
+@require_safe
+def skm_xlsx(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = _report_unit(request, unit_slug)
+    _form, start, end, period = _skm_scope(request, unit)
+    report = skm_report(unit=unit, start=start, end=end, period=period)
+    return _download(exports.skm_xlsx(report), XLSX, exports.skm_filename(report, "xlsx"))
