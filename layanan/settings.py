@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "layanan.cases",
     "layanan.complaints",
     "layanan.api",
+    "layanan.open311",
     "layanan.notify",
     "layanan.bookings",
     "layanan.surveys",
@@ -254,6 +255,7 @@ COMPLAINT_SUBMIT_RATE = env_rate("COMPLAINT_SUBMIT_RATE", "20/600")  # complaint
 COMPLAINT_LOOKUP_RATE = env_rate("COMPLAINT_LOOKUP_RATE", "30/600")  # unknown tracking codes
 SURVEY_KIOSK_RATE = env_rate("SURVEY_KIOSK_RATE", "30/600")  # survey kiosk submissions
 SURVEY_INVITATION_DAYS = int(env("SURVEY_INVITATION_DAYS", "30"))  # survey link validity
+OPEN311_CONTACT = env("OPEN311_CONTACT")  # contact in Open311 discovery (default: the sender)
 
 # The seed standards `load_demo` imports: a copy of the bureaus' real documents kept in the
 # repository (data/seeds/), so a clone needs nothing beside it.

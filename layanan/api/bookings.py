@@ -74,7 +74,7 @@ submit_throttle = PublicRateThrottle("layanan_booking_submit", "API_THROTTLE_BOO
 filing_token_throttle = FilingTokenThrottle()
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, **THROTTLED}
 FILING_RESPONSES = {
-    400: ValidationErrorOut,
+    400: ValidationErrorOut | ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
@@ -371,7 +371,7 @@ def _booking(request: HttpRequest, case_id: int) -> BookingDetail:
 
 @router.get(
     "/bookings/{case_id}",
-    response={200: BookingOut, **READ_ERRORS},
+    response={200: BookingOut, 400: ValidationErrorOut, **READ_ERRORS},
     url_name="booking_detail",
     summary="One facility request",
 )
@@ -380,7 +380,12 @@ def booking_detail(request: HttpRequest, case_id: CaseId):
     return booking_data(request, _booking(request, case_id))
 
 
-BOOKING_ACTION = {200: BookingOut, 400: ValidationErrorOut, **READ_ERRORS, 409: ErrorOut}
+BOOKING_ACTION = {
+    200: BookingOut,
+    400: ValidationErrorOut | ErrorOut,
+    **READ_ERRORS,
+    409: ErrorOut,
+}
 
 
 def _booking_after(request, case_id):
@@ -618,7 +623,7 @@ def _audience(request: HttpRequest, case_id: int) -> AudienceDetail:
 
 @router.get(
     "/audiences/{case_id}",
-    response={200: AudienceOut, **READ_ERRORS},
+    response={200: AudienceOut, 400: ValidationErrorOut, **READ_ERRORS},
     url_name="audience_detail",
     summary="One audience request",
 )
@@ -628,7 +633,12 @@ def audience_detail(request: HttpRequest, case_id: CaseId):
     return audience_data(request, _audience(request, case_id), actions=True)
 
 
-AUDIENCE_ACTION = {200: AudienceOut, 400: ValidationErrorOut, **READ_ERRORS, 409: ErrorOut}
+AUDIENCE_ACTION = {
+    200: AudienceOut,
+    400: ValidationErrorOut | ErrorOut,
+    **READ_ERRORS,
+    409: ErrorOut,
+}
 
 
 class DispositionIn(InputSchema):

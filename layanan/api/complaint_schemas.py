@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import AfterValidator, AliasChoices, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, AliasChoices, BeforeValidator, ConfigDict, StrictBool
 
 from layanan.cases.models import Channel, SlaState, Status
 
@@ -122,10 +122,10 @@ class ComplaintIn(InputSchema):
     name: Text = Field("", max_length=NAME_MAX, description="The reporter's name (optional).")
     email: Email = Field("", max_length=EMAIL_MAX)
     phone: Text = Field("", max_length=PHONE_MAX)
-    anonymous: bool = Field(
+    anonymous: StrictBool = Field(
         False, description="Store no identity at all: name, email and phone are discarded."
     )
-    confidential: bool = Field(
+    confidential: StrictBool = Field(
         False,
         description="Keep the identity, but show it to the unit's complaint officer only.",
     )

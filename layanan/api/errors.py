@@ -146,7 +146,11 @@ def register_exception_handlers(api: NinjaAPI) -> None:
             405: _("This method is not allowed here."),
         }
         detail = messages.get(status, _("The request failed."))
-        return _respond(api, request, status, error_body(detail, code))
+        extra = {}
+        if status == 400:
+            # A body that is not JSON at all: the same shape as any invalid request.
+            extra["errors"] = [{"loc": ["body"], "msg": str(detail), "type": "json_invalid"}]
+        return _respond(api, request, status, error_body(detail, code, **extra))
 
     api.add_exception_handler(ApplicationError, application_error)
     api.add_exception_handler(ValidationError, validation_error)
