@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "layanan.bookings",
     "layanan.surveys",
     "layanan.reports",
+    "layanan.visits",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("layanan.bookings.audience_urls")),
     path("open311/v2/", include("layanan.open311.urls")),
     path("", include("layanan.reports.urls")),
+    path("", include("layanan.visits.urls")),
     path("", include("layanan.catalog.urls")),
 ]

@@ -85,9 +85,20 @@ def _end_pause(case: Case, now: dt.datetime) -> None:
 
 @transaction.atomic
 def case_transition(
-    *, actor, case: Case, to: str, note: str = "", internal_note: bool = False
+    *,
+    actor,
+    case: Case,
+    to: str,
+    note: str = "",
+    internal_note: bool = False,
+    permission: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Case:
-    """Move ``case`` to status ``to``. Raises Conflict for a transition the machine forbids."""
+    """Move ``case`` to status ``to``. Raises Conflict for a transition the machine forbids.
+
+    ``permission`` replaces the action ``TRANSITION_ACTIONS`` names, for a kind whose step has
+    its own rule (the front desk finishing a visit: ``visit.finish``); ``at`` is the moment of
+    the change when the caller already fixed it (default: now)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     reopening = case.status == S.CLOSED and to == S.IN_PROGRESS
     if reopening:
@@ -95,14 +106,14 @@ def case_transition(
     else:
         if to not in TRANSITIONS:
             raise Conflict(_("Unknown status."), "invalid_transition")
-        ensure_can(actor, TRANSITION_ACTIONS[to], case)
+        ensure_can(actor, permission or TRANSITION_ACTIONS[to], case)
         if case.status not in TRANSITIONS[to]:
             raise Conflict(
                 _("A case that is “%(old)s” cannot become “%(new)s”.")
                 % {"old": Status(case.status).label, "new": Status(to).label},
                 "invalid_transition",
             )
-    now = timezone.now()
+    now = at or timezone.now()
     old = case.status
     if reopening:
         if case.closed_at and now - case.closed_at > REOPEN_WINDOW:

@@ -81,6 +81,7 @@ class ResponseChannel(models.TextChoices):
     INVITATION = "invitation", _("Link sent after the case closed")
     KIOSK = "kiosk", _("Kiosk")
     IMPORT = "import", _("Imported file")
+    PAPER = "paper", _("Entered by staff")
 
 
 def _answer_field(number: int) -> models.PositiveSmallIntegerField:

@@ -44,6 +44,16 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/audiences/{case_id}/reply"),
     ("post", "/api/v1/audiences/{case_id}/close"),
     ("get", "/api/v1/ikm"),
+    ("get", "/api/v1/survey/questionnaire"),
+    ("get", "/api/v1/survey/periods"),
+    ("post", "/api/v1/survey/responses"),
+    ("get", "/api/v1/reports/monthly"),
+    ("post", "/api/v1/visits"),
+    ("get", "/api/v1/visits"),
+    ("post", "/api/v1/visits/{visit_id}/call"),
+    ("post", "/api/v1/visits/{visit_id}/serve"),
+    ("post", "/api/v1/visits/{visit_id}/route"),
+    ("post", "/api/v1/visits/{visit_id}/finish"),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

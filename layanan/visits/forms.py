@@ -1,0 +1,82 @@
+"""The registration form (front desk and kiosk) and the desk's action forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from layanan.core.errors import ApplicationError
+
+from .services import DESK_MAX, NAME_MAX, ORIGIN_MAX, OUTCOME_MAX, PURPOSE_MAX, normalise_phone
+
+
+class VisitForm(forms.Form):
+    """Name, phone, origin, purpose and the chosen service's requirements as checkboxes."""
+
+    phone = forms.CharField(
+        label=_("Telephone / WhatsApp"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    origin = forms.CharField(
+        label=_("Origin / institution"),
+        max_length=ORIGIN_MAX,
+        required=False,
+        help_text=_("E.g. Dinas Sosial Kabupaten Sambas, or “personal”."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose of the visit"),
+        max_length=PURPOSE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    requirements = forms.MultipleChoiceField(
+        label=_("Requirements presented"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, standard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standard = standard
+        items = list(standard.published_version.requirements) if standard is not None else []
+        self.fields["requirements"].choices = [(item, item) for item in items]
+        if not items:
+            del self.fields["requirements"]
+        if standard is None:
+            self.fields["purpose"].required = True
+
+    def clean_phone(self):
+        try:
+            return normalise_phone(self.cleaned_data["phone"])
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class CallForm(forms.Form):
+    desk = forms.CharField(label=_("Desk"), max_length=DESK_MAX)
+
+
+class RouteForm(forms.Form):
+    division = forms.ModelChoiceField(label=_("Division (Bagian)"), queryset=None)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from layanan.core.models import Unit
+
+        self.fields["division"].queryset = (
+            Unit.objects.filter(parent=unit).order_by("position", "name")
+            if unit is not None
+            else Unit.objects.none()
+        )
+
+
+class FinishForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=OUTCOME_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )

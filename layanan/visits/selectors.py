@@ -1,0 +1,75 @@
+"""Reads of the front desk: the day's queue, the display board, a visible visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from layanan.accounts.permissions import can
+from layanan.cases.models import OPEN_STATUSES, Case
+from layanan.core.models import Unit
+
+from .models import VisitDetail
+
+VISIT_JOINS = ("case", "case__unit", "case__assigned_unit", "service", "routed_to", "visitor")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def desk_queue(unit: Unit, *, day: dt.date | None = None) -> QuerySet[VisitDetail]:
+    """The visits of ``unit`` (or routed to it) on ``day``, plus older ones still open — one
+    query, everything the desk shows joined."""
+    day = day or today()
+    mine = Q(case__unit=unit) | Q(case__assigned_unit=unit)
+    when = Q(queue_day=day) | Q(case__status__in=OPEN_STATUSES)
+    return (
+        VisitDetail.objects.filter(mine & when)
+        .select_related(*VISIT_JOINS)
+        .order_by("queue_day", "arrived_at", "pk")
+    )
+
+
+def display_board(unit: Unit, *, day: dt.date | None = None) -> dict:
+    """What the TV shows: tickets called and not yet served (newest call first), tickets being
+    served, and how many wait per service. Ticket numbers and desks only — never a name."""
+    day = day or today()
+    rows = list(
+        VisitDetail.objects.filter(case__unit=unit, queue_day=day, finished_at__isnull=True)
+        .select_related("service")
+        .only("ticket", "desk", "called_at", "served_at", "service__name", "arrived_at")
+        .order_by("arrived_at", "pk")
+    )
+    calling = sorted(
+        (v for v in rows if v.called_at and not v.served_at),
+        key=lambda v: v.called_at,
+        reverse=True,
+    )
+    serving = [v for v in rows if v.served_at]
+    waiting: dict[str, int] = {}
+    for v in rows:
+        if not v.called_at:
+            label = v.service.name if v.service_id else ""
+            waiting[label] = waiting.get(label, 0) + 1
+    return {"calling": calling, "serving": serving, "waiting": waiting}
+
+
+def visit_for_staff(user, pk: int) -> VisitDetail | None:
+    """The visit if ``user`` may see its case (its unit's staff, the Bagian it was routed to,
+    auditors); None otherwise — the caller answers 404."""
+    visit = VisitDetail.objects.select_related(*VISIT_JOINS).filter(pk=pk).first()
+    if visit is None or not can(user, "case.view", visit.case):
+        return None
+    return visit
+
+
+def visible_visit_cases(user) -> QuerySet[Case]:
+    from layanan.accounts.permissions import visible_units
+
+    units = visible_units(user, "case.view")
+    return Case.objects.filter(visit__isnull=False).filter(
+        Q(unit__in=units) | Q(assigned_unit__in=units)
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "visits"
+urlpatterns = [
+    path("staf/tamu/", views.desk_home, name="desk_home"),
+    path("staf/tamu/kunjungan/<int:pk>/<slug:action>/", views.desk_action, name="action"),
+    path("staf/tamu/<slug:unit_slug>/", views.desk, name="desk"),
+    path("staf/tamu/<slug:unit_slug>/daftar/", views.desk_register, name="register"),
+    path("tamu/<slug:unit_slug>/", views.kiosk, name="kiosk"),
+    path("tamu/<slug:unit_slug>/layar/", views.display, name="display"),
+    path("tamu/<slug:unit_slug>/tiket/<str:code>/", views.ticket, name="ticket"),
+]

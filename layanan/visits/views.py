@@ -1,0 +1,435 @@
+"""Pages of the front desk (staff), the self-service kiosk and the TV display (public).
+
+- Desk ``/staf/tamu/<unit>/``: today's queue per service with call / serve / route / finish /
+  no-show forms (plain POSTs, redirect after success); the waiting time runs live (a static
+  script ticks the clocks and reloads the page every 30 s unless a form is being filled in;
+  without JavaScript the times are those of the last load). Register ``/staf/tamu/<unit>/daftar/``
+  with a phone lookup that fills in a returning visitor.
+- Kiosk ``/tamu/<unit>/``: public, no login, big buttons: choose the service, fill in the form,
+  get the ticket. Registrations are rate-limited per client address (``VISIT_KIOSK_RATE``).
+- Display ``/tamu/<unit>/layar/``: public, refreshes itself (``<meta http-equiv=refresh>``),
+  shows ticket numbers and desks only, never a name.
+
+A unit or visit outside the user's reach answers 404, as one that does not exist. Domain errors
+come back on the page with what was typed kept and the error's status (400/403/409).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from layanan.accounts.permissions import can, visible_units
+from layanan.cases.models import OPEN_STATUSES, Case, Channel
+from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.views import staff_context, staff_required
+from layanan.complaints.public_views import RateLimit, _too_many
+from layanan.core.errors import ApplicationError, NotPermitted
+from layanan.core.models import Unit
+
+from .forms import CallForm, FinishForm, RouteForm, VisitForm
+from .models import VisitDetail
+from .selectors import desk_queue, display_board, visit_for_staff
+from .services import (
+    GENERAL_PREFIX,
+    visit_call,
+    visit_finish,
+    visit_no_show,
+    visit_register,
+    visit_route,
+    visit_serve,
+    visitor_find,
+    walk_in_services,
+)
+
+KIOSK_RATE = RateLimit("visit_kiosk", "VISIT_KIOSK_RATE", (60, 60 * 60))
+DISPLAY_REFRESH_SECONDS = 10
+KIOSK_RESET_SECONDS = 30
+GENERAL = "umum"  # the ?layanan= value of a visit without a service
+DESK_SESSION_KEY = "visits_desk"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _chosen_service(unit: Unit, services, slug: str | None):
+    """(chosen, standard): chosen False when nothing (valid) was chosen yet."""
+    if slug == GENERAL:
+        return True, None
+    for standard in services:
+        if standard.slug == slug:
+            return True, standard
+    return False, None
+
+
+def _service_choices(unit: Unit, services, url: str) -> list[dict]:
+    from .services import ticket_prefix
+
+    choices = [
+        {
+            "name": s.name,
+            "letter": ticket_prefix(s, services),
+            "url": f"{url}?layanan={s.slug}",
+            "requirements": s.published_version.requirements,
+        }
+        for s in services
+    ]
+    choices.append(
+        {
+            "name": _("Other purpose (guest book)"),
+            "letter": GENERAL_PREFIX,
+            "url": f"{url}?layanan={GENERAL}",
+            "requirements": [],
+        }
+    )
+    return choices
+
+
+def _register(request, *, unit, standard, form, actor, channel) -> Case:
+    data = form.cleaned_data
+    return visit_register(
+        actor=actor,
+        unit=unit,
+        standard=standard,
+        name=data["name"],
+        phone=data["phone"],
+        origin=data.get("origin", ""),
+        purpose=data.get("purpose", ""),
+        requirements=data.get("requirements") or [],
+        channel=channel,
+    )
+
+
+def _minutes(delta) -> int:
+    return int(delta.total_seconds() // 60) if delta is not None else 0
+
+
+# --- staff: desk -----------------------------------------------------------------------------
+
+
+def _desk_unit(request: HttpRequest, unit_slug: str) -> Unit:
+    unit = Unit.objects.filter(slug=unit_slug).first()
+    if unit is None or not can(request.user, "case.view", unit):
+        raise Http404
+    return unit
+
+
+@staff_required
+@require_safe
+def desk_home(request: HttpRequest) -> HttpResponse:
+    """``/staf/tamu/``: straight to the user's desk, or a choice when they have several."""
+    units = list(
+        visible_units(request.user, "case.work")
+        .filter(standards__published_version__isnull=False)
+        .distinct()
+        .order_by("path")
+    )
+    if len(units) == 1:
+        return redirect("visits:desk", unit_slug=units[0].slug)
+    return render(
+        request,
+        "visits/desk_home.html",
+        {"units": units, **staff_context(request, "visits")},
+    )
+
+
+def _desk_rows(request, unit: Unit, now) -> list[dict]:
+    rows = []
+    for visit in desk_queue(unit):
+        case = visit.case
+        spent = visit.admin_time(now)
+        rows.append(
+            {
+                "visit": visit,
+                "case": case,
+                "open": case.status in OPEN_STATUSES,
+                "waiting": visit.served_at is None and case.status in OPEN_STATUSES,
+                "admin_minutes": _minutes(spent) if spent is not None else None,
+                "over": visit.admin_time_exceeded(now),
+                "limit_minutes": _minutes(visit.admin_limit()),
+                "may_route": can(request.user, "visit.route", case),
+                "may_finish": can(request.user, "visit.finish", case),
+            }
+        )
+    return rows
+
+
+def _desk_page(request, unit: Unit, *, error=None, status=200) -> HttpResponse:
+    now = timezone.now()
+    rows = _desk_rows(request, unit, now)
+    groups: dict[str, list] = {}
+    for row in rows:
+        visit = row["visit"]
+        label = visit.service.name if visit.service_id else _("Other purpose (guest book)")
+        groups.setdefault(label, []).append(row)
+    desk = request.session.get(DESK_SESSION_KEY, "")
+    response = render(
+        request,
+        "visits/desk.html",
+        {
+            "unit": unit,
+            "groups": groups,
+            "now": now,
+            "desk": desk,
+            "route_form": RouteForm(unit=unit),
+            "error": error,
+            "waiting_count": sum(1 for r in rows if r["waiting"]),
+            "over_count": sum(1 for r in rows if r["waiting"] and r["over"]),
+            "may_register": can(request.user, "case.create", unit),
+            **staff_context(request, "visits"),
+        },
+        status=status,
+    )
+    return response
+
+
+@staff_required
+@require_safe
+def desk(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    return _desk_page(request, _desk_unit(request, unit_slug))
+
+
+@staff_required
+@require_POST
+def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST per action; on an error the desk page comes back with the message, the typed
+    text kept in the visit's form, and the error's status."""
+    visit = visit_for_staff(request.user, pk)
+    if visit is None:
+        raise Http404
+    case = visit.case
+    desk_unit = case.assigned_unit if request.POST.get("from") == "division" else case.unit
+    desk_unit = desk_unit or case.unit
+    try:
+        if action == "call":
+            form = CallForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(_("Say which desk calls the guest."), "desk_required")
+            visit_call(actor=request.user, case=case, desk=form.cleaned_data["desk"])
+            request.session[DESK_SESSION_KEY] = form.cleaned_data["desk"]
+            message = _("%(ticket)s called to %(desk)s.")
+        elif action == "serve":
+            visit_serve(
+                actor=request.user, case=case, desk=request.session.get(DESK_SESSION_KEY, "")
+            )
+            message = _("Serving %(ticket)s.")
+        elif action == "route":
+            form = RouteForm(request.POST, unit=case.unit)
+            if not form.is_valid():
+                raise ApplicationError(_("Choose the division to route to."), "division_required")
+            visit_route(
+                actor=request.user,
+                case=case,
+                division=form.cleaned_data["division"],
+                note=form.cleaned_data["note"],
+            )
+            message = _("%(ticket)s routed.")
+        elif action == "finish":
+            form = FinishForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(
+                    _("Please record the outcome of the visit."), "outcome_required"
+                )
+            visit_finish(actor=request.user, case=case, outcome=form.cleaned_data["outcome"])
+            message = _("%(ticket)s finished.")
+        elif action == "no_show":
+            visit_no_show(actor=request.user, case=case)
+            message = _("%(ticket)s marked as not present.")
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        if isinstance(exc, NotPermitted) and not can(request.user, "case.view", case):
+            raise Http404 from None
+        error = {"pk": visit.pk, "action": action, "message": exc.message, "data": request.POST}
+        return _desk_page(request, desk_unit, error=error, status=exc.status_code)
+    from django.contrib import messages
+
+    visit.refresh_from_db(fields=["desk"])
+    messages.success(request, message % {"ticket": visit.ticket, "desk": visit.desk})
+    return redirect(reverse("visits:desk", args=[desk_unit.slug]) + f"#v{visit.pk}")
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def desk_register(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """Register a guest at the desk. "Find" looks the phone number up and fills in a returning
+    visitor's name and origin (only for this unit's visitors)."""
+    unit = _desk_unit(request, unit_slug)
+    if not can(request.user, "case.create", unit):
+        raise Http404
+    services = walk_in_services(unit)
+    url = reverse("visits:register", args=[unit.slug])
+    chosen, standard = _chosen_service(unit, services, request.GET.get("layanan"))
+    context = {
+        "unit": unit,
+        "services": _service_choices(unit, services, url),
+        "chosen": chosen,
+        "standard": standard,
+        **staff_context(request, "visits"),
+    }
+    if not chosen:
+        return render(request, "visits/register.html", context)
+    status = 200
+    returning = None
+    if request.method == "POST" and "lookup" in request.POST:
+        returning = visitor_find(unit, request.POST.get("phone", ""))
+        data = request.POST.copy()
+        if returning is not None:
+            data["name"] = data.get("name") or returning.name
+            data["origin"] = data.get("origin") or returning.origin
+        form = VisitForm(initial=data.dict(), standard=standard)
+        form.initial["requirements"] = request.POST.getlist("requirements")
+        context["looked_up"] = True
+    elif request.method == "POST":
+        form = VisitForm(request.POST, standard=standard)
+        if form.is_valid():
+            try:
+                case = _register(
+                    request,
+                    unit=unit,
+                    standard=standard,
+                    form=form,
+                    actor=request.user,
+                    channel=Channel.FACE_TO_FACE,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                from django.contrib import messages
+
+                messages.success(
+                    request,
+                    _("Registered: ticket %(ticket)s (%(number)s).")
+                    % {"ticket": case.visit.ticket, "number": case.number},
+                )
+                return redirect("visits:desk", unit_slug=unit.slug)
+        else:
+            status = 400
+    else:
+        form = VisitForm(standard=standard)
+    if returning is not None:
+        context["visits_before"] = returning.visits.count()
+    context.update({"form": form, "returning": returning})
+    return render(request, "visits/register.html", context, status=status)
+
+
+# --- public: kiosk, ticket, display ----------------------------------------------------------
+
+
+def _public_unit(unit_slug: str) -> Unit:
+    unit = get_object_or_404(Unit, slug=unit_slug)
+    return unit
+
+
+def _kiosk_headers(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = _public_unit(unit_slug)
+    services = walk_in_services(unit)
+    if not services:
+        raise Http404
+    url = reverse("visits:kiosk", args=[unit.slug])
+    chosen, standard = _chosen_service(unit, services, request.GET.get("layanan"))
+    context = {
+        "unit": unit,
+        "services": _service_choices(unit, services, url),
+        "chosen": chosen,
+        "standard": standard,
+        "start_url": url,
+    }
+    if not chosen:
+        return _kiosk_headers(render(request, "visits/kiosk.html", context))
+    status = 200
+    if request.method == "POST":
+        retry_after = KIOSK_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+        form = VisitForm(request.POST, standard=standard)
+        if form.is_valid():
+            try:
+                case = _register(
+                    request,
+                    unit=unit,
+                    standard=standard,
+                    form=form,
+                    actor=None,
+                    channel=Channel.KIOSK,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                return redirect(
+                    "visits:ticket",
+                    unit_slug=unit.slug,
+                    code=format_public_code(case.public_code),
+                )
+        else:
+            status = 400
+    else:
+        form = VisitForm(standard=standard)
+    context["form"] = form
+    return _kiosk_headers(render(request, "visits/kiosk.html", context, status=status))
+
+
+@require_safe
+def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
+    """The ticket just drawn: number, service, how many are ahead. No name."""
+    unit = _public_unit(unit_slug)
+    visit = (
+        VisitDetail.objects.filter(case__unit=unit, case__public_code=normalise_public_code(code))
+        .select_related("service", "case")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    ahead = VisitDetail.objects.filter(
+        case__unit=unit,
+        queue_day=visit.queue_day,
+        service=visit.service,
+        called_at__isnull=True,
+        finished_at__isnull=True,
+        queue_number__lt=visit.queue_number,
+    ).count()
+    response = render(
+        request,
+        "visits/ticket.html",
+        {
+            "unit": unit,
+            "visit": visit,
+            "ahead": ahead,
+            "start_url": reverse("visits:kiosk", args=[unit.slug]),
+            "display_url": reverse("visits:display", args=[unit.slug]),
+            "reset_seconds": KIOSK_RESET_SECONDS,
+        },
+    )
+    return _kiosk_headers(response)
+
+
+@require_safe
+def display(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = _public_unit(unit_slug)
+    board = display_board(unit)
+    response = render(
+        request,
+        "visits/display.html",
+        {
+            "unit": unit,
+            "now": timezone.now(),
+            "refresh": DISPLAY_REFRESH_SECONDS,
+            "current": board["calling"][0] if board["calling"] else None,
+            **board,
+        },
+    )
+    return _kiosk_headers(response)

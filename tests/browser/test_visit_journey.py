@@ -1,0 +1,131 @@
+"""A walk-in guest in real browsers: registers at Biro Kesra's kiosk and gets a ticket; the front
+desk calls the ticket and the TV display shows it with the desk (never the name); the desk
+serves, routes the consultation to Bagian Bina Mental Spiritual and records the outcome.
+
+Screenshots go to ``$LAYANAN_SCREENSHOTS`` when set (``docs/screenshots`` refreshes
+``visit-kiosk.png``, ``visit-display.png`` and ``visit-desk.png``), else to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from layanan.cases.models import Case, Channel, Status
+from layanan.visits.services import visit_register, walk_in_services
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
+    live_server, browser, org, kesra_front, shots
+):
+    """Kiosk → ticket A-002 → desk calls it to Loket 2 → the display shows A-002 and Loket 2
+    but not the name → the desk serves, routes to Bina Mental and finishes with an outcome."""
+    call_command("load_demo", "--no-users", stdout=StringIO())
+    # Two guests already in the queue: one waiting 20 minutes (over the 15), one 6 minutes.
+    now = timezone.now()
+    kesra = org["biro-kesra"]
+    consultation = walk_in_services(kesra)[0]
+    visit_register(
+        actor=kesra_front,
+        unit=kesra,
+        standard=consultation,
+        name="Dewi Lestari",
+        phone="081111111111",
+        origin="Dinas Pendidikan",
+        now=now - dt.timedelta(minutes=20),
+    )
+    visit_register(
+        actor=kesra_front,
+        unit=kesra,
+        standard=None,
+        name="Agus Salim",
+        phone="081222222222",
+        purpose="Mengantar surat undangan",
+        now=now - dt.timedelta(minutes=6),
+    )
+
+    # 1. The kiosk: a touch screen in the lobby.
+    kiosk_ctx = browser.new_context(
+        viewport={"width": 800, "height": 1100}, has_touch=True, locale="id-ID"
+    )
+    kiosk = kiosk_ctx.new_page()
+    kiosk.goto(live_server.url + "/tamu/biro-kesra/")
+    kiosk.locator(".vs-service").first.click()
+    kiosk.wait_for_load_state()
+    kiosk.fill('input[name="phone"]', "0812 3456 7890")
+    kiosk.fill('input[name="name"]', "Rahmat Hidayat")
+    kiosk.fill('input[name="origin"]', "Yayasan Al-Ikhlas Pontianak")
+    kiosk.fill('textarea[name="purpose"]', "Konsultasi bantuan hibah rumah ibadah")
+    kiosk.locator('input[name="requirements"]').first.check()
+    kiosk.screenshot(path=str(shots / "visit-kiosk.png"), full_page=True)
+    kiosk.locator('button[type="submit"]').click()
+    kiosk.wait_for_load_state()
+    assert kiosk.locator("[data-ticket]").inner_text().strip() == "A-002"
+    assert "Rahmat" not in kiosk.content()
+    case = Case.objects.get(channel=Channel.KIOSK)
+    assert case.channel == Channel.KIOSK and case.status == Status.RECEIVED
+    kiosk.screenshot(path=str(shots / "visit-ticket.png"), full_page=True)
+
+    # 2. The front desk signs in and calls the ticket.
+    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    staff = staff_ctx.new_page()
+    staff.goto(live_server.url + "/akun/masuk/")
+    staff.fill('input[name="username"]', kesra_front.username)
+    staff.fill('input[name="password"]', DEFAULT_PASSWORD)
+    staff.locator('form button[type="submit"]').last.click()
+    staff.wait_for_load_state()
+    staff.goto(live_server.url + "/staf/tamu/")
+    row = staff.locator('tr[data-ticket="A-002"]')
+    assert "Rahmat Hidayat" in row.inner_text()
+    row.locator('input[name="desk"]').fill("Loket 2")
+    row.locator('form[action$="/call/"] button').click()
+    staff.wait_for_load_state()
+
+    # 3. The TV display shows the ticket and the desk, not the guest.
+    tv_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="id-ID")
+    tv = tv_ctx.new_page()
+    tv.goto(live_server.url + "/tamu/biro-kesra/layar/")
+    assert tv.locator(".vs-now-ticket").inner_text().strip() == "A-002"
+    assert "Loket 2" in tv.locator(".vs-now-desk").inner_text()
+    assert "Rahmat" not in tv.content() and "Yayasan" not in tv.content()
+    tv.screenshot(path=str(shots / "visit-display.png"))
+
+    staff.reload()
+    staff.screenshot(path=str(shots / "visit-desk.png"), full_page=True)
+
+    # 4. The desk serves, routes to the Bagian and records the outcome.
+    row = staff.locator('tr[data-ticket="A-002"]')
+    row.locator('form[action$="/serve/"] button').click()
+    staff.wait_for_load_state()
+    row = staff.locator('tr[data-ticket="A-002"]')
+    row.locator('select[name="division"]').select_option(value=str(org["kesra-bina-mental"].pk))
+    row.locator('form[action$="/route/"] button').click()
+    staff.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+    assert case.assigned_unit == org["kesra-bina-mental"]
+    row = staff.locator('tr[data-ticket="A-002"]')
+    row.locator('textarea[name="outcome"]').fill("Dijelaskan persyaratan hibah; berkas menyusul.")
+    row.locator('form[action$="/finish/"] button').click()
+    staff.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert case.visit.served_at is not None and case.visit.outcome.startswith("Dijelaskan")
+    for ctx in (kiosk_ctx, staff_ctx, tv_ctx):
+        ctx.close()
