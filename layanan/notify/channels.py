@@ -60,6 +60,8 @@ def send_email(message: OutboxMessage) -> str:
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments.all():
+        email.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     try:
         sent = email.send(using=settings.NOTIFY_MAILER)
     except smtplib.SMTPRecipientsRefused as error:

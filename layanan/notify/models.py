@@ -95,3 +95,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with an e-mail (a monthly report, say), kept with its message so a retry
+    sends exactly what was queued."""
+
+    message = models.ForeignKey(OutboxMessage, related_name="attachments", on_delete=models.CASCADE)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename

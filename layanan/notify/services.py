@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .channels import ChannelDisabled, DeliveryError, deliver
-from .models import OutboxChannel, OutboxMessage, OutboxStatus
+from .models import OutboxAttachment, OutboxChannel, OutboxMessage, OutboxStatus
 from .whatsapp import InvalidPhoneNumber, normalise_phone
 
 logger = logging.getLogger("layanan.notify")
@@ -63,13 +63,15 @@ def outbox_enqueue(
     template_key: str = "",
     context: dict | None = None,
     max_attempts: int | None = None,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
 ) -> OutboxMessage | None:
     """Queue one message; return it, or ``None`` when ``dedupe_key`` was queued before.
 
     Call it inside the transaction of the change being reported: the row commits or rolls back
     with it, and dispatch is scheduled with ``transaction.on_commit``. An unusable recipient
     (malformed e-mail address or phone number) does not break the caller: the row is stored as
-    failed with the reason, so staff see it in the admin.
+    failed with the reason, so staff see it in the admin. ``attachments`` are (file name,
+    bytes, content type) for e-mail.
     """
     if channel not in OutboxChannel.values:
         raise ValueError(f"unknown outbox channel {channel!r}")
@@ -104,6 +106,12 @@ def outbox_enqueue(
         # A savepoint: losing a race on dedupe_key must not break the caller's transaction.
         with transaction.atomic():
             message.save()
+            OutboxAttachment.objects.bulk_create(
+                OutboxAttachment(
+                    message=message, filename=name[:200], content=data, content_type=ctype
+                )
+                for name, data, ctype in attachments
+            )
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None

@@ -7,9 +7,9 @@ about last month. Idempotent: the outbox's ``dedupe_key`` (``report:monthly:<uni
 <user>``) refuses a second copy, so running the command again — the same day or later — sends
 nothing new.
 
-The outbox carries text and HTML bodies but no attachments (``notify.OutboxMessage`` has no file
-field), so the message holds the key figures and links to the PDF and XLSX on the staff site,
-which ask the head to sign in (``report.view`` permission) before downloading.
+The message holds the key figures, the report itself as PDF and XLSX attachments (kept with the
+outbox row, so a retry sends the same files), and links to the dashboard and the downloads on
+the staff site, which ask the head to sign in (``report.view`` permission).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from layanan.notify.models import OutboxChannel
 from layanan.notify.services import outbox_enqueue
 from layanan.workdays.deadlines import Calendar
 
+from .exports import evaluation_filename, evaluation_pdf, evaluation_xlsx
 from .metrics import Month
 from .summary import Evaluation, evaluation
 
@@ -101,6 +102,10 @@ def monthly_report_email(unit: Unit, month: Month, *, ev: Evaluation | None = No
             "month": month.label(),
         }
         body = _body(ev, links)
+        files = [
+            (evaluation_filename(unit, month, "pdf"), evaluation_pdf(ev), "application/pdf"),
+            (evaluation_filename(unit, month, "xlsx"), evaluation_xlsx(ev), XLSX_TYPE),
+        ]
         for user in heads:
             message = outbox_enqueue(
                 channel=OutboxChannel.EMAIL,
@@ -111,9 +116,13 @@ def monthly_report_email(unit: Unit, month: Month, *, ev: Evaluation | None = No
                 kind="report.monthly",
                 template_key="reports/monthly",
                 context={"unit": unit.slug, "month": str(month), **links},
+                attachments=files,
             )
             queued += message is not None
     return queued
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

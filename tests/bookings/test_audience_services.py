@@ -306,3 +306,20 @@ def test_request_create_refuses_unit_without_standard_for_the_public(file_audien
             requester_email="z@example.org",
         )
     assert exc.value.code == "unit_takes_no_audiences"
+
+
+def test_closing_invites_the_requester_to_the_satisfaction_survey_once(
+    scheduled_audience, kesra_officer, kesra_head
+):
+    """When the audience request closes, its one survey invitation is made and the link is
+    e-mailed to the requester (queued in the closing's transaction), once."""
+    from layanan.surveys.models import SurveyInvitation
+
+    case = scheduled_audience
+    audience_reply(actor=kesra_officer, case=case)
+    assert not SurveyInvitation.objects.filter(case=case).exists()
+    audience_close(actor=kesra_head, case=case)
+    invitation = SurveyInvitation.objects.get(case=case)
+    message = OutboxMessage.objects.get(case_id=case.pk, kind="survey.invitation")
+    assert message.recipient == "yohanes@example.org"
+    assert f"/survei/{invitation.token}/" in message.body

@@ -61,6 +61,20 @@ def test_plain_text_email_has_no_html_part(smtp_server):
     assert received.get_content_type() == "text/plain"
 
 
+def test_attachments_travel_with_the_email(smtp_server):
+    """Files queued with a message (a monthly report) arrive as attachments with their names,
+    types and exact bytes."""
+    pdf = b"%PDF-1.4\n% laporan\n%%EOF\n"
+    _enqueue_email(attachments=[("evaluasi-2026-10.pdf", pdf, "application/pdf")])
+    outbox_dispatch()
+    (received,) = smtp_server.wait_for(1)
+    files = [part for part in received.walk() if part.get_filename()]
+    assert [(f.get_filename(), f.get_content_type()) for f in files] == [
+        ("evaluasi-2026-10.pdf", "application/pdf")
+    ]
+    assert files[0].get_payload(decode=True) == pdf
+
+
 def test_smtp_outage_keeps_the_message_and_a_later_dispatch_delivers_it(smtp_down, request):
     """With the SMTP server down the message stays pending with backoff (nothing lost, no busy
     loop); once the server is up, a later dispatch delivers it exactly once."""

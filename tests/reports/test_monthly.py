@@ -34,7 +34,8 @@ def test_first_working_day_skips_new_year_and_the_weekend(calendar):
 
 
 def test_sends_last_months_report_to_each_head_once(calendar, org, kesra_head, tmp_path):
-    """On 4 Jan 2027 the head of Kesra gets December 2026's evaluation (figures and links);
+    """On 4 Jan 2027 the head of Kesra gets December 2026's evaluation (figures, links, the PDF
+    and XLSX attached);
     running again the same day or the next queues nothing more."""
     make_case(
         org["biro-kesra"],
@@ -50,6 +51,14 @@ def test_sends_last_months_report_to_each_head_once(calendar, org, kesra_head, t
     assert "Biro Kesejahteraan Rakyat" in message.body and "Desember 2026" in message.body
     assert "/staf/laporan/biro-kesra/2026-12/evaluasi.pdf" in message.body
     assert "/staf/laporan/biro-kesra/2026-12/evaluasi.xlsx" in message.body
+    # the report itself travels with the message: PDF and XLSX
+    files = {a.filename: a for a in message.attachments.all()}
+    assert sorted(a.content_type for a in files.values()) == [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+    pdf = next(a for a in files.values() if a.content_type == "application/pdf")
+    assert bytes(pdf.content).startswith(b"%PDF-")
     assert send_monthly_reports(today=dt.date(2027, 1, 4)).queued == 0
     call_command(
         "monthly_report",
