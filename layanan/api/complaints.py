@@ -40,6 +40,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from layanan.accounts.models import User
 from layanan.accounts.permissions import can, visible_units
+from layanan.cases.events import EVENT_LABELS
 from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.cases.workflow import (
@@ -522,20 +523,6 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "answer": ("case.send_answer", (Status.VERIFIED, Status.IN_PROGRESS)),
     "close": ("case.close", (Status.ANSWERED,)),
     "reject": ("case.verify", (Status.RECEIVED, Status.VERIFIED)),
-}
-
-# Staff timeline words (the same as the staff case page).
-EVENT_LABELS = {
-    "received": gettext_lazy("Received"),
-    "status": gettext_lazy("Status changed"),
-    "reopened": gettext_lazy("Reopened"),
-    "classified": gettext_lazy("Classified"),
-    "reclassified": gettext_lazy("Reclassified"),
-    "assigned": gettext_lazy("Assigned"),
-    "note": gettext_lazy("Internal note"),
-    "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
-    "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
-    "sla_escalated": gettext_lazy("Overdue: escalated to the head of unit"),
 }
 
 

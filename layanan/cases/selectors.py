@@ -19,6 +19,7 @@ from django.utils import timezone
 from layanan.accounts.permissions import RULES, roles_for, visible_units
 from layanan.core.models import Unit, UnitKind
 
+from .events import ANSWER_DRAFT_EVENT
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
 from .numbering import normalise_public_code
 from .sla import within_warning, within_warning_q
@@ -266,7 +267,6 @@ def case_attachments(case: Case):
 
 
 #: The event kind a handler's draft answer is kept as (internal, never shown to the reporter).
-ANSWER_DRAFT_EVENT = "answer_drafted"
 
 
 def latest_answer_draft(case: Case) -> CaseEvent | None:

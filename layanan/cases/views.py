@@ -24,7 +24,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -32,11 +31,11 @@ from layanan.accounts.permissions import can
 from layanan.core.errors import ApplicationError
 from layanan.workdays.deadlines import format_due
 
+from .events import EVENT_LABELS
 from .forms import ACTION_FORMS, AnswerForm, CaseActionForm, DraftAnswerForm, InboxFilterForm
 from .models import Case, CaseKind, Status
 from .numbering import format_public_code
 from .selectors import (
-    ANSWER_DRAFT_EVENT,
     INBOX_PAGE_SIZE,
     case_attachments,
     case_for_staff,
@@ -120,21 +119,6 @@ def _complaint_class_name(case: Case) -> str:
 
 
 # --- the case page ---------------------------------------------------------------------------
-
-EVENT_LABELS = {
-    "received": gettext_lazy("Received"),
-    "status": gettext_lazy("Status changed"),
-    "reopened": gettext_lazy("Reopened"),
-    "classified": gettext_lazy("Classified"),
-    "reclassified": gettext_lazy("Reclassified"),
-    "assigned": gettext_lazy("Assigned"),
-    "note": gettext_lazy("Internal note"),
-    "attachment": gettext_lazy("File attached"),
-    ANSWER_DRAFT_EVENT: gettext_lazy("Answer drafted"),
-    "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
-    "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
-    "sla_escalated": gettext_lazy("Overdue: escalated to the head of unit"),
-}
 
 
 def _status_label(value: str) -> str:

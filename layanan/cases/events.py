@@ -1,0 +1,23 @@
+"""What each kind of ``CaseEvent`` is called on staff timelines (pages and API), in one place."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+ANSWER_DRAFT_EVENT = "answer_drafted"
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Received"),
+    "status": gettext_lazy("Status changed"),
+    "reopened": gettext_lazy("Reopened"),
+    "classified": gettext_lazy("Classified"),
+    "reclassified": gettext_lazy("Reclassified"),
+    "assigned": gettext_lazy("Assigned"),
+    "note": gettext_lazy("Internal note"),
+    "attachment": gettext_lazy("File attached"),
+    ANSWER_DRAFT_EVENT: gettext_lazy("Answer drafted"),
+    "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
+    "identity_erased": gettext_lazy("Identity erased (retention)"),
+    "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
+    "sla_overdue": gettext_lazy("Overdue: escalated to the head of unit"),
+}
