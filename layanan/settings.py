@@ -7,9 +7,11 @@ running service: without DATABASE_URL the app uses SQLite in the project folder.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,12 +70,17 @@ INSTALLED_APPS = [
     "layanan.notify",
     "layanan.bookings",
     "layanan.surveys",
-    "layanan.reports",
     "layanan.visits",
+    "layanan.reports",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "layanan.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,7 +88,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "layanan.core.security.SessionTimeoutMiddleware",
+    "layanan.core.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "layanan.urls"
@@ -100,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "layanan.core.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -231,11 +242,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# LOG_FORMAT=json writes one JSON object per line (for journald/Loki/ELK; layanan/ops/logging.py).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "layanan.ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -261,3 +282,70 @@ OPEN311_CONTACT = env("OPEN311_CONTACT")  # contact in Open311 discovery (defaul
 # The seed standards `load_demo` imports: a copy of the bureaus' real documents kept in the
 # repository (data/seeds/), so a clone needs nothing beside it.
 SEEDS_DIR = Path(env("LAYANAN_SEEDS_DIR", str(BASE_DIR / "data" / "seeds")))
+
+# Operations and privacy (layanan/ops, docs/operations.md).
+# /healthz and `manage.py healthcheck` fail when the oldest task waiting for the worker is older.
+HEALTHCHECK_TASK_MAX_AGE_SECONDS = int(env("HEALTHCHECK_TASK_MAX_AGE_SECONDS", "900"))
+# Days after closing (closed, rejected, withdrawn) before `apply_retention` erases the
+# requester's identity; the case, its times and statuses stay for the statistics. Defaults are a
+# starting point: each office sets them from its own archive retention schedule (JRA).
+RETENTION_DAYS = {
+    "complaint": int(env("RETENTION_DAYS_COMPLAINT", str(5 * 365))),
+    "audience": int(env("RETENTION_DAYS_AUDIENCE", str(2 * 365))),
+    "facility": int(env("RETENTION_DAYS_FACILITY", str(2 * 365))),
+    "consultation": int(env("RETENTION_DAYS_CONSULTATION", str(2 * 365))),
+    "visit": int(env("RETENTION_DAYS_VISIT", "365")),
+}
+
+# Accounts and web hardening (issue 9); see docs/security.md.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # older hashes still verify, and are upgraded to Argon2 at the next login
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): N failures per username and address lock that pair for a cool-off.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "layanan.accounts.views.lockout_response"  # translated page, 429
+AXES_CLIENT_IP_CALLABLE = "layanan.core.ratelimit.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to accounts.LoginRecord instead
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # lockouts are warnings; resets are noise
+# Two-factor authentication (django-otp, TOTP). Required for these roles (and superusers)
+# when OTP_REQUIRED is on, which it is by default outside DEBUG; offered to everyone.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_REQUIRED_FOR_ROLES = ("admin", "head") if OTP_REQUIRED else ()
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Layanan")
+# Sessions: absolute limit SESSION_COOKIE_AGE (above) and an idle limit, in seconds.
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Request bodies: forms and files above this size in memory go to a temporary file; a
+# non-file body above DATA_UPLOAD_MAX_MEMORY_SIZE is refused (400).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_PERMISSIONS = 0o640
+# Content-Security-Policy (Django's own middleware): nothing inline, nothing from elsewhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+}

@@ -12,9 +12,10 @@ urlpatterns = [
     path("survei/", include("layanan.surveys.urls")),
     path("staf/fasilitas/", include("layanan.bookings.urls")),
     path("fasilitas/", include("layanan.bookings.public_urls")),
+    path("", include("layanan.visits.urls")),
     path("", include("layanan.bookings.audience_urls")),
     path("open311/v2/", include("layanan.open311.urls")),
     path("", include("layanan.reports.urls")),
-    path("", include("layanan.visits.urls")),
+    path("", include("layanan.ops.urls")),
     path("", include("layanan.catalog.urls")),
 ]

@@ -45,6 +45,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_not_required(settings):
+    """Tests log heads and admins in with ``force_login``; the second factor (required for
+    those roles in production) is switched off here so such a session counts as complete.
+    The idle-session timeout is off too. tests/accounts turns both back on where tested."""
+    settings.OTP_REQUIRED_FOR_ROLES = ()
+    settings.SESSION_IDLE_TIMEOUT = 0
+
+
+@pytest.fixture(autouse=True)
 def _private_attachment_storage(tmp_path):
     """Each test stores attachments in its own scratch directory, never in var/media."""
     from layanan.cases.models import Attachment

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "layanan.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the login receivers)

@@ -56,3 +56,36 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class LoginRecord(models.Model):
+    """One login attempt, successful or not: who, from where, with what, when.
+
+    Written by the ``user_logged_in`` / ``user_login_failed`` receivers in
+    ``layanan.accounts.signals``; read-only in the admin. ``username`` keeps what was typed
+    even when no such user exists (that is what guessing looks like).
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        related_name="login_records",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    success = models.BooleanField(_("successful"))
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("login record")
+        verbose_name_plural = _("login records")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self) -> str:
+        outcome = _("success") if self.success else _("failure")
+        return f"{self.username} — {outcome} — {self.at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -10,6 +12,10 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dua-faktor/", views.twofactor_status, name="twofactor"),
+    path("dua-faktor/aktifkan/", views.twofactor_enrol, name="twofactor_enrol"),
+    path("dua-faktor/verifikasi/", views.twofactor_verify, name="twofactor_verify"),
+    path("dua-faktor/nonaktifkan/", views.twofactor_disable, name="twofactor_disable"),
     path(
         "sandi/ubah/",
         auth_views.PasswordChangeView.as_view(

@@ -63,8 +63,8 @@ def bar_chart(
     desc = "; ".join(f"{label}: {_number(value)}{suffix}" for label, value in items) or "–"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'style="max-width:{width}px;font-family:sans-serif;font-size:13px">',
+        f'width="{width}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'font-family="sans-serif" font-size="13">',
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
         _heading(title),
     ]
@@ -116,8 +116,8 @@ def line_chart(
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'style="max-width:{width}px;font-family:sans-serif;font-size:12px">',
+        f'width="{width}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'font-family="sans-serif" font-size="12">',
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>',
         _heading(title),
     ]

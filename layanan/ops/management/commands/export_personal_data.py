@@ -1,0 +1,37 @@
+"""``manage.py export_personal_data --email X | --phone Y [-o FILE]``: a data-subject request.
+
+Writes JSON (UTF-8) with every case of that person and the related personal data; see
+``layanan/ops/export.py`` for what is in it and what is not. Hand the file over by a secure
+channel and record the request in the office's register.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from layanan.ops.export import personal_data_export
+
+
+class Command(BaseCommand):
+    help = "Export every case and related personal data of one person as JSON."
+
+    def add_arguments(self, parser):
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--email", default="")
+        who.add_argument("--phone", default="")
+        parser.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    def handle(self, *args, **options):
+        try:
+            data = personal_data_export(email=options["email"], phone=options["phone"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+            self.stderr.write(f"{len(data['cases'])} case(s) written to {options['output']}")
+        else:
+            self.stdout.write(text)
