@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +171,14 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status", "due_at"], name="case_unit_status_due"),
             models.Index(fields=["unit", "kind", "received_at"], name="case_unit_kind_received"),
+            # The monthly evaluation and dashboards count a unit's cases by when they were
+            # received, first answered, closed and finished (bench/README.md).
+            models.Index(fields=["unit", "received_at"], name="case_unit_received"),
+            models.Index(fields=["unit", "first_response_at"], name="case_unit_first_response"),
+            models.Index(fields=["unit", "closed_at"], name="case_unit_closed"),
+            models.Index(
+                F("unit"), Coalesce("answered_at", "closed_at"), name="case_unit_finished"
+            ),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["assigned_unit", "status"], name="case_assigned_unit_status"),
             models.Index(

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import Membership, Role
 from layanan.notify.models import OutboxChannel
-from layanan.notify.services import outbox_enqueue
+from layanan.notify.services import outbox_enqueue_many
 from layanan.workdays.deadlines import format_due
 from layanan.workdays.durations import DurationUnit
 
@@ -201,8 +201,8 @@ def _notify(ids: list[int], *, now: dt.datetime, overdue: bool) -> int:
         )
         for case in cases
     )
-    queued = 0
     recipients = _recipients(cases, overdue=overdue)
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for case in cases:
             link = settings.SITE_URL + reverse("cases:detail", kwargs={"ref": case.pk})
@@ -225,15 +225,17 @@ def _notify(ids: list[int], *, now: dt.datetime, overdue: bool) -> int:
                     )
                     % values
                 )
-            for address in sorted(recipients[case.pk]):
-                message = outbox_enqueue(
-                    channel=OutboxChannel.EMAIL,
-                    recipient=address,
-                    subject=subject,
-                    body=body,
-                    case_id=case.pk,
-                    kind=kind,
-                    dedupe_key=f"{kind}:{case.pk}:{case.due_at.isoformat()}:{address}",
-                )
-                queued += message is not None
-    return queued
+            messages += [
+                {
+                    "channel": OutboxChannel.EMAIL,
+                    "recipient": address,
+                    "subject": subject,
+                    "body": body,
+                    "case_id": case.pk,
+                    "kind": kind,
+                    "dedupe_key": f"{kind}:{case.pk}:{case.due_at.isoformat()}:{address}",
+                }
+                for address in sorted(recipients[case.pk])
+            ]
+    # One look-up of the dedupe keys and one insert for the whole batch, one dispatch scheduled.
+    return sum(message is not None for message in outbox_enqueue_many(messages))

@@ -105,6 +105,17 @@ class Unit(TimeStampedModel):
         qs = Unit.objects.filter(path__startswith=self.path)
         return qs if include_self else qs.exclude(pk=self.pk)
 
+    def subtree_pks(self) -> list[int]:
+        """Primary keys of this unit and every unit below it, read once per unit object.
+
+        Filtering big tables on this literal list (``unit_id IN (1, 2, 3)``) lets PostgreSQL use
+        their (unit, …) indexes; a join on ``unit__path__startswith`` makes it scan them whole."""
+        cached = self.__dict__.get("_subtree_pks")
+        if cached is None:
+            cached = list(self.descendants().values_list("pk", flat=True))
+            self.__dict__["_subtree_pks"] = cached
+        return cached
+
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or below it."""
         return self.path.startswith(other.path)

@@ -1,9 +1,10 @@
 """Writes to the outbox: queue a message, dispatch due messages, retry or cancel by hand.
 
 Delivery is at-least-once and never lost:
-1. ``outbox_enqueue`` writes the row inside the caller's transaction and, once that transaction
-   commits, asks the task worker to run ``dispatch_outbox`` (a rolled-back transaction leaves no
-   row and schedules nothing).
+1. ``outbox_enqueue`` (one message) or ``outbox_enqueue_many`` (a batch, in a constant number of
+   statements) writes the rows inside the caller's transaction and, once that transaction
+   commits, asks the task worker to run ``dispatch_outbox`` — once per transaction, however many
+   messages it queued (a rolled-back transaction leaves no row and schedules nothing).
 2. ``outbox_dispatch`` claims due rows one at a time (pending → sending, committed before any
    network call), sends, and records the outcome: sent; pending again with exponential backoff;
    failed after ``max_attempts`` or on a permanent refusal; cancelled when the channel is off.
@@ -50,7 +51,69 @@ CANCELLABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 
 @transaction.atomic
-def outbox_enqueue(
+def outbox_enqueue(**fields) -> OutboxMessage | None:
+    """Queue one message; return it, or ``None`` when ``dedupe_key`` was queued before.
+
+    The keywords (``channel``, ``recipient``, ``subject``, ``body``, and optionally
+    ``dedupe_key``, ``case_id``, ``kind``, ``html_body``, ``template_key``, ``context``,
+    ``max_attempts``, ``attachments``) are those of :func:`_prepare`, which checks them.
+
+    Call it inside the transaction of the change being reported: the row commits or rolls back
+    with it, and dispatch is scheduled with ``transaction.on_commit``. An unusable recipient
+    (malformed e-mail address or phone number) does not break the caller: the row is stored as
+    failed with the reason, so staff see it in the admin. ``attachments`` are (file name,
+    bytes, content type) for e-mail.
+    """
+    (message,) = outbox_enqueue_many([fields])
+    return message
+
+
+@transaction.atomic
+def outbox_enqueue_many(messages: Iterable[dict]) -> list[OutboxMessage | None]:
+    """Queue many messages at once: each item holds the keyword arguments of
+    :func:`outbox_enqueue`, with the same rules. Returns, in order, each queued message or
+    ``None`` for one whose ``dedupe_key`` was queued before (or earlier in the same call).
+
+    A constant number of statements whatever the number of messages: one look-up of the dedupe
+    keys, one multi-row insert (and one for attachments), and a single dispatch scheduled for
+    the transaction.
+    """
+    prepared = [_prepare(**fields) for fields in messages]  # all validated before any write
+    result: list[OutboxMessage | None] = [message for message, _files in prepared]
+    # Keys queued before, then repeats within this call: the first one wins.
+    seen = _queued_keys([m.dedupe_key for m in result if m is not None and m.dedupe_key])
+    for i, message in enumerate(result):
+        if message.dedupe_key:
+            if message.dedupe_key in seen:
+                result[i] = None
+            else:
+                seen.add(message.dedupe_key)
+    while True:
+        todo = [(i, prepared[i][0], prepared[i][1]) for i, m in enumerate(result) if m is not None]
+        if not todo:
+            return result
+        try:
+            # A savepoint: losing a race on dedupe_key must not break the caller's transaction.
+            with transaction.atomic():
+                _insert([(message, files) for _i, message, files in todo])
+            break
+        except IntegrityError:
+            # Another transaction queued some of these keys since the look-up: drop them and
+            # try again; an error that is not such a race goes up.
+            raced = _queued_keys([m.dedupe_key for _i, m, _f in todo if m.dedupe_key])
+            if not raced:
+                raise
+            for i, message, _files in todo:
+                message.pk = None  # a key given by the rolled-back insert is not ours any more
+                message._state.adding = True
+                if message.dedupe_key in raced:
+                    result[i] = None
+    if any(message.status == OutboxStatus.PENDING for _i, message, _f in todo):
+        _schedule_dispatch_on_commit()
+    return result
+
+
+def _prepare(
     *,
     channel: str,
     recipient: str,
@@ -64,15 +127,8 @@ def outbox_enqueue(
     context: dict | None = None,
     max_attempts: int | None = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
-) -> OutboxMessage | None:
-    """Queue one message; return it, or ``None`` when ``dedupe_key`` was queued before.
-
-    Call it inside the transaction of the change being reported: the row commits or rolls back
-    with it, and dispatch is scheduled with ``transaction.on_commit``. An unusable recipient
-    (malformed e-mail address or phone number) does not break the caller: the row is stored as
-    failed with the reason, so staff see it in the admin. ``attachments`` are (file name,
-    bytes, content type) for e-mail.
-    """
+) -> tuple[OutboxMessage, list[tuple[str, bytes, str]]]:
+    """Check one message's arguments and build its (unsaved) row."""
     if channel not in OutboxChannel.values:
         raise ValueError(f"unknown outbox channel {channel!r}")
     if not body:
@@ -81,9 +137,6 @@ def outbox_enqueue(
     secret_keys = [key for key in context if _SECRET_KEY.search(str(key))]
     if secret_keys:
         raise ValueError(f"outbox context must not carry secrets: {secret_keys}")
-    if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-
     recipient, problem = _clean_recipient(channel, recipient)
     message = OutboxMessage(
         channel=channel,
@@ -102,23 +155,48 @@ def outbox_enqueue(
         message.status = OutboxStatus.FAILED
         message.last_error = problem
         logger.warning("outbox: not queued for delivery (%s): %s", channel, problem)
-    try:
-        # A savepoint: losing a race on dedupe_key must not break the caller's transaction.
-        with transaction.atomic():
+    return message, list(attachments)
+
+
+_KEY_CHUNK = 1000  # dedupe keys per look-up (keeps the IN list within every database's limits)
+
+
+def _queued_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEY_CHUNK):
+        found.update(
+            OutboxMessage.objects.filter(
+                dedupe_key__in=keys[start : start + _KEY_CHUNK]
+            ).values_list("dedupe_key", flat=True)
+        )
+    return found
+
+
+def _insert(rows: list[tuple[OutboxMessage, list[tuple[str, bytes, str]]]]) -> None:
+    messages = [message for message, _files in rows]
+    if connection.features.can_return_rows_from_bulk_insert:
+        OutboxMessage.objects.bulk_create(messages, batch_size=_KEY_CHUNK)
+    else:  # the primary keys are needed for the attachments
+        for message in messages:
             message.save()
-            OutboxAttachment.objects.bulk_create(
-                OutboxAttachment(
-                    message=message, filename=name[:200], content=data, content_type=ctype
-                )
-                for name, data, ctype in attachments
-            )
-    except IntegrityError:
-        if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    if not problem:
-        transaction.on_commit(outbox_schedule_dispatch, robust=True)
-    return message
+    OutboxAttachment.objects.bulk_create(
+        (
+            OutboxAttachment(message=message, filename=name[:200], content=data, content_type=ctype)
+            for message, files in rows
+            for name, data, ctype in files
+        ),
+        batch_size=_KEY_CHUNK,
+    )
+
+
+def _schedule_dispatch_on_commit() -> None:
+    """``outbox_schedule_dispatch`` once the current transaction commits, registered once per
+    transaction. A registration already waiting is enough: the savepoints it was made in are
+    either released (they can no longer roll back) or still open around the caller (rolling
+    one back undoes the caller's rows too, and drops the registration with them)."""
+    if any(func is outbox_schedule_dispatch for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(outbox_schedule_dispatch, robust=True)
 
 
 def _clean_recipient(channel: str, recipient: str) -> tuple[str, str]:

@@ -34,6 +34,7 @@ from fractions import Fraction
 
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -288,12 +289,22 @@ def population_served(*, unit: Unit, service=None, start=None, end=None) -> int:
     the range, except rejected or withdrawn ones. One query."""
     from layanan.cases.models import Case, Status
 
-    cases = Case.objects.filter(unit__path__startswith=unit.path).exclude(
+    cases = Case.objects.filter(unit_id__in=unit.subtree_pks()).exclude(
         status__in=[Status.REJECTED, Status.WITHDRAWN]
     )
     if service is not None:
         cases = cases.filter(standard=service)
-    return cases.filter(_date_filter("received_at__date", start, end)).count()
+    # Whole office-time days as a range of instants (indexable), not ``received_at__date``
+    # (a per-row time-zone conversion that no index serves).
+    tz = timezone.get_current_timezone()
+    if start:
+        cases = cases.filter(received_at__gte=datetime.datetime.combine(start, datetime.time(), tz))
+    if end:
+        next_day = end + datetime.timedelta(days=1)
+        cases = cases.filter(
+            received_at__lt=datetime.datetime.combine(next_day, datetime.time(), tz)
+        )
+    return cases.count()
 
 
 def ikm_compute(

@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from layanan.cases.models import Case, Channel, SlaState, Status
-from layanan.cases.selectors import InboxFilters, cases_visible_to, inbox_cases
+from layanan.cases.selectors import (
+    INBOX_PAGE_SIZE,
+    InboxFilters,
+    cases_visible_to,
+    inbox_cases,
+)
 from layanan.cases.workflow import case_transition
 from layanan.complaints.services import complaint_assign, complaint_classify, complaint_create
 from tests.factories import UserFactory, published_standard
@@ -183,13 +188,14 @@ def test_sorted_by_due_time_with_no_due_time_last(client, org, kesra_officer):
     assert numbers(client.get(INBOX)) == [c.number, b.number, a.number]
 
 
-def test_pages_of_25(client, org, kesra_officer):
-    """25 rows a page; the second page has the rest and the filters are kept in its links."""
-    for i in range(27):
+def test_pages_of_50(client, org, kesra_officer):
+    """50 rows a page; the second page has the rest and the filters are kept in its links."""
+    assert INBOX_PAGE_SIZE == 50
+    for i in range(52):
         file_complaint(kesra_officer, org["biro-kesra"], subject=f"Aduan {i}")
     client.force_login(kesra_officer)
     first = client.get(INBOX, {"kind": "complaint"})
-    assert len(first.context["rows"]) == 25
+    assert len(first.context["rows"]) == 50
     html = first.content.decode()
     assert "kind=complaint" in html and "page=2" in html
     second = client.get(INBOX, {"kind": "complaint", "page": 2})
@@ -274,7 +280,7 @@ def test_rows_show_due_time_and_badges_in_indonesian(client, org, kesra_officer)
 def test_query_count_does_not_grow_with_rows(
     client, org, kesra_standard, kesra_officer, kesra_handler, django_assert_max_num_queries
 ):
-    """The inbox costs the same number of queries for 3 cases as for 30 (a full page of 25):
+    """The inbox costs the same number of queries for 3 cases as for 52 (a full page of 50):
     unit, division, assignee and complaint class are joined, not fetched per row."""
     kesra = org["biro-kesra"]
 
@@ -294,10 +300,10 @@ def test_query_count_does_not_grow_with_rows(
     client.get(INBOX)  # warm up (session, content types)
     with django_assert_max_num_queries(10) as one:
         assert len(client.get(INBOX).context["rows"]) == 3
-    make(27)
+    make(49)
     with django_assert_max_num_queries(len(one.captured_queries)) as many:
         response = client.get(INBOX)
-    assert len(response.context["rows"]) == 25
+    assert len(response.context["rows"]) == INBOX_PAGE_SIZE
     assert len(many.captured_queries) == len(one.captured_queries)
 
 

@@ -129,6 +129,25 @@ def test_a_deadline_moved_later_puts_the_case_back_on_track(org):
     assert report.overdue == 1
 
 
+@pytest.mark.django_db
+def test_sweep_statements_do_not_grow_with_the_number_of_cases(
+    org, kesra_handler, kesra_head, django_assert_max_num_queries
+):
+    """A backlog costs a fixed number of statements per batch of claims, not per case or per
+    e-mail: escalating 2N cases takes as many as escalating N."""
+
+    def sweep(n: int, *, at_most: int) -> int:
+        for i in range(n):
+            make_case(org, due_in=-dt.timedelta(minutes=i + 1), assignee=kesra_handler)
+        with django_assert_max_num_queries(at_most) as queries:
+            report = sla_sweep(now=NOW)
+        assert (report.overdue, report.notifications) == (n, 2 * n)  # assignee and head
+        return len(queries)
+
+    few = sweep(6, at_most=20)
+    assert sweep(12, at_most=few) == few
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_notify_each_case_once(org, kesra_head):
     """Two sweeps started together on PostgreSQL claim disjoint cases: every overdue case gets

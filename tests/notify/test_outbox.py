@@ -14,6 +14,7 @@ from layanan.notify.services import (
     outbox_cancel,
     outbox_dispatch,
     outbox_enqueue,
+    outbox_enqueue_many,
     outbox_reclaim_stale,
     outbox_retry,
     outbox_schedule_dispatch,
@@ -86,6 +87,95 @@ def test_losing_a_dedupe_race_does_not_break_the_callers_transaction(monkeypatch
     with transaction.atomic():
         assert _email(dedupe_key="case:7:received") is None
         assert OutboxMessage.objects.count() == 1  # the transaction is still usable
+
+
+def _fields(**overrides):
+    fields = {
+        "channel": "email",
+        "recipient": "warga@example.com",
+        "subject": "Status pengaduan",
+        "body": "Pengaduan Anda sedang diproses.",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.mark.django_db
+def test_enqueue_many_dedupes_in_order_and_schedules_one_dispatch(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """A batch follows the rules of ``outbox_enqueue``: a key queued before, or earlier in the
+    same batch, gives ``None`` in its place; a bad recipient is stored as failed; attachments go
+    with their own message. The statements do not depend on the batch's size, and one dispatch
+    is scheduled for the transaction however many messages (and calls) it queued."""
+    OutboxMessage.objects.create(channel="email", recipient="a@example.com", body="Diterima.",
+                                 dedupe_key="case:1:received")  # fmt: skip
+    pdf = ("laporan.pdf", b"%PDF-1.7", "application/pdf")
+    batch = [
+        _fields(dedupe_key="case:1:received"),
+        _fields(dedupe_key="case:2:received", attachments=[pdf]),
+        _fields(dedupe_key="case:2:received"),
+        _fields(recipient="bukan-alamat-email"),
+        *(_fields(dedupe_key=f"case:{n}:classified") for n in range(3, 40)),
+    ]
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with django_assert_max_num_queries(7):  # 2 savepoints, look-up, 2 inserts, 2 releases
+            result = outbox_enqueue_many(batch)
+        assert _email(dedupe_key="case:99:received") is not None
+    assert [m is None for m in result[:4]] == [True, False, True, False]
+    assert all(m is not None and m.pk for m in result[4:])
+    assert [m.dedupe_key for m in result[4:]] == [f"case:{n}:classified" for n in range(3, 40)]
+    assert result[3].status == OutboxStatus.FAILED and "bukan-alamat-email" in result[3].last_error
+    assert [a.filename for a in result[1].attachments.all()] == ["laporan.pdf"]
+    assert OutboxMessage.objects.count() == 1 + 2 + 37 + 1
+    assert callbacks == [outbox_schedule_dispatch]
+
+
+@pytest.mark.django_db
+def test_dispatch_scheduled_once_survives_a_rolled_back_savepoint(
+    django_capture_on_commit_callbacks,
+):
+    """The dispatch is registered once per transaction, but never only inside a savepoint that
+    rolls back while the outer transaction still queued something."""
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _email()
+            raise RuntimeError("inner part fails")
+        _email()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _email()
+            raise RuntimeError("inner part fails")
+    assert callbacks == [outbox_schedule_dispatch]
+    assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_losing_a_dedupe_race_in_a_batch_keeps_the_others(monkeypatch):
+    """A batch that loses the race on some keys drops just those and queues the rest."""
+    _email(dedupe_key="case:7:received")
+    real_filter = OutboxMessage.objects.filter
+    calls = {"n": 0}
+
+    def filter_once_blind(*args, **kwargs):
+        calls["n"] += 1
+        qs = real_filter(*args, **kwargs)
+        return qs.none() if calls["n"] == 1 else qs
+
+    monkeypatch.setattr(OutboxMessage.objects, "filter", filter_once_blind)
+    with transaction.atomic():
+        first, second, third = outbox_enqueue_many(
+            [
+                _fields(dedupe_key="case:8:received"),
+                _fields(dedupe_key="case:7:received"),
+                _fields(),
+            ]
+        )
+        assert second is None and first.pk and third.pk
+    assert set(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == {
+        "case:7:received",
+        "case:8:received",
+        None,
+    }
 
 
 @pytest.mark.django_db
