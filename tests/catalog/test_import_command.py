@@ -155,7 +155,9 @@ def test_unknown_unit_option_is_a_clear_error(org):
 
 
 def test_load_demo_is_idempotent_and_publishes(org):
-    """load_demo twice: same standards, each published once, demo staff created once."""
+    """load_demo twice: same standards, each published once, demo staff created once, and the
+    sample complaints (a fresh install shows a working inbox) made once, in several states,
+    the anonymous one without any identity."""
     call_command("load_demo", "--force", stdout=StringIO())
     call_command("load_demo", "--force", stdout=StringIO())
     assert ServiceStandard.objects.count() == 4
@@ -166,6 +168,13 @@ def test_load_demo_is_idempotent_and_publishes(org):
     year = timezone.localdate().year
     assert Holiday.objects.filter(date__year=year).exists()
     assert Holiday.objects.filter(date__year=year + 1).exists()
+    from layanan.cases.models import Case
+
+    complaints = Case.objects.filter(kind="complaint", unit__slug="biro-kesra")
+    assert complaints.count() == Case.objects.count() == 4
+    assert set(complaints.values_list("status", flat=True)) == {"received", "answered"}
+    anonymous = complaints.get(is_anonymous=True)
+    assert (anonymous.requester_name, anonymous.requester_phone) == ("", "")
 
 
 def test_load_demo_refuses_known_passwords_in_production(org, settings):

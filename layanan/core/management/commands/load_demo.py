@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -63,6 +65,8 @@ class Command(BaseCommand):
         if not options["no_users"]:
             self._staff(units)
             self.stdout.write(f"Demo staff: {', '.join(DEMO_STAFF)} (password: {DEMO_PASSWORD})")
+            made = self._sample_complaints(units)
+            self.stdout.write(f"Sample complaints: {made}")
 
     def _publish_first_versions(self) -> int:
         count = 0
@@ -87,3 +91,82 @@ class Command(BaseCommand):
                     user.is_superuser = True
                 user.save()
             Membership.objects.get_or_create(user=user, unit=units[unit_slug], role=role)
+
+    @transaction.atomic
+    def _sample_complaints(self, units) -> int:
+        """A few complaints in different states, so that a fresh ``make run`` shows a working
+        inbox, case pages and tracking pages. Only into an empty case table (idempotent)."""
+        from layanan.cases.models import Case, Channel, Status
+        from layanan.cases.workflow import case_transition
+        from layanan.complaints.services import (
+            complaint_answer,
+            complaint_assign,
+            complaint_classify,
+            complaint_create,
+        )
+
+        if Case.objects.exists():
+            return 0
+        officer = User.objects.get(username="kesra.pengaduan")
+        handler = User.objects.get(username="kesra.binmental")
+        kesra, now = units["biro-kesra"], timezone.now()
+        samples = [
+            # (channel, hours ago, subject, description, extra)
+            (
+                Channel.WEB,
+                2,
+                "Informasi bantuan hibah tidak jelas",
+                "Persyaratan bantuan hibah di situs web berbeda dengan yang disampaikan di loket.",
+                {"anonymous": True},
+            ),
+            (
+                Channel.WHATSAPP,
+                26,
+                "Antrean konsultasi terlalu lama",
+                "Saya menunggu lebih dari satu jam untuk konsultasi tanpa kejelasan.",
+                {"requester_name": "Siti Aminah", "requester_phone": "081234567890"},
+            ),
+            (
+                Channel.LAPOR,
+                50,
+                "Jadwal audiensi belum dijawab",
+                "Surat permohonan audiensi kami belum mendapat jawaban setelah dua minggu.",
+                {"requester_name": "Yayasan Cahaya Borneo", "lapor_number": "5123456"},
+            ),
+            (
+                Channel.PHONE,
+                75,
+                "Petugas kurang ramah",
+                "Petugas di loket informasi menjawab dengan nada kasar.",
+                {"requester_name": "Budi Santoso", "confidential": True},
+            ),
+        ]
+        cases = [
+            complaint_create(
+                actor=officer,
+                unit=kesra,
+                channel=channel,
+                subject=subject,
+                description=description,
+                received_at=now - dt.timedelta(hours=hours),
+                **extra,
+            )
+            for channel, hours, subject, description, extra in samples
+        ]
+        complaint_classify(actor=officer, case=cases[1], class_code="normatif")
+        complaint_classify(actor=officer, case=cases[2], class_code="normatif")
+        complaint_assign(
+            actor=officer, case=cases[2], division=units["kesra-bina-mental"], assignee=handler
+        )
+        complaint_classify(actor=officer, case=cases[3], class_code="ringan")
+        answered = complaint_assign(
+            actor=officer, case=cases[3], division=units["kesra-bina-mental"], assignee=handler
+        )
+        answered = case_transition(actor=handler, case=answered, to=Status.IN_PROGRESS)
+        complaint_answer(
+            actor=officer,
+            case=answered,
+            answer="Terima kasih atas laporan Anda. Petugas yang bersangkutan telah dibina "
+            "dan pelayanan di loket informasi kami evaluasi setiap minggu.",
+        )
+        return len(cases)
