@@ -12,6 +12,7 @@ Personas (all in the real unit tree of layanan.core.organisation):
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
@@ -36,6 +37,41 @@ PERSONAS = {
     "ekon_officer": ("biro-perekonomian", Role.COMPLAINT_OFFICER),
     "auditor": ("pemprov-kalbar", Role.AUDITOR),
 }
+
+
+# --- the clock --------------------------------------------------------------------------------
+
+#: Where every test starts, unless ``LAYANAN_TEST_NOW`` says otherwise: a Wednesday in office
+#: hours (Kalbar time). CI runs the suite a second time on a weekend night
+#: (``.ci/run``), so a test that silently assumes the office is open (or closed) fails there.
+DEFAULT_TEST_NOW = "2026-12-09T10:00:00+07:00"
+
+
+def suite_now() -> dt.datetime:
+    """The instant tests start at: ``LAYANAN_TEST_NOW`` (ISO 8601 with offset) or the default."""
+    raw = os.environ.get("LAYANAN_TEST_NOW", "").strip() or DEFAULT_TEST_NOW
+    moment = dt.datetime.fromisoformat(raw)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"LAYANAN_TEST_NOW needs an offset, e.g. +07:00: {raw!r}")
+    return moment
+
+
+def pytest_report_header(config):
+    return f"clock: every test starts at {suite_now().isoformat()} (LAYANAN_TEST_NOW)"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on a controlled clock, so none depends on when the suite runs.
+
+    Each test starts at :func:`suite_now` and time then flows (``tick=True``: timeouts and
+    ordering by time still behave). A test that needs another moment travels further with
+    ``clock.move_to(...)`` or its own ``time_machine.travel``.
+    """
+    import time_machine
+
+    with time_machine.travel(suite_now(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,7 @@ __all__ = [
     "is_working_day",
     "next_opening",
     "office_time_between",
+    "whole_minute",
     "working_days_between",
 ]
 
@@ -463,14 +464,28 @@ def deadline(
         return None
     cal = calendar if calendar is not None else Calendar.for_unit(unit)
     if duration_unit == DurationUnit.MINUTES:
-        return cal.add_office_time(start, dt.timedelta(minutes=value), pauses)
-    if duration_unit == DurationUnit.HOURS:
-        return cal.add_office_time(start, dt.timedelta(hours=value), pauses)
-    if int(value) != value:
+        due = cal.add_office_time(start, dt.timedelta(minutes=value), pauses)
+    elif duration_unit == DurationUnit.HOURS:
+        due = cal.add_office_time(start, dt.timedelta(hours=value), pauses)
+    elif int(value) != value:
         raise ValueError(f"Days must be whole: {duration!r}")
-    if duration_unit == DurationUnit.WORKING_DAYS:
-        return cal.add_working_days(start, int(value), pauses)
-    return cal.add_calendar_days(start, int(value), pauses)
+    elif duration_unit == DurationUnit.WORKING_DAYS:
+        due = cal.add_working_days(start, int(value), pauses)
+    else:
+        due = cal.add_calendar_days(start, int(value), pauses)
+    return whole_minute(due)
+
+
+def whole_minute(moment: dt.datetime) -> dt.datetime:
+    """``moment`` rounded *up* to the next whole minute (unchanged when already whole).
+
+    A deadline is a promise shown to the minute on every surface (pages, API, Open311,
+    e-mails): storing seconds would make "16:00" on the page and "16:00:27.4" in the API two
+    different instants. Rounding up never shortens the time the standard gives.
+    """
+    if moment.second == 0 and moment.microsecond == 0:
+        return moment
+    return moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
 
 
 def _calendar(unit, calendar: Calendar | None) -> Calendar:
