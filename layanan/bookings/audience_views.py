@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import visible_units
+from layanan.cases.identity import requester_identity_for
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.cases.views import staff_context, staff_required
-from layanan.cases.workflow import requester_identity_for
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
 from layanan.core.errors import ApplicationError
 from layanan.workdays.deadlines import format_due
