@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from layanan.notify.channels import DeliveryError
 from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from tests.api.utils import EN
 from tests.cases.test_inbox import file_complaint
 from tests.factories import UserFactory
 
@@ -60,8 +61,8 @@ def test_a_superuser_sees_no_address_or_text_of_a_private_case(root_client, case
     case = cases[kind]
     message = _message(case, SECRET_ADDRESS)
     pages = [
-        root_client.get(reverse(CHANGELIST)),
-        root_client.get(reverse("admin:notify_outboxmessage_change", args=[message.pk])),
+        root_client.get(reverse(CHANGELIST), **EN),
+        root_client.get(reverse("admin:notify_outboxmessage_change", args=[message.pk]), **EN),
     ]
     for response in pages:
         html = response.content.decode()
