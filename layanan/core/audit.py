@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from .models import AuditAction, AuditEntry, Unit
@@ -51,7 +52,7 @@ def _unit_of(target: Any) -> Unit | None:
 
     try:
         return unit_of(target)
-    except Exception:  # a target without a unit (a user, a token of a user)
+    except ObjectDoesNotExist:  # a one-to-one relation named "unit" or "standard" left empty
         return None
 
 

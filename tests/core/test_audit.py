@@ -137,3 +137,13 @@ def test_other_staff_do_not_read_the_log(client, entries, personas, persona):
     user.save()
     client.force_login(user)
     assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_an_entry_is_never_changed_once_written(db):
+    """Saving an existing entry again is refused: the log is append-only in code as well."""
+    entry = audit_log(actor=None, action="personal_data_exported", data={"cases": 1})
+    entry.data = {"cases": 0}
+    with pytest.raises(ValueError):
+        entry.save()
+    entry.refresh_from_db()
+    assert entry.data == {"cases": 1}
