@@ -6,7 +6,9 @@ Rules are data: ``RULES`` maps an action to the roles that may perform it and to
   (a member acts on their unit and everything below it, never on a sibling's);
 - ``global``: one of the roles in any unit suffices (catalogue-wide or read-everything roles).
 
-Superusers may do everything. Auditors read across all units but never write. Every view, API
+Superusers may do everything — except what a rule marks ``superuser=False``: seeing a
+confidential reporter is for the unit's complaint officer only, whoever else holds the keys
+(see cases/identity.py). Auditors read across all units but never write. Every view, API
 endpoint and service calls :func:`can` / :func:`ensure_can`; the matrix is tested in
 tests/accounts/test_permissions.py.
 """
@@ -31,10 +33,13 @@ class Rule:
     roles: frozenset[str]
     reach: str = "unit"  # "unit" or "global"
     cross_unit_roles: frozenset[str] = frozenset()  # roles that reach every unit (auditor)
+    superuser: bool = True  # False: a superuser needs the role like everyone else
 
 
-def _rule(*roles: str, reach: str = "unit", cross_unit: tuple[str, ...] = ()) -> Rule:
-    return Rule(frozenset(roles), reach, frozenset(cross_unit))
+def _rule(
+    *roles: str, reach: str = "unit", cross_unit: tuple[str, ...] = (), superuser: bool = True
+) -> Rule:
+    return Rule(frozenset(roles), reach, frozenset(cross_unit), superuser)
 
 
 STAFF_ROLES = (R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.AUDITOR, R.ADMIN)
@@ -62,8 +67,10 @@ RULES: dict[str, Rule] = {
     "letters.edit": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     # Sending a complaint's answer to the reporter: the handler drafts, the officer/head sends.
     "case.send_answer": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
-    # Who may see a confidential reporter's identity: the complaint officer only.
-    "case.view_identity": _rule(R.COMPLAINT_OFFICER),
+    # Who may see a confidential reporter's identity: the complaint officer of the case's unit
+    # (or of a unit above it, or of the division it is assigned to) only — a superuser too
+    # needs that membership. Through cases/identity.py, which records every reading.
+    "case.view_identity": _rule(R.COMPLAINT_OFFICER, superuser=False),
     # Visits: the front desk routes walk-in consultations to a Bagian; whoever served (front
     # desk, or the Bagian's handler) records the outcome and closes the visit.
     "visit.route": _rule(R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
@@ -76,6 +83,8 @@ RULES: dict[str, Rule] = {
     # Reports: heads read their units' dashboards and reports, auditors every unit's.
     "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
     "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # The audit log (core.AuditEntry) in the Django admin: auditors read it, nobody writes it.
+    "audit.view": _rule(R.AUDITOR, reach="global"),
 }
 
 
@@ -109,7 +118,7 @@ def can(user, action: str, obj: Any = None) -> bool:
         raise KeyError(f"Unknown permission action {action!r}")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
+    if user.is_superuser and rule.superuser:
         return True
     pairs = roles_for(user)
     if rule.reach == "global" or obj is None:
@@ -136,7 +145,7 @@ def visible_units(user, action: str):
     rule = RULES[action]
     if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
-    if user.is_superuser:
+    if user.is_superuser and rule.superuser:
         return Unit.objects.all()
     pairs = [(role, unit) for role, unit in roles_for(user) if role in rule.roles]
     if any(role in rule.cross_unit_roles for role, _unit in pairs) or (

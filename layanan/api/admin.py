@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import ApiToken
-from .services import api_token_revoke, token_assign_key
+from .services import api_token_audit_created, api_token_revoke, token_assign_key
 
 
 class TokenStateFilter(admin.SimpleListFilter):
@@ -79,6 +79,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if key:
+            api_token_audit_created(
+                actor=request.user, token=obj, units=form.cleaned_data.get("units") or ()
+            )
             messages.warning(
                 request,
                 _(
@@ -92,7 +95,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            api_token_revoke(token=token)
+            api_token_revoke(token=token, actor=request.user)
             revoked += 1
         self.message_user(
             request,

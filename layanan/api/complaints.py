@@ -12,8 +12,10 @@
   the timeline in the same transaction: a refused action leaves no event.
 
 Identity: an anonymous complaint stores none. A confidential reporter is shown only to the
-unit's complaint officer, only by ``GET /complaints/{id}``, and each such reading records an
-internal ``identity_viewed`` event, as the staff pages do; lists and action answers withhold it.
+unit's complaint officer (a superuser's token included: no bypass), only by
+``GET /complaints/{id}``, through ``cases.identity.requester_identity_reveal``, which records
+each reading (an internal ``identity_viewed`` event and an audit entry), as the staff pages do;
+lists and action answers withhold it.
 
 Query shapes (pinned in tests): the list is token + memberships + token units + count + one
 page query (complaint with unit, standard, assigned unit, assignee and details joined), however
@@ -41,14 +43,14 @@ from ninja.throttling import SimpleRateThrottle
 from layanan.accounts.models import User
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.events import EVENT_LABELS
+from layanan.cases.identity import (
+    may_reveal_identity,
+    requester_identity_for,
+    requester_identity_reveal,
+)
 from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.cases.workflow import (
-    allowed_transitions,
-    case_event_record,
-    case_transition,
-    requester_identity_for,
-)
+from layanan.cases.workflow import allowed_transitions, case_transition
 from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import (
     complaint_answer,
@@ -462,13 +464,16 @@ def complaint_for(request: HttpRequest, complaint_id: int) -> Case:
 
 
 def _requester(request: HttpRequest, case: Case, *, reveal: bool) -> tuple[str, dict | None]:
-    """(``requester_state``, ``requester``) as this answer may carry them."""
+    """(``requester_state``, ``requester``) as this answer may carry them. ``reveal`` asks for a
+    confidential reporter: ``cases.identity`` decides and records the reading."""
     if case.is_anonymous:
         return "anonymous", None
-    if case.is_confidential and not reveal:
-        return "withheld", None
+    if case.is_confidential:
+        if not (reveal and may_reveal_identity(request.user, case)):
+            return "withheld", None
+        return "shown", requester_identity_reveal(actor=request.user, case=case).as_dict()
     identity = requester_identity_for(request.user, case)
-    return ("shown", identity) if identity is not None else ("withheld", None)
+    return ("shown", identity.as_dict()) if identity is not None else ("withheld", None)
 
 
 def complaint_data(request: HttpRequest, case: Case, *, now, reveal: bool = False) -> dict:
@@ -528,9 +533,6 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def complaint_detail_data(request: HttpRequest, case: Case, *, reveal: bool = False) -> dict:
     data = complaint_data(request, case, now=timezone.now(), reveal=reveal)
-    if data["requester_state"] == "shown" and case.is_confidential:
-        # Reading a confidential reporter is on the record, as on the staff case page.
-        case_event_record(case=case, actor=request.user, kind="identity_viewed", internal=True)
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
     data["answer"] = case.complaint.answer
     data["allowed_transitions"] = allowed_transitions(case)

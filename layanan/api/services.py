@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from layanan.core.models import Unit
+from layanan.core.audit import audit_log
+from layanan.core.models import AuditAction, Unit
 
 from .models import KEY_PREFIX, ApiToken
 
@@ -49,14 +50,38 @@ def api_token_create(
     units = list(units)
     if units:
         token.units.set(units)
+    api_token_audit_created(actor=created_by, token=token, units=units)
     return token, key
 
 
-def api_token_revoke(*, token: ApiToken, now: datetime | None = None) -> ApiToken:
-    """Revoke a token (idempotent: the first revocation time is kept)."""
+def api_token_audit_created(*, actor, token: ApiToken, units: Iterable[Unit] = ()) -> None:
+    """The audit entry of a new token (here and in the admin): whose it is, its units and
+    expiry — never its key."""
+    audit_log(
+        actor=actor,
+        action=AuditAction.API_TOKEN_CREATED,
+        target=token,
+        data={
+            "for_user": token.user.get_username(),
+            "units": sorted(unit.slug for unit in units),
+            "expires_at": token.expires_at,
+        },
+    )
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, now: datetime | None = None, actor=None) -> ApiToken:
+    """Revoke a token (idempotent: the first revocation time is kept, and audited once)."""
     now = now or timezone.now()
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
     token.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit_log(
+            actor=actor,
+            action=AuditAction.API_TOKEN_REVOKED,
+            target=token,
+            data={"for_user": token.user.get_username()},
+        )
     return token
 
 

@@ -3,6 +3,9 @@ pages and the services, which record who decided and when)."""
 
 from django.contrib import admin
 
+from layanan.core.audit import audit_log
+from layanan.core.models import AuditAction
+
 from .models import BookingDetail, Resource
 
 
@@ -59,6 +62,13 @@ class ReplyLetterTemplateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.LETTER_TEMPLATE_CHANGED,
+            target=obj,
+            unit=obj.unit,
+            data={"created": not change, "fields": sorted(form.changed_data)},
+        )
 
 
 @admin.register(AudienceDetail)

@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import visible_units
+from layanan.cases.identity import requester_identity_for
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.cases.views import staff_context, staff_required
-from layanan.cases.workflow import requester_identity_for
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
+from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
+from layanan.core.models import AuditAction
 from layanan.workdays.deadlines import format_due
 
 from .audience_forms import (
@@ -436,7 +438,16 @@ def letter_template(request: HttpRequest) -> HttpResponse:
             template = form.save(commit=False)
             template.unit = unit
             template.updated_by = request.user
-            template.save()
+            with transaction.atomic():
+                created = template.pk is None
+                template.save()
+                audit_log(
+                    actor=request.user,
+                    action=AuditAction.LETTER_TEMPLATE_CHANGED,
+                    target=template,
+                    unit=unit,
+                    data={"created": created, "fields": sorted(form.changed_data)},
+                )
             messages.success(request, _("The reply letter template was saved."))
             return redirect(reverse("audience:letter_template") + f"?unit={unit.slug}")
         status = 400

@@ -5,9 +5,10 @@ user's reach answers 404, as one that does not exist, so its existence is not re
 errors from the services come back as a message on the page, with the typed input kept and the
 error's status code (400/403/409) — never a 500.
 
-A confidential reporter's identity is never on the page by default: the complaint officer asks
-for it with the "show identity" action (a POST), and every showing is recorded as an internal
-``identity_viewed`` event with who and when.
+A confidential reporter's identity is never on the page by default: the unit's complaint officer
+asks for it with the "show identity" action (a POST), which calls
+``cases.identity.requester_identity_reveal`` — the one place that checks the rule (no superuser
+bypass) and records every showing (an internal ``identity_viewed`` event and an audit entry).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from layanan.workdays.deadlines import format_due
 
 from .events import EVENT_LABELS
 from .forms import ACTION_FORMS, AnswerForm, CaseActionForm, DraftAnswerForm, InboxFilterForm
+from .identity import may_reveal_identity, requester_identity_for, requester_identity_reveal
 from .models import Case, CaseKind, Status
 from .numbering import format_public_code
 from .selectors import (
@@ -46,7 +47,6 @@ from .selectors import (
     latest_answer_draft,
     sla_badge,
 )
-from .workflow import case_event_record, requester_identity_for
 
 #: The POST action that shows a confidential reporter's identity (and records that it did).
 SHOW_IDENTITY = "show_identity"
@@ -180,23 +180,25 @@ def _timeline(case: Case) -> list[dict]:
     return rows
 
 
-def _identity(request: HttpRequest, case: Case, *, reveal: bool = False) -> dict:
+def _identity(request: HttpRequest, case: Case, *, revealed=None) -> dict:
     """What the page shows of the requester.
 
     - anonymous: nothing at all (no identity is stored);
-    - confidential: hidden; the complaint officer may ``reveal`` it (the caller records it);
+    - confidential: hidden; the unit's complaint officer may ask for it (the "show identity"
+      action, through ``requester_identity_reveal``, which records it); ``revealed`` is what
+      that call returned;
     - otherwise: as ``requester_identity_for`` allows.
     """
     if case.is_anonymous:
         return {"state": "anonymous"}
     if case.is_confidential:
-        may_reveal = can(request.user, "case.view_identity", case)
-        if not (reveal and may_reveal):
-            return {"state": "hidden", "may_reveal": may_reveal}
+        if revealed is None:
+            return {"state": "hidden", "may_reveal": may_reveal_identity(request.user, case)}
+        return {"state": "shown", "confidential": True, **revealed.as_dict()}
     identity = requester_identity_for(request.user, case)
     if identity is None:
         return {"state": "unavailable"}
-    return {"state": "shown", "confidential": case.is_confidential, **identity}
+    return {"state": "shown", "confidential": False, **identity.as_dict()}
 
 
 def _action_forms(
@@ -221,7 +223,7 @@ def _render_case(
     bound: CaseActionForm | None = None,
     error: str = "",
     status: int = 200,
-    reveal: bool = False,
+    revealed=None,
 ) -> HttpResponse:
     now = timezone.now()
     draft = latest_answer_draft(case)
@@ -231,7 +233,7 @@ def _render_case(
         "public_code": format_public_code(case.public_code),
         "due": format_due(case.due_at) if case.due_at else "",
         "sla": sla_badge(case, now),
-        "identity": _identity(request, case, reveal=reveal),
+        "identity": _identity(request, case, revealed=revealed),
         "timeline": _timeline(case),
         "attachments": list(case_attachments(case)),
         "draft": draft,
@@ -244,15 +246,15 @@ def _render_case(
     return render(request, "cases/detail.html", context, status=status)
 
 
-@transaction.atomic
 def _reveal_identity(request: HttpRequest, case: Case) -> HttpResponse:
-    """Show a confidential reporter to the complaint officer, recording who looked and when."""
+    """Show a confidential reporter to the unit's complaint officer (the service records it)."""
     if not (case.is_confidential and not case.is_anonymous):
         return _render_case(request, case)
-    if not can(request.user, "case.view_identity", case):
-        return _render_case(request, case, error=_("You are not allowed to do this."), status=403)
-    case_event_record(case=case, actor=request.user, kind="identity_viewed", internal=True)
-    return _render_case(request, case, reveal=True)
+    try:
+        revealed = requester_identity_reveal(actor=request.user, case=case)
+    except ApplicationError as exc:
+        return _render_case(request, case, error=exc.message, status=exc.status_code)
+    return _render_case(request, case, revealed=revealed)
 
 
 @staff_required

@@ -180,24 +180,3 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
         case=case, actor=None, kind="reopened", old=S.CLOSED, new=S.IN_PROGRESS, note=reason, at=now
     )
     return case
-
-
-def requester_identity_for(user, case: Case) -> dict | None:
-    """The requester's identity as ``user`` may see it, or None.
-
-    Anonymous cases hold no identity at all. A confidential reporter is visible to the
-    complaint officer of the unit only — not to handlers, heads or auditors.
-    """
-    from layanan.accounts.permissions import can
-
-    if case.is_anonymous:
-        return None
-    action = "case.view_identity" if case.is_confidential else "case.view"
-    if not can(user, action, case):
-        return None
-    return {
-        "name": case.requester_name,
-        "email": case.requester_email,
-        "phone": case.requester_phone,
-        "organisation": case.requester_organisation,
-    }

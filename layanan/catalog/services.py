@@ -12,8 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import ensure_can
+from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
-from layanan.core.models import Unit
+from layanan.core.models import AuditAction, Unit
 
 from .components import LIST_FIELDS
 from .models import (
@@ -254,9 +255,25 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
     if version.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be published."), "not_draft")
     standard = ServiceStandard.objects.select_for_update().get(pk=version.standard_id)
-    StandardVersion.objects.filter(standard=standard, status=VersionStatus.PUBLISHED).update(
+    previous = list(
+        StandardVersion.objects.filter(standard=standard, status=VersionStatus.PUBLISHED)
+    )
+    StandardVersion.objects.filter(pk__in=[v.pk for v in previous]).update(
         status=VersionStatus.ARCHIVED
     )
+    for archived in previous:
+        archived.status = VersionStatus.ARCHIVED
+        audit_log(
+            actor=actor,
+            action=AuditAction.STANDARD_ARCHIVED,
+            target=archived,
+            unit=standard.unit,
+            data={
+                "standard": standard.slug,
+                "version": archived.number,
+                "by_version": version.number,
+            },
+        )
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor
@@ -264,6 +281,17 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
     standard.published_version = version
     standard.name = version.name
     standard.save(update_fields=["published_version", "name", "updated_at"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.STANDARD_PUBLISHED,
+        target=version,
+        unit=standard.unit,
+        data={
+            "standard": standard.slug,
+            "version": version.number,
+            "decree": version.decree_number,
+        },
+    )
     return version
 
 
@@ -290,4 +318,11 @@ def version_create_draft(*, actor, source: StandardVersion) -> StandardVersion:
             child.pk = None
             child.version = draft
             child.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.STANDARD_DRAFTED,
+        target=draft,
+        unit=standard.unit,
+        data={"standard": standard.slug, "version": draft.number, "from_version": source.number},
+    )
     return draft

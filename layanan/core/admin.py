@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Unit
+from .models import AuditEntry, Unit
 
 
 @admin.register(Unit)
@@ -15,3 +15,55 @@ class UnitAdmin(admin.ModelAdmin):
     def indented_name(self, obj):
         depth = max(obj.path.count("/") - 1, 0)
         return "— " * depth + obj.name
+
+
+def _may_read_audit(request) -> bool:
+    from layanan.accounts.permissions import can
+
+    user = request.user
+    return user.is_active and user.is_staff and can(user, "audit.view")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read-only for everyone; auditors (and superusers) may read it."""
+
+    list_display = ["at", "actor_label", "action", "target_type", "target_repr", "unit"]
+    list_filter = [
+        "action",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("at", admin.DateFieldListFilter),
+        ("unit", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["actor_label", "target_repr", "target_id"]
+    date_hierarchy = "at"
+    list_select_related = ["target_type", "unit"]
+    list_per_page = 100
+    show_full_result_count = False
+    fields = [
+        "at",
+        "actor_label",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "unit",
+        "data",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return _may_read_audit(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _may_read_audit(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

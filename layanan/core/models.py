@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -119,3 +122,77 @@ class Unit(TimeStampedModel):
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or below it."""
         return self.path.startswith(other.path)
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of audited write, in one place (``layanan.core.audit.audit_log``)."""
+
+    IDENTITY_VIEWED = "identity_viewed", _("Viewed a confidential reporter's identity")
+    STANDARD_PUBLISHED = "standard_published", _("Published a service standard version")
+    STANDARD_ARCHIVED = "standard_archived", _("Archived a service standard version")
+    STANDARD_DRAFTED = "standard_drafted", _("Created a draft service standard version")
+    API_TOKEN_CREATED = "api_token_created", _("Created an API token")
+    API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+    MEMBERSHIP_ADDED = "membership_added", _("Gave a member a role")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Changed a member's role")
+    MEMBERSHIP_REMOVED = "membership_removed", _("Took a member's role away")
+    LETTER_TEMPLATE_CHANGED = "letter_template_changed", _("Edited a reply letter template")
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Exported a person's data")
+
+
+class AuditEntry(models.Model):
+    """One audited write: who, when, what, on which object, in which unit.
+
+    Written only by :func:`layanan.core.audit.audit_log`, never changed or deleted (the admin is
+    read-only for everyone). ``actor_label`` keeps the username at the time (or a system label
+    such as ``manage.py export_personal_data``) so the entry stays readable when the user goes.
+    ``data`` holds non-secret details only: never a token, a password or a reporter's identity.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("target type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="core_audit_action_at"),
+            models.Index(fields=["target_type", "target_id"], name="core_audit_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("an audit entry is never changed once written")
+        super().save(*args, **kwargs)

@@ -1,8 +1,18 @@
-"""The outbox in the admin: where staff see what went out, what is waiting, and what failed."""
+"""The outbox in the admin: where staff see what went out, what is waiting, and what failed.
+
+Messages about a confidential or anonymous case are *private*: their recipient, subject (it
+carries the tracking code), body, context and error (which may quote the address) are masked
+here for everyone, a superuser included, and a search by address does not find them — the
+admin is not a way round ``cases/identity.py``, where the unit's complaint officer sees (and is
+recorded seeing) a confidential reporter. Their status, attempts and times stay visible, so
+delivery problems can still be handled.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +30,32 @@ _STATUS_STYLE = {
 }
 
 
+#: What a private message shows instead of its address, text or error.
+MASK = _("(hidden: confidential or anonymous case)")
+
+
+def _private_cases():
+    """Cases whose messages are private, for ``Exists(...)`` against ``OutboxMessage.case_id``.
+    The outbox has no foreign key to cases (it outlives the apps that write to it)."""
+    case_model = apps.get_model("cases", "Case")
+    return case_model.objects.filter(Q(is_confidential=True) | Q(is_anonymous=True))
+
+
+def _masked(field: str):
+    def show(self, obj: OutboxMessage):
+        return MASK if obj.is_private else getattr(obj, field)
+
+    show.short_description = OutboxMessage._meta.get_field(field).verbose_name
+    show.__name__ = f"{field}_shown"
+    return show
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "channel",
-        "recipient",
+        "recipient_shown",
         "subject_or_body",
         "status_badge",
         "attempts_display",
@@ -35,29 +65,30 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "case_id",
         "kind",
     ]
-    list_display_links = ["created_at", "recipient"]
+    list_display_links = ["created_at", "recipient_shown"]
     list_filter = ["status", "channel", "kind"]
-    search_fields = ["recipient", "subject", "dedupe_key"]
+    # The recipient is searched in get_search_results (never among private messages).
+    search_fields = ["subject", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["retry_now", "cancel"]
     list_per_page = 50
     show_full_result_count = False
     fields = [
         "channel",
-        "recipient",
+        "recipient_shown",
         "status",
         "attempts",
         "max_attempts",
         "next_attempt_at",
         "claimed_at",
         "sent_at",
-        "last_error",
+        "last_error_shown",
         "provider_message_id",
-        "subject",
-        "body",
-        "html_body",
+        "subject_shown",
+        "body_shown",
+        "html_body_shown",
         "template_key",
-        "context",
+        "context_shown",
         "case_id",
         "kind",
         "dedupe_key",
@@ -65,6 +96,27 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     readonly_fields = fields
+
+    recipient_shown = _masked("recipient")
+    subject_shown = _masked("subject")
+    body_shown = _masked("body")
+    html_body_shown = _masked("html_body")
+    context_shown = _masked("context")
+    last_error_shown = _masked("last_error")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(is_private=Exists(_private_cases().filter(pk=OuterRef("case_id"))))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            results = results | queryset.filter(recipient__icontains=term, is_private=False)
+        return results, may_have_duplicates
 
     def has_add_permission(self, request):
         return False  # messages are written by the services, never by hand
@@ -75,6 +127,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("subject"))
     def subject_or_body(self, obj: OutboxMessage) -> str:
+        if obj.is_private:
+            return MASK
         return Truncator(obj.subject or obj.body).chars(60)
 
     @admin.display(description=_("status"), ordering="status")
@@ -93,6 +147,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj: OutboxMessage) -> str:
+        if obj.is_private and obj.last_error:
+            return MASK
         return Truncator(obj.last_error).chars(120)
 
     @admin.action(description=_("Retry now"), permissions=["change"])

@@ -94,7 +94,9 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
+        # No recipient: this text lands in admin titles, labels and logs, and the message may
+        # be about a confidential reporter.
+        return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"
 
 
 class OutboxAttachment(models.Model):

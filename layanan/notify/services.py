@@ -154,7 +154,10 @@ def _prepare(
     if problem:
         message.status = OutboxStatus.FAILED
         message.last_error = problem
-        logger.warning("outbox: not queued for delivery (%s): %s", channel, problem)
+        # The log names the case, never the address: the reporter may be confidential.
+        logger.warning(
+            "outbox: not queued for delivery (%s, case %s): unusable recipient", channel, case_id
+        )
     return message, list(attachments)
 
 
@@ -361,6 +364,12 @@ def _claim_next(*, now: dt.datetime, skip_channels: Iterable[str]) -> OutboxMess
     return None
 
 
+def _without_address(text: str, recipient: str) -> str:
+    """``text`` (a provider's error) with the recipient's address taken out, for the logs: they
+    never carry a recipient, whose case may be confidential."""
+    return text.replace(recipient, "<recipient>") if recipient else text
+
+
 def _record_failure(
     message: OutboxMessage, error: str, *, permanent: bool = False, now: dt.datetime
 ) -> bool:
@@ -368,11 +377,11 @@ def _record_failure(
     final = permanent or message.attempts >= message.max_attempts
     if final:
         logger.warning(
-            "outbox: message %s to %s failed for good after %s attempt(s): %s",
+            "outbox: message %s (case %s) failed for good after %s attempt(s): %s",
             message.pk,
-            message.recipient,
+            message.case_id,
             message.attempts,
-            error,
+            _without_address(error, message.recipient),
         )
         _finish(message, status=OutboxStatus.FAILED, last_error=error)
     else:

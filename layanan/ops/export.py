@@ -6,6 +6,13 @@ what they told us and the public course of each case (status changes, answers), 
 kind-specific details, the names of the files they sent, visitor records and the notifications
 sent to them. It leaves out internal notes and staff names: those are other people's data and the
 office's working papers, not the requester's.
+
+A confidential complaint of that person is in it too (it is their own data, and the request
+names them already), marked ``confidential``. Every export is written to the audit log
+(``personal_data_exported``: who ran it, how the person was looked up, and how many cases,
+confidential cases, visitor records and notifications it held — never the e-mail address,
+the number or a case of the person), so an export is never a silent way to learn who filed a
+confidential complaint.
 """
 
 from __future__ import annotations
@@ -16,6 +23,11 @@ import re
 from django.utils import timezone
 
 from layanan.cases.models import Case, CaseKind
+from layanan.core.audit import audit_log
+from layanan.core.models import AuditAction
+
+#: The audit log's actor when no staff member is named.
+SYSTEM_ACTOR = "manage.py export_personal_data"
 
 
 def phone_digits(raw: str) -> str:
@@ -124,8 +136,11 @@ def _case_export(case: Case) -> dict:
     }
 
 
-def personal_data_export(*, email: str = "", phone: str = "") -> dict:
-    """Everything held about the person with this e-mail address or telephone number."""
+def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dict:
+    """Everything held about the person with this e-mail address or telephone number.
+
+    ``actor``: the staff member handling the request (a user), or a label for the audit log;
+    by default ``SYSTEM_ACTOR``."""
     from layanan.notify.models import OutboxMessage
 
     email = (email or "").strip()
@@ -192,6 +207,17 @@ def personal_data_export(*, email: str = "", phone: str = "") -> dict:
         for m in messages.distinct().order_by("created_at")
         if m.recipient in recipients or m.recipient.lower() == email.lower()
     ]
+    audit_log(
+        actor=actor or SYSTEM_ACTOR,
+        action=AuditAction.PERSONAL_DATA_EXPORTED,
+        data={
+            "looked_up_by": "+".join(k for k, v in (("e-mail", email), ("telephone", digits)) if v),
+            "cases": len(case_list),
+            "confidential_cases": sum(1 for c in case_list if c.is_confidential),
+            "visitor_records": len(visitors),
+            "notifications": len(notifications),
+        },
+    )
     return {
         "generated_at": _iso(timezone.now()),
         "query": {"email": email or None, "phone": digits or None},

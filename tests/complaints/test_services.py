@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from layanan.cases.identity import requester_identity_for, requester_identity_reveal
 from layanan.cases.models import Channel, Status
-from layanan.cases.workflow import case_transition, requester_identity_for
+from layanan.cases.workflow import case_transition
 from layanan.complaints.services import (
     complaint_answer,
     complaint_assign,
@@ -144,8 +145,12 @@ def test_confidential_identity_is_for_the_complaint_officer_only(seeded, persona
     case = complaint_assign(
         actor=personas["kesra_officer"], case=case, division=seeded["kesra-bina-mental"]
     )
-    assert requester_identity_for(personas["kesra_officer"], case)["name"] == "Rahasia Saja"
+    revealed = requester_identity_reveal(actor=personas["kesra_officer"], case=case)
+    assert revealed.name == "Rahasia Saja"
     for name in ("kesra_handler", "kesra_head", "auditor", "ekon_officer", "kesra_front"):
+        with pytest.raises(NotPermitted):
+            requester_identity_reveal(actor=personas[name], case=case)
+    for name in personas:  # the non-revealing read never shows a confidential reporter
         assert requester_identity_for(personas[name], case) is None, name
 
 

@@ -75,3 +75,44 @@ def test_export_needs_a_usable_key():
     """Neither an e-mail nor a plausible phone number: a clear error, no dump of everyone."""
     with pytest.raises(CommandError, match="telephone number of at least 8 digits"):
         call_command("export_personal_data", "--phone", "12")
+
+
+def test_every_export_is_audited_without_the_persons_data(file_complaint, kesra_officer, capsys):
+    """An export writes one personal_data_exported audit entry: who ran it (the staff member
+    named with --by, or this command and the system user), how the person was looked up and
+    how many cases (and confidential ones) it held — never the address, the number, the name
+    or a case number of the person."""
+    from layanan.core.models import AuditEntry
+
+    secret = file_complaint(confidential=True, requester_phone="0812 5555 1234")
+    call_command("export_personal_data", "--email", "siti@example.org", "--by", "kesra.officer")
+    capsys.readouterr()
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.actor_label) == (
+        "personal_data_exported",
+        kesra_officer,
+        "kesra.officer",
+    )
+    assert entry.data["looked_up_by"] == "e-mail"
+    assert (entry.data["cases"], entry.data["confidential_cases"]) == (1, 1)
+    text = json.dumps(entry.data) + entry.target_repr
+    for value in ("siti", "Siti", "5555", secret.number, secret.public_code):
+        assert value not in text
+
+    call_command("export_personal_data", "--phone", "0812 5555 1234")
+    capsys.readouterr()
+    latest = AuditEntry.objects.order_by("-pk").first()
+    assert latest.actor is None
+    assert latest.actor_label.startswith("manage.py export_personal_data")
+    assert latest.data["looked_up_by"] == "telephone"
+
+
+def test_an_unknown_handler_is_refused_before_anything_is_exported(file_complaint, capsys):
+    """--by with a user that does not exist: a clear error, no export, no audit entry."""
+    from layanan.core.models import AuditEntry
+
+    file_complaint()
+    with pytest.raises(CommandError, match="no user"):
+        call_command("export_personal_data", "--email", "siti@example.org", "--by", "nobody")
+    assert capsys.readouterr().out == ""
+    assert not AuditEntry.objects.exists()

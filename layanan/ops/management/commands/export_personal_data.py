@@ -3,15 +3,28 @@
 Writes JSON (UTF-8) with every case of that person and the related personal data; see
 ``layanan/ops/export.py`` for what is in it and what is not. Hand the file over by a secure
 channel and record the request in the office's register.
+
+Every run is in the audit log (``personal_data_exported``): ``--by USERNAME`` names the staff
+member handling the request; without it the entry names this command and the system user
+that ran it.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from layanan.ops.export import personal_data_export
+from layanan.ops.export import SYSTEM_ACTOR, personal_data_export
+
+
+def _system_actor() -> str:
+    try:
+        return f"{SYSTEM_ACTOR} ({getpass.getuser()})"
+    except Exception:  # no user name in this environment (a container without one)
+        return SYSTEM_ACTOR
 
 
 class Command(BaseCommand):
@@ -22,10 +35,21 @@ class Command(BaseCommand):
         who.add_argument("--email", default="")
         who.add_argument("--phone", default="")
         parser.add_argument("-o", "--output", help="write to this file instead of stdout")
+        parser.add_argument(
+            "--by",
+            default="",
+            metavar="USERNAME",
+            help="the staff member handling the request (recorded in the audit log)",
+        )
 
     def handle(self, *args, **options):
+        actor = _system_actor()
+        if options["by"]:
+            actor = get_user_model().objects.filter(username=options["by"]).first()
+            if actor is None:
+                raise CommandError(f"no user {options['by']!r}")
         try:
-            data = personal_data_export(email=options["email"], phone=options["phone"])
+            data = personal_data_export(email=options["email"], phone=options["phone"], actor=actor)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(data, indent=2, ensure_ascii=False)
