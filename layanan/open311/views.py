@@ -4,15 +4,16 @@ docs/open311.md for every decision).
 - jurisdiction = a unit (``jurisdiction_id`` = its slug), optional when only one unit takes
   complaints; service = a published standard of that unit that takes complaints
   (``service_code`` = the standard's slug).
-- ``service_request_id`` = the complaint's public tracking code (``ABCD-EFGH-JKMN``): requests
-  can be read without a key, so the id must not be guessable or enumerable; the case number is
-  sequential and never used here.
+- ``service_request_id`` = the complaint's case number written with dashes
+  (``KESRA-ADU-2026-000123`` for ``KESRA/ADU/2026/000123``). The tracking code is the reporter's
+  secret (with it ``/lacak/<code>/`` shows the answer and offers to reopen): no GET here ever
+  returns it; only the POST that files the complaint hands it back, to the filer.
 - Filing needs ``api_key`` (an API token of a user who may record complaints in the unit, and
   whose unit limit reaches it) and goes through ``complaint_create`` with channel ``api``,
   exactly as the web form and the JSON API do.
-- Public answers carry no identity and no description (either may name the reporter; anonymous
-  and confidential reporters are protected by never publishing them), and a location only for
-  complaints filed through Open311.
+- Public answers carry no identity and no description (either may name the reporter), and a
+  location only for complaints filed through Open311 and not anonymously. Confidential
+  complaints are not published at all (neither listed nor found by id).
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ from layanan.api.selectors import api_token_for_key
 from layanan.api.services import api_token_touch
 from layanan.api.throttling import public_throttle, token_throttle
 from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Channel, Status
-from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.numbering import format_public_code
 from layanan.catalog.models import ServiceStandard
+from layanan.complaints.notifications import tracking_url
 from layanan.complaints.services import complaint_create
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
@@ -57,6 +59,8 @@ DESCRIPTION_MAX = 4000
 QUERY_SPAN = dt.timedelta(days=90)
 QUERY_LIMIT = 1000
 ID_LIST_MAX = 100
+#: The longest Open311 id (a case number is at most 40 characters).
+ID_MAX = 40
 FIELD_MAX = {
     "jurisdiction_id": 100,
     "service_code": 100,
@@ -306,12 +310,40 @@ def _public_status(status: str) -> str:
     return "open" if status in OPEN_STATUSES else "closed"
 
 
+def request_id(case: Case) -> str:
+    """The complaint's Open311 id: its case number with dashes (``KESRA-ADU-2026-000123``), which
+    fits a URL path segment. Not a secret, unlike the tracking code."""
+    return case.number.replace("/", "-")
+
+
+def _numbers(raw_id: str) -> list[str]:
+    """The case numbers an Open311 id may stand for: ``UNIT-KIND-YEAR-SEQUENCE`` read from the
+    right (a unit prefix may hold dashes itself, e.g. a slug ``BIRO-KESRA``). Anything else —
+    a tracking code included — stands for none."""
+    raw = raw_id.strip()
+    if not raw or len(raw) > ID_MAX:
+        return []
+    parts = raw.upper().rsplit("-", 3)
+    if len(parts) != 4 or not all(parts) or not (parts[2].isdigit() and parts[3].isdigit()):
+        return []
+    prefixes = []
+    for prefix in (raw.rsplit("-", 3)[0], parts[0]):
+        prefixes += [prefix, prefix.replace("-", "/")]
+    tail = "/" + "/".join(parts[1:])
+    return list(dict.fromkeys(prefix + tail for prefix in prefixes))
+
+
+def _matches(case: Case, raw_ids: set[str]) -> bool:
+    return request_id(case).upper() in raw_ids
+
+
 def _request_out(case: Case) -> dict:
-    """What anyone may read of a complaint: no identity, no description (see module doc)."""
-    extra = case.open311 if _has_open311(case) else None
+    """What anyone may read of a complaint (see module doc): no identity, no description, no
+    tracking code; a location only when filed through Open311 and not anonymously."""
+    extra = case.open311 if _has_open311(case) and not case.is_anonymous else None
     standard = case.standard
     return {
-        "service_request_id": format_public_code(case.public_code),
+        "service_request_id": request_id(case),
         "status": _public_status(case.status),
         "status_notes": str(Status(case.status).label),
         "service_name": standard.name if standard else None,
@@ -341,11 +373,14 @@ def _has_open311(case: Case) -> bool:
 
 
 def _complaints():
+    """The published complaints: every complaint but the confidential ones, with only what
+    ``_request_out`` reads (never the tracking code nor the reporter)."""
     return (
-        Case.objects.filter(kind=CaseKind.COMPLAINT)
+        Case.objects.filter(kind=CaseKind.COMPLAINT, is_confidential=False)
         .select_related("unit", "standard", "open311")
         .only(
-            "public_code",
+            "number",
+            "is_anonymous",
             "status",
             "sla_text",
             "received_at",
@@ -364,12 +399,11 @@ def _complaints():
     )
 
 
-def _codes(raw: str) -> list[str]:
-    codes = [normalise_public_code(part) for part in raw.split(",")]
-    codes = [code for code in codes if code]
-    if len(codes) > ID_LIST_MAX:
+def _ids(raw: str) -> list[str]:
+    ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if len(ids) > ID_LIST_MAX:
         raise _bad(_("At most %(max)d service_request_id at once.") % {"max": ID_LIST_MAX})
-    return [code for code in codes if len(code) <= 16]
+    return ids
 
 
 def _moment(params, name: str) -> dt.datetime | None:
@@ -397,9 +431,12 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = _param(params, "service_request_id") if "service_request_id" in params else ""
     if len(ids) > ID_LIST_MAX * 20:
         raise _bad(_("service_request_id is too long."))
+    wanted = None
     if ids:
         # "This overrides all other arguments" (the spec).
-        complaints = complaints.filter(public_code__in=_codes(ids))
+        asked = _ids(ids)
+        wanted = {raw.upper() for raw in asked}
+        complaints = complaints.filter(number__in=[n for raw in asked for n in _numbers(raw)])
     else:
         codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
         if codes:
@@ -422,18 +459,26 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
             start = end - QUERY_SPAN
         complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
     complaints = complaints.order_by("-received_at", "-pk")[:QUERY_LIMIT]
+    if wanted is not None:
+        complaints = [case for case in complaints if _matches(case, wanted)]
     return respond(fmt, "service_requests", [_request_out(case) for case in complaints])
 
 
-def _request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+def _published(request: HttpRequest, raw_id: str) -> Case | None:
+    """The published complaint with this Open311 id (in the jurisdiction, when one is given)."""
     unit = _jurisdiction(request.GET, required=False)
-    code = normalise_public_code(service_request_id)
-    case = None
-    if 0 < len(code) <= 16:
-        complaints = _complaints().filter(public_code=code)
-        if unit is not None:
-            complaints = complaints.filter(unit=unit)
-        case = complaints.first()
+    numbers = _numbers(raw_id)
+    if not numbers:
+        return None
+    complaints = _complaints().filter(number__in=numbers)
+    if unit is not None:
+        complaints = complaints.filter(unit=unit)
+    return next((c for c in complaints if _matches(c, {raw_id.strip().upper()})), None)
+
+
+@open311_view(methods=("GET",))
+def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+    case = _published(request, service_request_id)
     if case is None:
         raise Open311Error(
             404,
@@ -443,24 +488,17 @@ def _request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> 
 
 
 @open311_view(methods=("GET",))
-def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
-    return _request_detail(request, fmt, service_request_id)
-
-
-@open311_view(methods=("GET",))
 def token_detail(request: HttpRequest, fmt: str, token_id: str) -> HttpResponse:
     """Requests are created in real time, so no POST answers a token; a client that asks
-    anyway with the service_request_id it got gets the spec's mapping back."""
-    unit = _jurisdiction(request.GET, required=False)
-    code = normalise_public_code(token_id)
-    complaints = Case.objects.filter(kind=CaseKind.COMPLAINT, public_code=code)
-    if unit is not None:
-        complaints = complaints.filter(unit=unit)
-    if not (0 < len(code) <= 16) or not complaints.exists():
+    anyway with the service_request_id it got gets the spec's mapping back (the id twice).
+    A tracking code is no token: it is 404 like anything unknown."""
+    case = _published(request, token_id)
+    if case is None:
         raise Open311Error(404, _("token “%(id)s” was not found.") % {"id": token_id[:40]})
-    request_id = format_public_code(code)
     return respond(
-        fmt, "service_requests", [{"service_request_id": request_id, "token": token_id[:40]}]
+        fmt,
+        "service_requests",
+        [{"service_request_id": request_id(case), "token": request_id(case)}],
     )
 
 
@@ -629,20 +667,32 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
             attributes=attributes,
             api_token=token,
         )
-    notice = None
+    return respond(fmt, "service_requests", [_created_out(case, _param(params, "account_id"))])
+
+
+def _created_out(case: Case, account_id: str) -> dict:
+    """The answer to the filer, the only answer that carries the tracking code: the spec's
+    ``service_request_id`` (the public id), ``service_notice`` and ``account_id``, plus two
+    fields of our own, ``tracking_code`` and ``tracking_url``, for the reporter to keep. The
+    notice repeats the code, for clients that show the spec's fields only. Not ``token``: in
+    GeoReport that names a request still waiting for an id, and tokens are readable by anyone."""
+    code = format_public_code(case.public_code)
+    due = ""
     if case.due_at:
-        notice = _(
-            "Received. The answer is due by %(due)s (provisional until the complaint is "
-            "classified)."
-        ) % {"due": format_due(case.due_at)}
-    body = [
-        {
-            "service_request_id": format_public_code(case.public_code),
-            "service_notice": notice,
-            "account_id": _param(params, "account_id") or None,
+        due = _("The answer is due by %(due)s (provisional until the complaint is classified).") % {
+            "due": format_due(case.due_at)
         }
-    ]
-    return respond(fmt, "service_requests", body)
+    notice = _(
+        "Received. %(due)s Tracking code for the reporter: %(code)s. Keep it private: whoever "
+        "holds it can read the answer."
+    ) % {"due": due, "code": code}
+    return {
+        "service_request_id": request_id(case),
+        "service_notice": " ".join(notice.split()),
+        "account_id": account_id or None,
+        "tracking_code": code,
+        "tracking_url": tracking_url(case),
+    }
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
