@@ -639,7 +639,14 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         except ValidationError:
             raise _bad(_("media_url is not a valid http(s) URL.")) from None
     attributes = _attributes(raw_attributes)
+    phone = _param(params, "phone")
     name = " ".join(filter(None, [_param(params, "first_name"), _param(params, "last_name")]))
+    anonymous = attributes.get("anonymous") == "true"
+    device_id, account_id = _param(params, "device_id"), _param(params, "account_id")
+    if anonymous:
+        # Anonymous means nothing that identifies the sender is stored or echoed: a device or
+        # account id names them as surely as a name does.
+        name = email = phone = device_id = account_id = ""
     with transaction.atomic():
         case = complaint_create(
             actor=user,
@@ -651,8 +658,8 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
             location=address,
             requester_name=name,
             requester_email=email,
-            requester_phone=_param(params, "phone"),
-            anonymous=attributes.get("anonymous") == "true",
+            requester_phone=phone,
+            anonymous=anonymous,
             confidential=attributes.get("confidential") == "true",
         )
         Open311Request.objects.create(
@@ -662,12 +669,12 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
             address_string=address,
             address_id=address_id,
             media_url=media_url,
-            device_id=_param(params, "device_id"),
-            account_id=_param(params, "account_id"),
+            device_id=device_id,
+            account_id=account_id,
             attributes=attributes,
             api_token=token,
         )
-    return respond(fmt, "service_requests", [_created_out(case, _param(params, "account_id"))])
+    return respond(fmt, "service_requests", [_created_out(case, account_id)])
 
 
 def _created_out(case: Case, account_id: str) -> dict:

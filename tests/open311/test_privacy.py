@@ -141,3 +141,37 @@ def test_anonymous_complaints_are_listed_without_location_or_media(client, kesra
         assert item[field] is None
     text = json.dumps(client.get(f"{BASE}/requests.json", KESRA).json())
     assert "Ahmad Yani" not in text and "foto.jpg" not in text
+
+
+def test_anonymous_filing_stores_and_echoes_no_identifier(client, kesra_key):
+    """attribute[anonymous]=true: name, email, phone, device_id and account_id are stored
+    nowhere (case, complaint, Open311 row) and account_id is not echoed back."""
+    from layanan.open311.models import Open311Request
+
+    body = file(
+        client,
+        kesra_key,
+        device_id="phone-7f3a",
+        account_id="warga-42",
+        **{"attribute[anonymous]": "true"},
+    ).json()[0]
+    assert body["account_id"] is None
+    case = Case.objects.get()
+    assert case.is_anonymous
+    assert case.requester_name == case.requester_email == case.requester_phone == ""
+    extra = Open311Request.objects.get(case=case)
+    assert extra.device_id == extra.account_id == ""
+    assert "phone-7f3a" not in json.dumps(extra.attributes)
+    stored = json.dumps(list(Open311Request.objects.values()), default=str)
+    assert "warga-42" not in stored and "phone-7f3a" not in stored
+
+
+def test_a_named_filing_keeps_its_account_id(client, kesra_key):
+    """Not anonymous: the client's account and device ids are kept (for the staff) and the
+    account id is echoed, as the spec says."""
+    from layanan.open311.models import Open311Request
+
+    body = file(client, kesra_key, device_id="phone-7f3a", account_id="warga-42").json()[0]
+    assert body["account_id"] == "warga-42"
+    extra = Open311Request.objects.get()
+    assert (extra.device_id, extra.account_id) == ("phone-7f3a", "warga-42")
