@@ -47,6 +47,7 @@ from layanan.complaints.notifications import tracking_url
 from layanan.complaints.services import complaint_create
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
+from layanan.core.ratelimit import TRACKING_LOOKUPS
 from layanan.workdays.deadlines import format_due
 
 from .models import Open311Request
@@ -84,6 +85,20 @@ class Open311Error(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+class Open311Throttled(Exception):
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _count_lookups(request: HttpRequest, count: int) -> None:
+    """Count ``count`` lookups by id in the budget every lookup path shares (the tracking pages,
+    the API's ``track``): one per id asked, found or not."""
+    wait = TRACKING_LOOKUPS.hit(request, count)
+    if wait:
+        raise Open311Throttled(wait)
 
 
 def _bad(description: str) -> Open311Error:
@@ -176,6 +191,8 @@ def open311_view(methods=("GET",)):
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.description)
+            except Open311Throttled as exc:
+                return _too_many(fmt, exc.wait)
             except ApplicationError as exc:
                 status = exc.status_code if exc.status_code in (403, 404) else 400
                 return error_response(fmt, status, exc.message)
@@ -435,6 +452,7 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if ids:
         # "This overrides all other arguments" (the spec).
         asked = _ids(ids)
+        _count_lookups(request, len(asked))
         wanted = {raw.upper() for raw in asked}
         complaints = complaints.filter(number__in=[n for raw in asked for n in _numbers(raw)])
     else:
@@ -467,6 +485,7 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
 def _published(request: HttpRequest, raw_id: str) -> Case | None:
     """The published complaint with this Open311 id (in the jurisdiction, when one is given)."""
     unit = _jurisdiction(request.GET, required=False)
+    _count_lookups(request, 1)
     numbers = _numbers(raw_id)
     if not numbers:
         return None
