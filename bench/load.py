@@ -870,7 +870,7 @@ def main(argv: list[str] | None = None) -> int:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": False,
             "COMPLAINT_SUBMIT_RATE": os.environ["COMPLAINT_SUBMIT_RATE"],
-            "COMPLAINT_LOOKUP_RATE": os.environ["COMPLAINT_LOOKUP_RATE"],
+            "TRACKING_LOOKUP_RATE": os.environ["TRACKING_LOOKUP_RATE"],
             "API_THROTTLE_ANON": os.environ["API_THROTTLE_ANON"],
             "OTP_REQUIRED": True,
             "cache": "LocMemCache (no REDIS_URL)" if not os.environ.get("REDIS_URL") else "Redis",

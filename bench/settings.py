@@ -7,7 +7,7 @@ benchmark over plain HTTP on the loopback needs:
   plain HTTP to 127.0.0.1);
 - the per-address rate limits raised (every wrk connection comes from 127.0.0.1, so the
   production limits would answer 429 after a few dozen requests): COMPLAINT_SUBMIT_RATE,
-  COMPLAINT_LOOKUP_RATE and API_THROTTLE_ANON; each can still be set in the environment;
+  TRACKING_LOOKUP_RATE and API_THROTTLE_ANON; each can still be set in the environment;
 - ``ROOT_URLCONF = "bench.urls"``: the app's URLs plus ``/bench/ceiling/<code>/``;
 - ``bench.urls.QueryCountMiddleware`` outermost, which adds ``X-Bench-Queries`` (SQL queries the
   request ran, middleware included) to every response, for the Lua scripts to average.
@@ -29,7 +29,7 @@ _BENCH_ENV = {
     "SECURE_HSTS_PRELOAD": "0",
     # rate limits raised for the benchmark: (requests, seconds) per client address
     "COMPLAINT_SUBMIT_RATE": "1000000/600",
-    "COMPLAINT_LOOKUP_RATE": "1000000/600",
+    "TRACKING_LOOKUP_RATE": "1000000/600",
     "API_THROTTLE_ANON": "1000000/m",
     "LOG_LEVEL": "WARNING",
 }

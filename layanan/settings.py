@@ -269,12 +269,12 @@ LOGGING = {
 API_THROTTLE_ANON = env("API_THROTTLE_ANON", "300/m")
 API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "1200/m")
 API_THROTTLE_COMPLAINT = env("API_THROTTLE_COMPLAINT", "20/h")  # public filing, per address
-API_THROTTLE_TRACK = env("API_THROTTLE_TRACK", "60/m")  # tracking lookups, per address
 
 
 # Public pages, per client address (layanan/core/ratelimit.py)
 COMPLAINT_SUBMIT_RATE = env_rate("COMPLAINT_SUBMIT_RATE", "20/600")  # complaint form POSTs
-COMPLAINT_LOOKUP_RATE = env_rate("COMPLAINT_LOOKUP_RATE", "30/600")  # unknown tracking codes
+# Every lookup by tracking code or id, one budget for the pages, the API and Open311.
+TRACKING_LOOKUP_RATE = env_rate("TRACKING_LOOKUP_RATE", "120/600")
 SURVEY_KIOSK_RATE = env_rate("SURVEY_KIOSK_RATE", "30/600")  # survey kiosk submissions
 SURVEY_INVITATION_DAYS = int(env("SURVEY_INVITATION_DAYS", "30"))  # survey link validity
 OPEN311_CONTACT = env("OPEN311_CONTACT")  # contact in Open311 discovery (default: the sender)

@@ -246,7 +246,8 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "fmt": "json",
         "app_label": "notify",
         "service_code": "konsultasi",
-        "service_request_id": world["complaint"].public_code if citizen else WRONG_CODE,
+        # Open311 ids are case numbers, public by design; never the tracking code.
+        "service_request_id": world["complaint"].number.replace("/", "-"),
         "token_id": WRONG_CODE,
         "content_type_id": 1,
         "pk": world["device"].pk,  # the admin's TOTP device views
@@ -640,7 +641,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "open311:services": PUBLIC,
     "open311:service": PUBLIC,
     "open311:requests": PUBLIC,
-    "open311:request": BY_CODE,
+    # Ids are public case numbers, but the world's complaint is confidential: never published.
+    "open311:request": NOBODY,
     "open311:token": NOBODY,
     "/open311/v2/^.*$": NOBODY,
     "api_index": PUBLIC,

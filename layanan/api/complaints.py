@@ -82,7 +82,13 @@ from .models import ApiToken
 from .pagination import PageParams, page_of, paginate
 from .permissions import ensure_token_can, token_reaches, token_units
 from .schemas import ErrorOut, ValidationErrorOut
-from .throttling import ClientAddressMixin, TokenThrottle, public_throttle, token_throttle
+from .throttling import (
+    ClientAddressMixin,
+    LookupThrottle,
+    TokenThrottle,
+    public_throttle,
+    token_throttle,
+)
 
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
 #: Statuses in which the clock runs (open and not waiting on the reporter).
@@ -116,7 +122,6 @@ def public_caller(request: HttpRequest) -> PublicCaller:
 
 
 DEFAULT_SUBMIT_RATE = "20/h"
-DEFAULT_TRACK_RATE = "60/m"
 
 
 class PublicRateThrottle(ClientAddressMixin, SimpleRateThrottle):
@@ -143,12 +148,13 @@ class FilingTokenThrottle(TokenThrottle):
 
 
 # Filing: a few complaints an hour per address, valid or not (many citizens may share one
-# address, so not fewer); tracking: its own budget, so that guessing codes cannot hide in
-# catalogue traffic.
+# address, so not fewer); tracking: the one lookup budget shared with the tracking pages and
+# Open311 (core.ratelimit.TRACKING_LOOKUPS), so that guessing codes can neither hide in
+# catalogue traffic nor move to another path.
 submit_throttle = PublicRateThrottle(
     "layanan_complaint_submit", "API_THROTTLE_COMPLAINT", DEFAULT_SUBMIT_RATE
 )
-track_throttle = PublicRateThrottle("layanan_track", "API_THROTTLE_TRACK", DEFAULT_TRACK_RATE)
+track_throttle = LookupThrottle()
 filing_token_throttle = FilingTokenThrottle()
 
 # Staff by default (token, per-token rate); the public endpoints say otherwise.
@@ -356,8 +362,9 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
     answer — for whoever holds the tracking code (upper or lower case, with or without dashes).
     Never shows who filed it or who on the staff handled it; internal steps and notes stay out.
 
-    Unknown code: 404 `not_found`. Lookups are rate-limited per address (setting
-    `API_THROTTLE_TRACK`, default 60 a minute): 429 `throttled` with `Retry-After`."""
+    Unknown code: 404 `not_found`. Lookups are rate-limited per address, in one budget with the
+    tracking page and Open311's lookups by id (setting `TRACKING_LOOKUP_RATE`, default 120 per
+    10 minutes, every lookup counts): 429 `throttled` with `Retry-After`."""
     # Whoever holds the code may read this, nobody else: no shared cache keeps a copy.
     patch_cache_control(response, private=True, no_store=True)
     code = normalise_public_code(public_code)

@@ -4,14 +4,21 @@ Rates come from settings (``API_THROTTLE_ANON`` / ``API_THROTTLE_TOKEN``, ninja'
 e.g. "300/min") with generous defaults: many citizens can share one public address (an office,
 a mobile carrier's NAT). Counters live in the default cache, so they are shared between
 processes when the cache is Redis.
+
+Lookups by tracking code are not limited here but by ``LookupThrottle``: ninja's face of the one
+lookup budget that the tracking pages and Open311 share (``core.ratelimit.TRACKING_LOOKUPS``).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.conf import settings as ninja_settings
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle, BaseThrottle
+
+from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit
 
 DEFAULT_ANON_RATE = "300/min"
 DEFAULT_TOKEN_RATE = "1200/min"
@@ -49,6 +56,24 @@ class TokenThrottle(AuthRateThrottle):
         if token is None:
             return None  # anonymous calls are PublicThrottle's
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+class LookupThrottle(BaseThrottle):
+    """One lookup of the shared budget per call (``core.ratelimit.TRACKING_LOOKUPS``), per
+    client address, counted in the default cache like the tracking pages' and Open311's."""
+
+    def __init__(self, limit: RateLimit = TRACKING_LOOKUPS) -> None:
+        self.limit = limit
+        # ninja asks wait() right after allow_request() said no, in the same request context.
+        self._wait: ContextVar[int] = ContextVar(f"lookup_wait_{id(self)}", default=0)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        retry_after = self.limit.hit(request)
+        self._wait.set(retry_after)
+        return not retry_after
+
+    def wait(self) -> float | None:
+        return float(self._wait.get()) or None
 
 
 public_throttle = PublicThrottle()

@@ -6,8 +6,9 @@ code is the only key a citizen holds, so the pages keyed by it:
 - never show who filed the complaint (not even for a non-anonymous one: a code can be shared
   or photographed), nor staff names, internal events or internal notes;
 - are private to the browser (``Cache-Control: private, no-store``) and not indexed;
-- are rate-limited per client address against guessing: every lookup of an unknown code
-  counts, and past the limit every lookup gets a 429 page until the window ends.
+- are rate-limited per client address against guessing, in the one lookup budget that the API
+  and Open311 share (``core.ratelimit.TRACKING_LOOKUPS``): every lookup counts, and past the
+  limit every lookup gets a 429 page until the window ends.
 
 Submissions (POSTs of the form, and requests to reopen) are rate-limited per client address as
 well. Counters live in the default cache, so they are shared between processes when the cache is
@@ -48,7 +49,7 @@ from layanan.core.errors import ApplicationError
 
 # RateLimit and client_address moved to layanan.core.ratelimit; imported here for the pages
 # below and for the apps that share the complaint limits (bookings, visits).
-from layanan.core.ratelimit import RateLimit, client_address  # noqa: F401
+from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit, client_address  # noqa: F401
 from layanan.workdays.deadlines import format_due
 
 from .notifications import tracking_url
@@ -65,7 +66,6 @@ from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.
 SUBMIT_LIMIT_DEFAULT = (20, 10 * 60)  # complaint POSTs, valid or not
-LOOKUP_LIMIT_DEFAULT = (30, 10 * 60)  # lookups of unknown tracking codes
 
 # How long the browser that sent a complaint may reopen its receipt page.
 RECEIPT_TTL = 60 * 60
@@ -79,7 +79,9 @@ IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requ
 
 
 SUBMIT_RATE = RateLimit("submit", "COMPLAINT_SUBMIT_RATE", SUBMIT_LIMIT_DEFAULT)
-LOOKUP_RATE = RateLimit("lookup", "COMPLAINT_LOOKUP_RATE", LOOKUP_LIMIT_DEFAULT)
+# Lookups by code: the budget every lookup path shares (the booking and audience status pages
+# import it from here).
+LOOKUP_RATE = TRACKING_LOOKUPS
 
 
 def _private(response: HttpResponse, *, noindex: bool = True) -> HttpResponse:
@@ -217,14 +219,12 @@ def complaint_by_code(code: str) -> Case | None:
 
 def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpResponse:
     """The complaint for ``raw`` as typed, or the response to give instead: 429 past the limit,
-    a redirect to the canonical ``ABCD-EFGH-JKMN`` address, or the friendly 404 page."""
-    retry_after = LOOKUP_RATE.exceeded(request)
-    if retry_after:
-        return _too_many(request, retry_after)
+    a redirect to the canonical ``ABCD-EFGH-JKMN`` address, or the friendly 404 page. Each
+    lookup counts in the shared budget, found or not."""
     code = normalise_public_code(raw)
     if looks_like_code(code):
         canonical = format_public_code(code)
-        if raw != canonical:
+        if raw != canonical:  # no lookup yet: the canonical address counts it
             return _private(
                 HttpResponseRedirect(
                     reverse(f"complaints_public:{url_name}", kwargs={"code": canonical})
@@ -234,9 +234,11 @@ def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpRespon
         # Malformed codes cost the same query as unknown ones and get the same answer: the
         # response does not tell a guesser which of the two it was.
         code = "-"
+    retry_after = LOOKUP_RATE.hit(request)
+    if retry_after:
+        return _too_many(request, retry_after)
     case = complaint_by_code(code)
     if case is None:
-        LOOKUP_RATE.hit(request)
         response = render(
             request,
             "complaints/public/not_found.html",

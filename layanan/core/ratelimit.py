@@ -3,6 +3,12 @@
 A fixed-window counter in the default cache (Redis in production, so every process shares
 it); the address is hashed, so the cache holds none in clear. Limits are ``(requests,
 seconds)`` tuples from settings, so each can be tuned without code.
+
+``TRACKING_LOOKUPS`` is the one budget of every lookup of a case by its code or id, whatever
+the path: the tracking pages (``/lacak/``, and the booking and audience status pages), the API
+(``GET /api/v1/track/{code}``, through ``api.throttling.LookupThrottle``) and Open311
+(``requests/{id}``, ``tokens/{id}`` and ``requests?service_request_id=``, one lookup per id
+asked). Setting ``TRACKING_LOOKUP_RATE``.
 """
 
 from __future__ import annotations
@@ -54,15 +60,23 @@ class RateLimit:
         key, retry_after = self._key(request)
         return retry_after if (cache.get(key) or 0) >= self.limit else 0
 
-    def hit(self, request: HttpRequest) -> int:
-        """Count one request; return the seconds to wait when it goes over the limit, else 0."""
+    def hit(self, request: HttpRequest, count: int = 1) -> int:
+        """Count ``count`` requests (e.g. the ids of one call); return the seconds to wait when
+        that goes over the limit, else 0. Refused requests count too, so hammering on past the
+        limit does not earn a new try."""
         key, retry_after = self._key(request)
-        if cache.add(key, 1, timeout=self.window + 1):
-            count = 1
+        count = max(1, count)
+        if cache.add(key, count, timeout=self.window + 1):
+            total = count
         else:
             try:
-                count = cache.incr(key)
+                total = cache.incr(key, count)
             except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=self.window + 1)
-                count = 1
-        return retry_after if count > self.limit else 0
+                cache.set(key, count, timeout=self.window + 1)
+                total = count
+        return retry_after if total > self.limit else 0
+
+
+#: Lookups of cases by tracking code or id, on every path (see the module doc): 120 per 10
+#: minutes per address by default. Every lookup counts, found or not.
+TRACKING_LOOKUPS = RateLimit("lookup", "TRACKING_LOOKUP_RATE", (120, 600))

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from layanan.api.complaints import submit_throttle, track_throttle
+from layanan.api.complaints import submit_throttle
 from layanan.api.services import api_token_create
 from layanan.api.throttling import public_throttle
 from layanan.cases.models import Case, CaseEvent, CaseKind, Channel, Status
@@ -293,11 +293,11 @@ def test_filing_is_rate_limited_per_address_with_retry_after(client, seeded, tok
     assert Case.objects.count() == 4
 
 
-def test_tracking_is_rate_limited_with_retry_after(client, seeded, monkeypatch):
-    """Guessing tracking codes hits its own limit: 429 with Retry-After, even for a code that
-    exists."""
+def test_tracking_is_rate_limited_with_retry_after(client, seeded, monkeypatch, settings):
+    """Guessing tracking codes hits its own limit (the lookup budget the tracking page and
+    Open311 share): 429 with Retry-After, even for a code that exists."""
     body = file_public(client)
-    monkeypatch.setattr(track_throttle, "num_requests", 3)
+    settings.TRACKING_LOOKUP_RATE = (3, 600)
     monkeypatch.setattr(public_throttle, "num_requests", 100)
     for i in range(3):
         assert_error(track(client, f"AAAA{i}"), 404, "not_found")

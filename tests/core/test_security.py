@@ -175,7 +175,7 @@ def test_guessing_tracking_codes_is_futile(client, settings, org):
     """Past the lookup limit every lookup from that address gets 429 — even a real code — so
     a guesser gets at most the limit's worth of tries per window against a 31**12 space."""
     cache.clear()
-    settings.COMPLAINT_LOOKUP_RATE = (30, 600)
+    settings.TRACKING_LOOKUP_RATE = (30, 600)
     case = complaint_create(
         actor=None, unit=org["biro-kesra"], description="Loket tutup.", requester_name="Siti"
     )

@@ -123,9 +123,15 @@ def test_filing_creates_the_complaint_as_the_web_form_does(client, kesra_key, ke
     response = file(client, kesra_key)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body[0]) == {"service_request_id", "service_notice", "account_id"}
+    assert set(body[0]) == {
+        "service_request_id",
+        "service_notice",
+        "account_id",
+        "tracking_code",
+        "tracking_url",
+    }
     case = Case.objects.get()
-    assert body[0]["service_request_id"].replace("-", "") == case.public_code
+    assert body[0]["service_request_id"] == case.number.replace("/", "-")
     assert case.channel == Channel.API and case.created_by == kesra_officer
     assert case.requester_name == "Budi Santoso" and case.subject == "Loket kosong"
     assert case.standard.slug == SERVICE and case.due_at is not None
@@ -192,7 +198,7 @@ def test_request_list_filters(client, kesra_key, seeds):
         f"{BASE}/requests.json", {**KESRA, "start_date": start, "end_date": end}
     ).json()
     assert len(ranged) == 1
-    ids = f"{first},{web.public_code.lower()}"
+    ids = f"{first},{web.number.replace('/', '-').lower()}"
     listed = client.get(
         f"{BASE}/requests.json", {**KESRA, "service_request_id": ids, "status": "closed"}
     ).json()

@@ -1,0 +1,229 @@
+"""Reading what an Open311 client sends: the body of ``POST requests`` (form-encoded as the spec
+says, or a JSON object) and the form that validates it.
+
+The form checks each field; the view turns its first error into the spec's error document
+(400), prefixed with the parameter's name (``lat: Must be a number.``), so the client knows
+which parameter to fix. What the form accepts goes to ``services.open311_request_create``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: The spec's limit: a description of at most 4,000 characters.
+DESCRIPTION_MAX = 4000
+SUBJECT_MAX = 200
+YES_NO = ("true", "false")
+#: The attributes every service declares (``services/{code}``): the web form's fields that
+#: GeoReport has no field for.
+ATTRIBUTE_CODES = ("subject", "anonymous", "confidential")
+ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+class BadRequest(Exception):
+    """The body cannot be read at all (not JSON, too large, wrong shape)."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+def posted(request: HttpRequest) -> tuple[dict, dict]:
+    """The sent parameters and the attributes (``attribute[code]=value``, or in JSON an object
+    ``attribute``), each as sent."""
+    content_type = request.content_type or ""
+    try:
+        if content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"{}")
+            except (ValueError, UnicodeDecodeError):
+                raise BadRequest(_("The request body is not valid JSON.")) from None
+            if not isinstance(data, dict):
+                raise BadRequest(_("The request body must be a JSON object."))
+            attributes = data.pop("attribute", None) or {}
+            if not isinstance(attributes, dict):
+                raise BadRequest(_("attribute must be an object of code → value."))
+            return data, attributes
+        form = request.POST
+    except (RequestDataTooBig, TooManyFieldsSent):
+        raise BadRequest(_("The request is too large.")) from None
+    params, attributes = {}, {}
+    for key in form:
+        match = ATTRIBUTE_KEY.match(key)
+        if match:
+            values = form.getlist(key)
+            attributes[match.group(1)] = values if match.group(2) else values[-1]
+        else:
+            params[key] = form.get(key)
+    return params, attributes
+
+
+# --- fields -------------------------------------------------------------------------------------
+
+
+class Text(forms.CharField):
+    """Text only (a JSON body may send numbers, lists, objects), stripped, without NUL."""
+
+    default_error_messages = {
+        "type": gettext_lazy("Must be text."),
+        "nul": gettext_lazy("Contains a NUL character."),
+        "max_length": gettext_lazy("Too long (at most %(limit_value)d characters)."),
+    }
+
+    def to_python(self, value: Any) -> str:
+        wrong_type = isinstance(value, bool) or not isinstance(value, str | int | float)
+        if value is not None and wrong_type:
+            raise ValidationError(self.error_messages["type"], code="type")
+        text = super().to_python(value)
+        if "\x00" in text:
+            raise ValidationError(self.error_messages["nul"], code="nul")
+        return text
+
+
+class Coordinate(forms.Field):
+    """A WGS84 latitude or longitude: a finite number within ``bound``."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Must be a number."),
+        "range": gettext_lazy("Must be between -%(bound)d and %(bound)d."),
+    }
+
+    def __init__(self, *, bound: int, **kwargs) -> None:
+        self.bound = bound
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> float | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool | list | dict):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not math.isfinite(number) or abs(number) > self.bound:
+            raise ValidationError(
+                self.error_messages["range"], code="range", params={"bound": self.bound}
+            )
+        return number
+
+
+class YesNo(forms.Field):
+    """``true`` / ``false`` (a JSON boolean too); absent or empty is false."""
+
+    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in (None, ""):
+            return False
+        if isinstance(value, str) and value.strip() in YES_NO:
+            return value.strip() == "true"
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+class Open311RequestForm(forms.Form):
+    """The fields of ``POST requests`` that describe the complaint (``api_key``,
+    ``jurisdiction_id`` and ``service_code`` are the view's: they decide 403 and 404)."""
+
+    description = Text(
+        max_length=DESCRIPTION_MAX,
+        error_messages={"required": gettext_lazy("Please describe your complaint.")},
+    )
+    lat = Coordinate(bound=90)
+    long = Coordinate(bound=180)
+    address_string = Text(max_length=300, required=False)
+    address_id = Text(max_length=100, required=False)
+    email = Text(
+        max_length=254,
+        required=False,
+        validators=[EmailValidator(message=gettext_lazy("Not a valid email address."))],
+    )
+    first_name = Text(max_length=70, required=False)
+    last_name = Text(max_length=70, required=False)
+    phone = Text(max_length=40, required=False)
+    media_url = Text(
+        max_length=500,
+        required=False,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=gettext_lazy("Not a valid http(s) URL.")
+            )
+        ],
+    )
+    device_id = Text(max_length=100, required=False)
+    account_id = Text(max_length=100, required=False)
+
+    def __init__(self, params: dict, attributes: dict) -> None:
+        data = {name: value for name, value in params.items() if name in self.base_fields}
+        self.unknown_attributes = sorted(str(c) for c in attributes if c not in ATTRIBUTE_CODES)
+        for code in ATTRIBUTE_CODES:
+            if code in attributes:
+                data[f"attribute[{code}]"] = attributes[code]
+        super().__init__(data)
+        self.fields["attribute[subject]"] = Text(max_length=SUBJECT_MAX, required=False)
+        self.fields["attribute[anonymous]"] = YesNo()
+        self.fields["attribute[confidential]"] = YesNo()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.unknown_attributes:
+            raise ValidationError(
+                _("Unknown attribute: %(codes)s.")
+                % {"codes": ", ".join(self.unknown_attributes)[:200]}
+            )
+        if self.errors:
+            return data
+        if (data.get("lat") is None) != (data.get("long") is None):
+            raise ValidationError(_("lat and long must be sent together."))
+        if data.get("lat") is None and not data["address_string"] and not data["address_id"]:
+            raise ValidationError(
+                _("A location is required: lat and long, address_string or address_id.")
+            )
+        return data
+
+    def first_error(self) -> str:
+        """The first problem, as the error document's description: ``field: message``."""
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                return str(errors[0])
+            return f"{name}: {errors[0]}"
+        return ""
+
+    def complaint(self) -> dict:
+        """The validated complaint, as ``open311_request_create`` takes it."""
+        data = self.cleaned_data
+        return {
+            "description": data["description"],
+            "subject": data["attribute[subject]"],
+            "anonymous": data["attribute[anonymous]"],
+            "confidential": data["attribute[confidential]"],
+            "lat": data["lat"],
+            "long": data["long"],
+            "address_string": data["address_string"],
+            "address_id": data["address_id"],
+            "media_url": data["media_url"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "device_id": data["device_id"],
+            "account_id": data["account_id"],
+        }
