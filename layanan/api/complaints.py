@@ -371,7 +371,7 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
         raise NotFound(_("There is no complaint with this tracking code."), "not_found")
     events = (
         CaseEvent.objects.filter(case=case, is_internal=False)
-        .only("at", "kind", "new_value", "note", "case_id")
+        .only("at", "kind", "new_value", "public_note", "case_id")
         .order_by("at", "pk")
     )
     answer = None
@@ -392,7 +392,7 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
                 "at": _local(event.at),
                 "label": public_event_label(event),
                 "status": _public_event_status(event),
-                "note": event.note,
+                "note": event.public_note,
             }
             for event in events
         ],
@@ -550,6 +550,7 @@ def complaint_detail_data(request: HttpRequest, case: Case, *, reveal: bool = Fa
             "old_value": event.old_value,
             "new_value": event.new_value,
             "note": event.note,
+            "public_note": event.public_note,
             "is_internal": event.is_internal,
         }
         for event in events
@@ -632,8 +633,11 @@ def _after(request: HttpRequest, case: Case) -> dict[str, Any]:
     return complaint_detail_data(request, fresh, reveal=False)
 
 
-def _note(payload: NoteIn | None) -> str:
-    return payload.note.strip() if payload is not None else ""
+def _notes(payload: NoteIn | None) -> dict[str, str]:
+    """The internal ``note`` and the reporter's ``public_note`` of an optional body."""
+    if payload is None:
+        return {"note": "", "public_note": ""}
+    return {"note": payload.note.strip(), "public_note": payload.public_note.strip()}
 
 
 ACTION_PATH = "/complaints/{complaint_id}/"
@@ -648,11 +652,11 @@ ACTION_PATH = "/complaints/{complaint_id}/"
 def complaint_verify(
     request: HttpRequest, complaint_id: ComplaintId, payload: NoteIn | None = None
 ):
-    """`received` → `verified`: the complaint officer has checked it. The optional `note` shows
-    on the public timeline. Complaint officer or head; 409 `invalid_transition` from any other
-    status."""
+    """`received` → `verified`: the complaint officer has checked it. The optional `note` is
+    internal (staff only); the optional `public_note` is shown to the reporter on the public
+    timeline. Complaint officer or head; 409 `invalid_transition` from any other status."""
     case = _acting_on(request, complaint_id, "case.verify")
-    case_transition(actor=request.user, case=case, to=Status.VERIFIED, note=_note(payload))
+    case_transition(actor=request.user, case=case, to=Status.VERIFIED, **_notes(payload))
     return _after(request, case)
 
 
@@ -733,10 +737,10 @@ def complaint_answer_endpoint(request: HttpRequest, complaint_id: ComplaintId, p
     summary="Close an answered complaint",
 )
 def complaint_close(request: HttpRequest, complaint_id: ComplaintId, payload: NoteIn | None = None):
-    """`answered` → `closed` (otherwise 409 `invalid_transition`). The optional `note` shows on
-    the public timeline. Complaint officer or head."""
+    """`answered` → `closed` (otherwise 409 `invalid_transition`). The optional `note` is
+    internal; the optional `public_note` is shown to the reporter. Complaint officer or head."""
     case = _acting_on(request, complaint_id, "case.close")
-    case_transition(actor=request.user, case=case, to=Status.CLOSED, note=_note(payload))
+    case_transition(actor=request.user, case=case, to=Status.CLOSED, **_notes(payload))
     return _after(request, case)
 
 
@@ -748,11 +752,17 @@ def complaint_close(request: HttpRequest, complaint_id: ComplaintId, payload: No
 )
 def complaint_reject(request: HttpRequest, complaint_id: ComplaintId, payload: RejectIn):
     """Refuse a `received` or `verified` complaint (otherwise 409 `invalid_transition`). The
-    `reason` is required and shows on the public timeline. Complaint officer or head. 400
-    `reason_required`."""
+    `reason` is required and the reporter reads it on the public timeline; the optional `note`
+    is internal. Complaint officer or head. 400 `reason_required`."""
     case = _acting_on(request, complaint_id, "case.verify")
     reason = payload.reason.strip()
     if not reason:
         raise ApplicationError(_("Please give the reason for rejecting."), "reason_required")
-    case_transition(actor=request.user, case=case, to=Status.REJECTED, note=reason)
+    case_transition(
+        actor=request.user,
+        case=case,
+        to=Status.REJECTED,
+        public_note=reason,
+        note=payload.note.strip(),
+    )
     return _after(request, case)

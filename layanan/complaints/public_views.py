@@ -405,7 +405,7 @@ def public_timeline(case: Case) -> list[TimelineItem]:
     """The non-internal events, oldest first; actors only as "an officer"."""
     events = (
         case.events.filter(is_internal=False)
-        .only("at", "kind", "new_value", "note", "actor_id", "case_id")
+        .only("at", "kind", "new_value", "public_note", "actor_id", "case_id")
         .order_by("at", "pk")
     )
     return [
@@ -413,7 +413,7 @@ def public_timeline(case: Case) -> list[TimelineItem]:
             at=format_due(event.at),
             text=_event_text(event),
             by_officer=event.actor_id is not None,
-            note=event.note,
+            note=event.public_note,
         )
         for event in events
     ]

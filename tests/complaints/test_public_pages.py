@@ -374,8 +374,8 @@ def test_tracking_page_is_private_and_not_indexed(client, kesra):
 
 
 def test_tracking_page_shows_the_public_timeline_only(client, kesra, kesra_officer):
-    """Internal events and notes never reach the page, staff names never do (the actor is
-    shown as an officer of the unit), public notes do."""
+    """Internal events and internal notes (of public events too) never reach the page, staff
+    names never do (the actor is shown as an officer of the unit), public notes do."""
     kesra_officer.full_name = "Bambang Pengelola"
     kesra_officer.save()
     case = web_complaint(kesra)
@@ -390,11 +390,16 @@ def test_tracking_page_shows_the_public_timeline_only(client, kesra, kesra_offic
         internal_note=True,
     )
     case_transition(
-        actor=kesra_officer, case=case, to=Status.IN_PROGRESS, note="Sedang ditindaklanjuti"
+        actor=kesra_officer,
+        case=case,
+        to=Status.IN_PROGRESS,
+        note="Catatan petugas saja",
+        public_note="Sedang ditindaklanjuti",
     )
     html = client.get(track_url(case)).content.decode()
     assert "RAHASIA" not in html
     assert "Catatan internal verifikasi" not in html
+    assert "Catatan petugas saja" not in html
     assert "Bambang" not in html and kesra_officer.username not in html
     assert "Sedang ditindaklanjuti" in html
     assert "Petugas" in html
