@@ -8,8 +8,6 @@ bound form (what the person typed) kept.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django import forms
 from django.db import transaction
 from django.utils import timezone
@@ -164,6 +162,9 @@ class CaseActionForm(forms.Form):
     help = ""
     danger = False
     multipart = False
+    #: The services' error codes → the field their message belongs beside. The rules live in
+    #: the services (``complaints.services``, ``cases.workflow``); a form only shows them.
+    error_fields: dict[str, str] = {}
 
     def __init__(self, *args, case: Case, user, **kwargs):
         kwargs.setdefault("prefix", self.action)
@@ -286,6 +287,7 @@ class AssignForm(CaseActionForm):
     title = _("Assign to a division")
     button = _("Assign")
     success = _("The case was assigned.")
+    error_fields = {"invalid_assignee": "assignee", "foreign_division": "division"}
 
     division = forms.ModelChoiceField(label=_("Division"), queryset=Unit.objects.none())
     assignee = forms.ModelChoiceField(
@@ -303,19 +305,6 @@ class AssignForm(CaseActionForm):
         self.fields["assignee"].queryset = assignable_users(self.case)
         if not self.is_bound:
             self.initial.update(division=self.case.assigned_unit_id, assignee=self.case.assignee_id)
-
-    def clean(self):
-        data = super().clean()
-        division, assignee = data.get("division"), data.get("assignee")
-        if division and assignee:
-            after = SimpleNamespace(unit=self.case.unit, assigned_unit=division)
-            if not can(assignee, "case.work", after):
-                self.add_error(
-                    "assignee",
-                    _("%(person)s cannot work on cases of %(division)s.")
-                    % {"person": assignee, "division": division.name},
-                )
-        return data
 
     def offered(self) -> bool:
         return self.case.status in OPEN_STATUSES
@@ -491,6 +480,7 @@ class RejectForm(CaseActionForm):
     button = _("Reject the case")
     success = _("The case was rejected.")
     danger = True
+    error_fields = {"reason_required": "public_note"}
 
     help = _(
         "The requester is told why: the reason is shown on the tracking page. Anything for the "
@@ -498,8 +488,9 @@ class RejectForm(CaseActionForm):
     )
 
     # A rejected requester is owed the reason (and may take it to the Ombudsman): it is public.
+    # Required by the status machine (reason_required), which the page shows beside the field.
     public_note = _public_note_field(
-        _("Reason for rejecting (the requester will read it)"), required=True
+        _("Reason for rejecting (required; the requester will read it)")
     )
     note = _note_field()
 

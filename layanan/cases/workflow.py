@@ -109,7 +109,11 @@ def case_transition(
 
     ``permission`` replaces the action ``TRANSITION_ACTIONS`` names, for a kind whose step has
     its own rule (the front desk finishing a visit: ``visit.finish``); ``at`` is the moment of
-    the change when the caller already fixed it (default: now)."""
+    the change when the caller already fixed it (default: now).
+
+    A rejection needs its reason as ``public_note`` (the requester is owed it): without one,
+    ``ApplicationError("reason_required")`` — the one place this rule lives; pages and API only
+    show the error."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     reopening = case.status == S.CLOSED and to == S.IN_PROGRESS
     if reopening:
@@ -124,6 +128,8 @@ def case_transition(
                 % {"old": Status(case.status).label, "new": Status(to).label},
                 "invalid_transition",
             )
+    if to == S.REJECTED and not public_note.strip():
+        raise ApplicationError(_("Please give the reason for rejecting."), "reason_required")
     now = at or timezone.now()
     old = case.status
     if reopening:

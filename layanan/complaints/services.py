@@ -10,6 +10,7 @@ receipt.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -166,14 +167,38 @@ def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
     return case
 
 
+def invalid_assignee(person, division: Unit) -> ApplicationError:
+    """The error of an assignee who may not work on ``division``'s cases (also used by the API
+    for a username that names nobody, so both answers read the same)."""
+    return ApplicationError(
+        _("%(person)s cannot work on cases of %(division)s.")
+        % {"person": person, "division": division.name},
+        "invalid_assignee",
+    )
+
+
+def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
+    """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``: an active
+    account that may work on the case there (``case.work`` on the case as it will be)."""
+    if assignee is None or not assignee.is_active:
+        return False
+    after = SimpleNamespace(unit=case.unit, assigned_unit=division)
+    return can(assignee, "case.work", after)
+
+
 @transaction.atomic
 def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: str = "") -> Case:
+    """Give the case to ``division`` (within its unit) and optionally to one person who may work
+    on it there. The one place these rules live: pages and API show the ``ApplicationError``
+    (``foreign_division``, ``invalid_assignee``)."""
     ensure_can(actor, "case.assign", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not division.is_within(case.unit):
         raise ApplicationError(
             _("A complaint can only be assigned within its own unit."), "foreign_division"
         )
+    if assignee is not None and not assignee_is_eligible(assignee, case=case, division=division):
+        raise invalid_assignee(assignee, division)
     old = case.assigned_unit.name if case.assigned_unit_id else ""
     case.assigned_unit = division
     case.assignee = assignee

@@ -140,7 +140,9 @@ def test_filters(client, org, kesra_standard, kesra_officer, kesra_head):
         actor=kesra_officer, case=lapor, division=org["kesra-bina-mental"], assignee=kesra_head
     )
     done = file_complaint(kesra_officer, kesra, subject="Selesai")
-    case_transition(actor=kesra_officer, case=done, to=Status.REJECTED, note="Bukan wewenang")
+    case_transition(
+        actor=kesra_officer, case=done, to=Status.REJECTED, public_note="Bukan wewenang"
+    )
     client.force_login(kesra_head)
 
     def listed(**query):
@@ -317,7 +319,9 @@ def test_overdue_first_then_running_then_waiting_then_finished(client, org, kesr
         for s in ("Lewat", "Berjalan", "Menunggu", "Selesai")
     )
     case_transition(actor=kesra_officer, case=waiting, to=Status.WAITING, note="KTP")
-    case_transition(actor=kesra_officer, case=done, to=Status.REJECTED, note="Bukan wewenang")
+    case_transition(
+        actor=kesra_officer, case=done, to=Status.REJECTED, public_note="Bukan wewenang"
+    )
     Case.objects.filter(pk=late.pk).update(due_at=now - dt.timedelta(hours=1))
     Case.objects.filter(pk=running.pk).update(due_at=now + dt.timedelta(days=3))
     Case.objects.filter(pk=waiting.pk).update(due_at=now - dt.timedelta(days=2))

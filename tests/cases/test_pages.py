@@ -319,7 +319,7 @@ def test_service_conflict_after_the_page_was_loaded(client, org, kesra_officer, 
     real = forms.case_transition
 
     def racing(*, actor, case, to, **kwargs):
-        case_transition(actor=actor, case=case, to=Status.REJECTED, note="Oleh petugas lain")
+        case_transition(actor=actor, case=case, to=Status.REJECTED, public_note="Oleh petugas lain")
         return real(actor=actor, case=case, to=to, **kwargs)
 
     monkeypatch.setattr(forms, "case_transition", racing)
