@@ -270,8 +270,10 @@ class ComplaintFilters(Schema):
     q: str | None = Field(
         None,
         max_length=SEARCH_MAX,
-        description="Search number, tracking code, subject, description and LAPOR! number "
-        "(and the reporter of complaints that are neither anonymous nor confidential).",
+        description="Search number, tracking code, subject, description and LAPOR! number, and "
+        "the reporter's name, e-mail, phone or organisation where the caller may see the "
+        "identity: never of an anonymous complaint, of a confidential one only for its unit's "
+        "complaint officer.",
     )
 
 

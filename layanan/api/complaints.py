@@ -42,6 +42,7 @@ from layanan.accounts.permissions import can, visible_units
 from layanan.cases.events import EVENT_LABELS
 from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.selectors import case_search_q
 from layanan.cases.workflow import (
     allowed_transitions,
     case_event_record,
@@ -425,28 +426,6 @@ def _overdue_q(now) -> Q:
     return Q(status__in=RUNNING_STATUSES, paused_since__isnull=True, due_at__lt=now)
 
 
-def _search_q(text: str) -> Q:
-    """Number, tracking code, subject, description, LAPOR! number; the reporter only of
-    complaints that are neither anonymous nor confidential (a search must not reveal who filed a
-    confidential complaint to someone who may not see it)."""
-    condition = (
-        Q(number__icontains=text)
-        | Q(subject__icontains=text)
-        | Q(description__icontains=text)
-        | Q(complaint__lapor_number__iexact=text)
-    )
-    code = normalise_public_code(text)
-    if len(code) >= 4:
-        condition |= Q(public_code__contains=code)
-    identity = (
-        Q(requester_name__icontains=text)
-        | Q(requester_email__icontains=text)
-        | Q(requester_phone__icontains=text)
-        | Q(requester_organisation__icontains=text)
-    )
-    return condition | (identity & Q(is_anonymous=False, is_confidential=False))
-
-
 def _unknown_complaint() -> NotFound:
     return NotFound(_("There is no complaint with this id."), "unknown_complaint")
 
@@ -594,7 +573,7 @@ def complaint_list(request: HttpRequest, page: Query[PageParams], filters: Query
         complaints = complaints.exclude(_overdue_q(now))
     text = (filters.q or "").strip()
     if text:
-        complaints = complaints.filter(_search_q(text))
+        complaints = complaints.filter(case_search_q(text, request.user))
     complaints = complaints.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
     return paginate(request, complaints, page, lambda case: complaint_data(request, case, now=now))
 

@@ -142,10 +142,32 @@ class InboxFilters:
     q: str = ""
 
 
-def _search_q(text: str) -> Q:
-    """Number, tracking code, subject and description; the requester's name, e-mail or phone
-    only of cases that are neither anonymous nor confidential (a search must not reveal who
-    filed a confidential complaint to someone not allowed to see it)."""
+def identity_searchable_q(user) -> Q:
+    """The cases whose requester ``user`` may find by name, e-mail, phone or organisation: those
+    whose identity they may see (``workflow.requester_identity_for``). Never an anonymous case;
+    a confidential one only for whoever may ``case.view_identity`` on it (the complaint officer
+    of its unit or of the division it is assigned to); any other one (its visibility is the
+    caller's scope, ``case.view``). A search must not tell anyone else who filed a confidential
+    complaint."""
+    ordinary = Q(is_anonymous=False, is_confidential=False)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ordinary
+    if user.is_superuser:
+        return Q(is_anonymous=False)
+    cached = user.__dict__.get("_identity_unit_ids")
+    if cached is None:
+        cached = list(visible_units(user, "case.view_identity").values_list("pk", flat=True))
+        user.__dict__["_identity_unit_ids"] = cached
+    if not cached:
+        return ordinary
+    reach = Q(unit_id__in=cached) | Q(assigned_unit_id__in=cached)
+    return ordinary | (Q(is_anonymous=False, is_confidential=True) & reach)
+
+
+def case_search_q(text: str, user) -> Q:
+    """The one search of staff lists (the inbox and the API's ``q``): number, tracking code,
+    subject, description, LAPOR! number; the requester's name, e-mail, phone or organisation
+    only where :func:`identity_searchable_q` allows it for ``user``."""
     condition = (
         Q(number__icontains=text)
         | Q(subject__icontains=text)
@@ -161,8 +183,7 @@ def _search_q(text: str) -> Q:
         | Q(requester_phone__icontains=text)
         | Q(requester_organisation__icontains=text)
     )
-    condition |= identity & Q(is_anonymous=False, is_confidential=False)
-    return condition
+    return condition | (identity & identity_searchable_q(user))
 
 
 def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
@@ -197,7 +218,7 @@ def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) 
         qs = qs.filter(assigned_unit_id=filters.division)
     text = filters.q.strip()
     if text:
-        qs = qs.filter(_search_q(text))
+        qs = qs.filter(case_search_q(text, user))
     return InboxRows(qs, now)
 
 

@@ -704,8 +704,9 @@ def test_a_visit_is_not_a_complaint_here(client, seeded, kesra_front, tokens):
 
 def test_the_list_filters(client, seeded, kesra_officer, personas, tokens):
     """status, class (and `-` for unclassified), channel, overdue, unit (with the units below
-    it) and q narrow the list; q never finds a confidential reporter by name; an unknown unit
-    is 404, an unknown status 400."""
+    it) and q narrow the list; q finds a confidential reporter by name only for whoever may see
+    the identity (the unit's complaint officer, not its head); an unknown unit is 404, an
+    unknown status 400."""
     old = complaint_create(
         actor=kesra_officer,
         unit=seeded["biro-kesra"],
@@ -744,7 +745,9 @@ def test_the_list_filters(client, seeded, kesra_officer, personas, tokens):
     assert old.pk not in ids(overdue="false")
     assert ids(q="bansos") == {fresh.pk}
     assert ids(q="andi wijaya") == {fresh.pk}
-    assert ids(q="Rahasia") == set()
+    assert ids(q="Rahasia") == {secret.pk}  # the complaint officer may see who filed it
+    head = ok(get(client, COMPLAINTS, key=tokens["kesra_head"], q="Rahasia"))["results"]
+    assert head == []
     assert ids(q=old.number) == {old.pk}
     assert ids(q=format_code(secret.public_code)) == {secret.pk}
     listed = ok(get(client, COMPLAINTS, key=key, overdue="true"))["results"][0]
