@@ -31,7 +31,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Path as PathParam
 from ninja import Query, Router
 from ninja.responses import Status as Respond
@@ -50,6 +49,7 @@ from layanan.cases.workflow import (
     requester_identity_for,
 )
 from layanan.catalog.models import ServiceStandard
+from layanan.complaints.selectors import public_timeline
 from layanan.complaints.services import (
     complaint_answer,
     complaint_assign,
@@ -306,41 +306,6 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
 
 # --- public tracking --------------------------------------------------------------------------
 
-# The same words as the public tracking page.
-STATUS_EVENT_WORDS: dict[str, Any] = {
-    Status.RECEIVED: gettext_lazy("Complaint received"),
-    Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
-    Status.IN_PROGRESS: gettext_lazy("Handling started"),
-    Status.WAITING: gettext_lazy("Waiting for information from you"),
-    Status.ANSWERED: gettext_lazy("Answer given"),
-    Status.CLOSED: gettext_lazy("Complaint closed"),
-    Status.REJECTED: gettext_lazy("Complaint not accepted"),
-    Status.WITHDRAWN: gettext_lazy("Complaint withdrawn"),
-}
-
-
-def public_event_label(event: CaseEvent) -> str:
-    """What happened, in plain words. Old/new values are shown only where they are known to be
-    public (a complaint class of the unit's standard); anything else gets a generic line, so that
-    a value holding a person's name can never reach the answer."""
-    if event.kind == "received":
-        return str(STATUS_EVENT_WORDS[Status.RECEIVED])
-    if event.kind == "classified":
-        return _("Classified as “%(class)s”") % {"class": event.new_value}
-    if event.kind == "reclassified":
-        return _("Classification changed to “%(class)s”") % {"class": event.new_value}
-    if event.kind == "status" and event.new_value in STATUS_EVENT_WORDS:
-        return str(STATUS_EVENT_WORDS[event.new_value])
-    if event.kind == "reopened":
-        return _("Complaint reopened")
-    return _("Complaint updated")
-
-
-def _public_event_status(event: CaseEvent) -> str | None:
-    if event.kind in ("received", "status", "reopened") and event.new_value in Status.values:
-        return event.new_value
-    return None
-
 
 @router.get(
     "/track/{public_code}",
@@ -370,11 +335,6 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
         )
     if case is None:
         raise NotFound(_("There is no complaint with this tracking code."), "not_found")
-    events = (
-        CaseEvent.objects.filter(case=case, is_internal=False)
-        .only("at", "kind", "new_value", "public_note", "case_id")
-        .order_by("at", "pk")
-    )
     answer = None
     if case.status in (Status.ANSWERED, Status.CLOSED):
         answer = case.complaint.answer or None
@@ -388,14 +348,15 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
         "due_at": _local(case.due_at),
         "answered_at": _local(case.answered_at),
         "closed_at": _local(case.closed_at),
+        # The same entries, in the same words, as the tracking page (complaints/selectors.py).
         "timeline": [
             {
-                "at": _local(event.at),
-                "label": public_event_label(event),
-                "status": _public_event_status(event),
-                "note": event.public_note,
+                "at": _local(entry.at),
+                "label": entry.label,
+                "status": entry.status,
+                "note": entry.note,
             }
-            for event in events
+            for entry in public_timeline(case)
         ],
         "answer": answer,
     }

@@ -23,8 +23,6 @@ server keeps no record tying a browser (or a signed-in account) to an anonymous 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -61,6 +59,7 @@ from .public_forms import (
     complaint_units,
     looks_like_code,
 )
+from .selectors import public_timeline
 from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.
@@ -359,64 +358,6 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
         gettext_lazy("This complaint was withdrawn."),
     ),
 }
-
-STATUS_EVENT_WORDS: dict[str, str] = {
-    Status.RECEIVED: gettext_lazy("Complaint received"),
-    Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
-    Status.IN_PROGRESS: gettext_lazy("Handling started"),
-    Status.WAITING: gettext_lazy("Waiting for information from you"),
-    Status.ANSWERED: gettext_lazy("Answer given"),
-    Status.CLOSED: gettext_lazy("Complaint closed"),
-    Status.REJECTED: gettext_lazy("Complaint not accepted"),
-    Status.WITHDRAWN: gettext_lazy("Complaint withdrawn"),
-}
-
-
-@dataclass
-class TimelineItem:
-    at: str
-    text: str
-    by_officer: bool
-    note: str
-
-
-def _event_text(event) -> str:
-    """What happened, in plain words. Old/new values are shown only where they are known to be
-    public (a complaint class from the unit's standard); anything else gets a generic line, so
-    that a value holding a person's name can never reach the page."""
-    if event.kind == "received":
-        return str(STATUS_EVENT_WORDS[Status.RECEIVED])
-    if event.kind == "classified":
-        return _("Classified as “%(class)s”") % {"class": event.new_value}
-    if event.kind == "reclassified":
-        return _("Classification changed to “%(class)s”") % {"class": event.new_value}
-    if event.kind == "status" and event.new_value in STATUS_EVENT_WORDS:
-        return str(STATUS_EVENT_WORDS[event.new_value])
-    if event.kind == "reopened":
-        if event.actor_id is None:
-            return _("Complaint reopened at the reporter's request")
-        return _("Complaint reopened")
-    if event.kind == "attachment":
-        return _("A file was attached")
-    return _("Complaint updated")
-
-
-def public_timeline(case: Case) -> list[TimelineItem]:
-    """The non-internal events, oldest first; actors only as "an officer"."""
-    events = (
-        case.events.filter(is_internal=False)
-        .only("at", "kind", "new_value", "public_note", "actor_id", "case_id")
-        .order_by("at", "pk")
-    )
-    return [
-        TimelineItem(
-            at=format_due(event.at),
-            text=_event_text(event),
-            by_officer=event.actor_id is not None,
-            note=event.public_note,
-        )
-        for event in events
-    ]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
