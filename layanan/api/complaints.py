@@ -41,7 +41,7 @@ from layanan.accounts.permissions import can, visible_units
 from layanan.cases.events import EVENT_LABELS
 from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.cases.selectors import case_search_q
+from layanan.cases.selectors import case_search_q, is_overdue, overdue_q
 from layanan.cases.workflow import (
     allowed_transitions,
     case_event_record,
@@ -84,8 +84,6 @@ from .schemas import ErrorOut, ValidationErrorOut
 from .throttling import ClientAddressMixin, TokenThrottle, public_throttle, token_throttle
 
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
-#: Statuses in which the clock runs (open and not waiting on the reporter).
-RUNNING_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
 
 # What a complaint's answer shows, joined into its one query.
 COMPLAINT_JOINS = ("unit", "standard", "assigned_unit", "assignee", "complaint")
@@ -383,10 +381,6 @@ def visible_complaints(request: HttpRequest) -> QuerySet[Case]:
     return complaints.select_related(*COMPLAINT_JOINS)
 
 
-def _overdue_q(now) -> Q:
-    return Q(status__in=RUNNING_STATUSES, paused_since__isnull=True, due_at__lt=now)
-
-
 def _unknown_complaint() -> NotFound:
     return NotFound(_("There is no complaint with this id."), "unknown_complaint")
 
@@ -440,12 +434,7 @@ def complaint_data(request: HttpRequest, case: Case, *, now, reveal: bool = Fals
         "first_response_at": _local(case.first_response_at),
         "answered_at": _local(case.answered_at),
         "closed_at": _local(case.closed_at),
-        "is_overdue": (
-            case.status in RUNNING_STATUSES
-            and case.paused_since is None
-            and case.due_at is not None
-            and case.due_at < now
-        ),
+        "is_overdue": is_overdue(case, now),
         "is_paused": case.paused_since is not None,
         "sla_state": case.sla_state,
         "assigned_unit": _unit_brief(case.assigned_unit),
@@ -529,9 +518,9 @@ def complaint_list(request: HttpRequest, page: Query[PageParams], filters: Query
         complaints = complaints.filter(unit__path__startswith=scope.path)
     now = timezone.now()
     if filters.overdue is True:
-        complaints = complaints.filter(_overdue_q(now))
+        complaints = complaints.filter(overdue_q(now))
     elif filters.overdue is False:
-        complaints = complaints.exclude(_overdue_q(now))
+        complaints = complaints.exclude(overdue_q(now))
     text = (filters.q or "").strip()
     if text:
         complaints = complaints.filter(case_search_q(text, request.user))

@@ -87,8 +87,22 @@ def running_q() -> Q:
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open, running (not paused) and past its due time — computed live, not from the sweep."""
+    """**The** definition of overdue, used by the inbox, the API's ``overdue`` filter and
+    ``is_overdue``, the SLA sweep's escalation, the reports and the tracking page: the clock
+    runs (received, verified or in progress, not paused) and the due time is strictly before
+    ``now``. At ``due_at == now`` a case is still on time — as the reports count a case
+    finished at its due time as on time. Computed live, not read from the sweep's flag."""
     return running_q() & Q(due_at__lt=now)
+
+
+def is_overdue(case: Case, now: dt.datetime) -> bool:
+    """:func:`overdue_q` for one loaded case."""
+    return (
+        case.status in ACTIVE_STATUSES
+        and case.paused_since is None
+        and case.due_at is not None
+        and case.due_at < now
+    )
 
 
 def due_soon_q(now: dt.datetime) -> Q:
@@ -110,7 +124,7 @@ def sla_badge(case: Case, now: dt.datetime) -> str:
         return PAUSED if case.status not in FINAL_STATUSES else ""
     if case.status not in ACTIVE_STATUSES or case.due_at is None:
         return ""
-    if case.due_at < now:
+    if is_overdue(case, now):
         return SlaState.OVERDUE.value
     if within_warning(case, now) or case.sla_state == SlaState.DUE_SOON:
         return SlaState.DUE_SOON.value

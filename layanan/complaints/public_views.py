@@ -41,6 +41,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.selectors import is_overdue
 from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
 from layanan.core.errors import ApplicationError
 
@@ -419,7 +420,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         "received": format_due(case.received_at),
         "due": format_due(case.due_at) if case.due_at and case.is_open else "",
         "provisional": _is_provisional(case),
-        "overdue": bool(case.is_open and case.due_at and case.due_at < now and not case.is_paused),
+        "overdue": is_overdue(case, now),
         "paused": case.is_paused,
         "answer": detail.answer if show_answer else "",
         "answer_is_previous": show_answer and not done,
