@@ -5,6 +5,7 @@ and the page and the API only show the service's error."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -133,3 +134,83 @@ def test_the_page_shows_the_machines_reason_error_beside_the_field(client, org, 
     assert "public_note" in forms["reject"].errors
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
+
+
+# --- the time of receipt ------------------------------------------------------------------------
+
+
+def test_the_service_bounds_the_time_of_receipt(org, kesra_officer):
+    """complaint_create refuses a time of receipt before 1 January of the year before the unit's
+    row was created (receipt_too_old) or more than 5 minutes ahead (future_receipt), and
+    accepts both bounds themselves; nothing is written for a refused one."""
+    from django.utils import timezone
+
+    from layanan.cases.models import Case
+    from layanan.complaints.services import RECEIPT_CLOCK_SKEW, earliest_receipt
+
+    kesra = org["biro-kesra"]
+    earliest = earliest_receipt(kesra)
+    created = timezone.localtime(kesra.created_at)
+    assert (earliest.year, earliest.month, earliest.day) == (created.year - 1, 1, 1)
+    assert timezone.localtime(earliest).hour == 0
+    now = timezone.now()
+    for moment, code in (
+        (dt.datetime(1900, 1, 1, 9, tzinfo=dt.UTC), "receipt_too_old"),
+        (earliest - dt.timedelta(seconds=1), "receipt_too_old"),
+        (now + RECEIPT_CLOCK_SKEW + dt.timedelta(minutes=1), "future_receipt"),
+    ):
+        with pytest.raises(ApplicationError) as error:
+            file_complaint(kesra_officer, kesra, received_at=moment)
+        assert error.value.code == code, moment
+    assert not Case.objects.exists()
+    file_complaint(kesra_officer, kesra, received_at=earliest)
+    file_complaint(kesra_officer, kesra, received_at=now + dt.timedelta(minutes=4))
+    assert Case.objects.count() == 2
+
+
+def test_the_staff_page_shows_a_too_old_receipt_beside_the_field(client, org, kesra_officer):
+    """The recording page shows the service's error beside "Received at" (400), with what was
+    typed kept and nothing recorded."""
+    from layanan.cases.models import Case
+
+    client.force_login(kesra_officer)
+    response = client.post(
+        "/staf/pengaduan/baru/",
+        {
+            "channel": "phone",
+            "received_at": "2001-05-02T09:00",
+            "unit": org["biro-kesra"].pk,
+            "description": "Pelapor menunggu tiga jam.",
+            "name": "Budi",
+        },
+    )
+    assert response.status_code == 400
+    assert "received_at" in response.context["form"].errors
+    assert "Pelapor menunggu tiga jam." in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_api_refuses_a_receipt_in_1900_as_json(client, org, kesra_officer):
+    """A staff token sending received_at 1900 gets 400 {detail, code: receipt_too_old}."""
+    from layanan.cases.models import Case
+    from tests.factories import published_standard
+
+    published_standard(standard__unit=org["biro-kesra"])
+    _token, key = api_token_create(user=kesra_officer, name="Test")
+    response = client.post(
+        reverse("api:complaint_create"),
+        json.dumps(
+            {
+                "unit": "biro-kesra",
+                "description": "Dari arsip.",
+                "channel": "letter",
+                "received_at": "1900-01-01T09:00:00+07:00",
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "receipt_too_old" and body["detail"]
+    assert not Case.objects.exists()
