@@ -229,8 +229,9 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     officer classifies the complaint.
 
     With a staff token (its user may record cases in the unit) the call may also set `channel`
-    (default `api`; `lapor` needs `lapor_number`), `received_at` (not in the future) and
-    `complaint_class` (a code of the unit's standard). Sent **without** a token, any of these is
+    (default `api`; `lapor` needs `lapor_number`), `received_at` (not in the future, not before
+    1 January of the year before the unit was set up) and `complaint_class` (a code of the
+    unit's standard). Sent **without** a token, any of these is
     refused: 403 `staff_only_fields`, with the fields named in `fields` — nothing is recorded.
 
     `anonymous: true` discards name, email and phone before anything is stored; `confidential:
@@ -238,7 +239,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
 
     Errors: 400 `invalid_request` (not JSON-shaped right: wrong types, unknown keys, too long),
     `bad_request` (not JSON at all), `description_required`, `unknown_class`, `future_receipt`,
-    `lapor_number_required`, `unit_takes_no_complaints`, `service_takes_no_complaints`; 401 for a
+    `receipt_too_old`, `lapor_number_required`, `unit_takes_no_complaints`,
+    `service_takes_no_complaints`; 401 for a
     token that does not work (never treated as the public); 403 `permission_denied` /
     `token_out_of_scope`; 404 `unknown_unit`, `unknown_standard`; 429 `throttled` past the
     filing rate (per address without a token, setting `API_THROTTLE_COMPLAINT`, default 20 an

@@ -157,3 +157,23 @@ def test_existing_notes_are_sorted_by_what_their_form_said(org, kesra_officer):
     assert (rejected.note, rejected.public_note) == ("", "Bukan kewenangan.")
     assert (by_requester.note, by_requester.public_note) == ("", "Belum puas.")
     assert (internal.note, internal.public_note) == ("Internal.", "")
+
+
+def test_the_data_subject_export_carries_the_public_text_only(org, kesra_officer):
+    """The reporter's data export (ops/export.py) gives each public step with the text written
+    for them, never the officer's internal note of that step."""
+    from layanan.ops.export import personal_data_export
+
+    case = file_complaint(kesra_officer, org["biro-kesra"])
+    case_transition(
+        actor=kesra_officer,
+        case=case,
+        to=Status.VERIFIED,
+        note=SECRET,
+        public_note="Pengaduan Anda lengkap.",
+    )
+    exported = personal_data_export(email="budi@example.com")
+    text = str(exported)
+    assert SECRET not in text
+    notes = [step["note"] for step in exported["cases"][0]["timeline"]]
+    assert "Pengaduan Anda lengkap." in notes
