@@ -194,7 +194,10 @@ class PublicEventOut(Schema):
     at: datetime
     label: str = Field(description="What happened, in the negotiated language.")
     status: Status | None = Field(description="The status reached, for status changes.")
-    note: str = Field(description="The note the office made public with this step.")
+    note: str = Field(
+        description="The message the office wrote for the reporter with this step (its "
+        "`public_note`); staff notes never appear here."
+    )
 
 
 class TrackOut(Schema):
@@ -267,8 +270,10 @@ class ComplaintFilters(Schema):
     q: str | None = Field(
         None,
         max_length=SEARCH_MAX,
-        description="Search number, tracking code, subject, description and LAPOR! number "
-        "(and the reporter of complaints that are neither anonymous nor confidential).",
+        description="Search number, tracking code, subject, description and LAPOR! number, and "
+        "the reporter's name, e-mail, phone or organisation where the caller may see the "
+        "identity: never of an anonymous complaint, of a confidential one only for its unit's "
+        "complaint officer.",
     )
 
 
@@ -363,7 +368,12 @@ class StaffEventOut(Schema):
     actor: str | None = Field(description="Username; null for the public or the system.")
     old_value: str
     new_value: str
-    note: str
+    note: str = Field(description="Internal note: staff only, never shown to the reporter.")
+    public_note: str = Field(
+        "",
+        description="The message for the reporter, shown on the public timeline unless the "
+        "event is internal.",
+    )
     is_internal: bool = Field(description="Never shown on the public timeline.")
 
 
@@ -397,6 +407,7 @@ class ComplaintDetailOut(ComplaintOut):
                         "old_value": "",
                         "new_value": "received",
                         "note": "",
+                        "public_note": "",
                         "is_internal": False,
                     },
                     {
@@ -407,6 +418,7 @@ class ComplaintDetailOut(ComplaintOut):
                         "old_value": "",
                         "new_value": "",
                         "note": "",
+                        "public_note": "",
                         "is_internal": True,
                     },
                 ],
@@ -429,10 +441,25 @@ class ComplaintDetailOut(ComplaintOut):
 
 
 class NoteIn(InputSchema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_examples({"note": "Lengkap."}))
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=_examples(
+            {
+                "note": "Berkas lengkap; pelapor sudah ditelepon.",
+                "public_note": "Pengaduan Anda lengkap dan akan kami tindak lanjuti.",
+            }
+        ),
+    )
 
     note: Text = Field(
-        "", max_length=NOTE_MAX, description="Optional; shown on the public timeline."
+        "",
+        max_length=NOTE_MAX,
+        description="Optional internal note: staff only, the reporter never reads it.",
+    )
+    public_note: Text = Field(
+        "",
+        max_length=NOTE_MAX,
+        description="Optional message to the reporter: shown on the public timeline.",
     )
 
 
@@ -469,7 +496,11 @@ class AssignIn(InputSchema):
         max_length=USERNAME_MAX,
         description="Username of someone who may work on that division's cases (optional).",
     )
-    note: Text = Field("", max_length=NOTE_MAX, description="Internal instruction.")
+    note: Text = Field(
+        "",
+        max_length=NOTE_MAX,
+        description="Internal instruction: staff only, the reporter never reads it.",
+    )
 
 
 class AnswerIn(InputSchema):
@@ -491,4 +522,12 @@ class RejectIn(InputSchema):
         ),
     )
 
-    reason: Text = Field(max_length=NOTE_MAX, description="Shown to the reporter.")
+    reason: Text = Field(
+        max_length=NOTE_MAX,
+        description="Required; the reporter reads it on the public timeline.",
+    )
+    note: Text = Field(
+        "",
+        max_length=NOTE_MAX,
+        description="Optional internal note: staff only, the reporter never reads it.",
+    )

@@ -24,7 +24,6 @@ long the page.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -34,7 +33,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Path as PathParam
 from ninja import Query, Router
 from ninja.responses import Status as Respond
@@ -50,13 +48,16 @@ from layanan.cases.identity import (
 )
 from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.selectors import case_search_q, is_overdue, overdue_q
 from layanan.cases.workflow import allowed_transitions, case_transition
 from layanan.catalog.models import ServiceStandard
+from layanan.complaints.selectors import public_timeline
 from layanan.complaints.services import (
     complaint_answer,
     complaint_assign,
     complaint_classify,
     complaint_create,
+    invalid_assignee,
 )
 from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
@@ -91,8 +92,6 @@ from .throttling import (
 )
 
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
-#: Statuses in which the clock runs (open and not waiting on the reporter).
-RUNNING_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
 
 # What a complaint's answer shows, joined into its one query.
 COMPLAINT_JOINS = ("unit", "standard", "assigned_unit", "assignee", "complaint")
@@ -238,8 +237,9 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     officer classifies the complaint.
 
     With a staff token (its user may record cases in the unit) the call may also set `channel`
-    (default `api`; `lapor` needs `lapor_number`), `received_at` (not in the future) and
-    `complaint_class` (a code of the unit's standard). Sent **without** a token, any of these is
+    (default `api`; `lapor` needs `lapor_number`), `received_at` (not in the future, not before
+    1 January of the year before the unit was set up) and `complaint_class` (a code of the
+    unit's standard). Sent **without** a token, any of these is
     refused: 403 `staff_only_fields`, with the fields named in `fields` — nothing is recorded.
 
     `anonymous: true` discards name, email and phone before anything is stored; `confidential:
@@ -247,7 +247,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
 
     Errors: 400 `invalid_request` (not JSON-shaped right: wrong types, unknown keys, too long),
     `bad_request` (not JSON at all), `description_required`, `unknown_class`, `future_receipt`,
-    `lapor_number_required`, `unit_takes_no_complaints`, `service_takes_no_complaints`; 401 for a
+    `receipt_too_old`, `lapor_number_required`, `unit_takes_no_complaints`,
+    `service_takes_no_complaints`; 401 for a
     token that does not work (never treated as the public); 403 `permission_denied` /
     `token_out_of_scope`; 404 `unknown_unit`, `unknown_standard`; 429 `throttled` past the
     filing rate (per address without a token, setting `API_THROTTLE_COMPLAINT`, default 20 an
@@ -313,41 +314,6 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
 
 # --- public tracking --------------------------------------------------------------------------
 
-# The same words as the public tracking page.
-STATUS_EVENT_WORDS: dict[str, Any] = {
-    Status.RECEIVED: gettext_lazy("Complaint received"),
-    Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
-    Status.IN_PROGRESS: gettext_lazy("Handling started"),
-    Status.WAITING: gettext_lazy("Waiting for information from you"),
-    Status.ANSWERED: gettext_lazy("Answer given"),
-    Status.CLOSED: gettext_lazy("Complaint closed"),
-    Status.REJECTED: gettext_lazy("Complaint not accepted"),
-    Status.WITHDRAWN: gettext_lazy("Complaint withdrawn"),
-}
-
-
-def public_event_label(event: CaseEvent) -> str:
-    """What happened, in plain words. Old/new values are shown only where they are known to be
-    public (a complaint class of the unit's standard); anything else gets a generic line, so that
-    a value holding a person's name can never reach the answer."""
-    if event.kind == "received":
-        return str(STATUS_EVENT_WORDS[Status.RECEIVED])
-    if event.kind == "classified":
-        return _("Classified as “%(class)s”") % {"class": event.new_value}
-    if event.kind == "reclassified":
-        return _("Classification changed to “%(class)s”") % {"class": event.new_value}
-    if event.kind == "status" and event.new_value in STATUS_EVENT_WORDS:
-        return str(STATUS_EVENT_WORDS[event.new_value])
-    if event.kind == "reopened":
-        return _("Complaint reopened")
-    return _("Complaint updated")
-
-
-def _public_event_status(event: CaseEvent) -> str | None:
-    if event.kind in ("received", "status", "reopened") and event.new_value in Status.values:
-        return event.new_value
-    return None
-
 
 @router.get(
     "/track/{public_code}",
@@ -378,11 +344,6 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
         )
     if case is None:
         raise NotFound(_("There is no complaint with this tracking code."), "not_found")
-    events = (
-        CaseEvent.objects.filter(case=case, is_internal=False)
-        .only("at", "kind", "new_value", "note", "case_id")
-        .order_by("at", "pk")
-    )
     answer = None
     if case.status in (Status.ANSWERED, Status.CLOSED):
         answer = case.complaint.answer or None
@@ -396,14 +357,15 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
         "due_at": _local(case.due_at),
         "answered_at": _local(case.answered_at),
         "closed_at": _local(case.closed_at),
+        # The same entries, in the same words, as the tracking page (complaints/selectors.py).
         "timeline": [
             {
-                "at": _local(event.at),
-                "label": public_event_label(event),
-                "status": _public_event_status(event),
-                "note": event.note,
+                "at": _local(entry.at),
+                "label": entry.label,
+                "status": entry.status,
+                "note": entry.note,
             }
-            for event in events
+            for entry in public_timeline(case)
         ],
         "answer": answer,
     }
@@ -428,32 +390,6 @@ def visible_complaints(request: HttpRequest) -> QuerySet[Case]:
             within |= Q(unit__path__startswith=allowed.path)
         complaints = complaints.filter(within)
     return complaints.select_related(*COMPLAINT_JOINS)
-
-
-def _overdue_q(now) -> Q:
-    return Q(status__in=RUNNING_STATUSES, paused_since__isnull=True, due_at__lt=now)
-
-
-def _search_q(text: str) -> Q:
-    """Number, tracking code, subject, description, LAPOR! number; the reporter only of
-    complaints that are neither anonymous nor confidential (a search must not reveal who filed a
-    confidential complaint to someone who may not see it)."""
-    condition = (
-        Q(number__icontains=text)
-        | Q(subject__icontains=text)
-        | Q(description__icontains=text)
-        | Q(complaint__lapor_number__iexact=text)
-    )
-    code = normalise_public_code(text)
-    if len(code) >= 4:
-        condition |= Q(public_code__contains=code)
-    identity = (
-        Q(requester_name__icontains=text)
-        | Q(requester_email__icontains=text)
-        | Q(requester_phone__icontains=text)
-        | Q(requester_organisation__icontains=text)
-    )
-    return condition | (identity & Q(is_anonymous=False, is_confidential=False))
 
 
 def _unknown_complaint() -> NotFound:
@@ -512,12 +448,7 @@ def complaint_data(request: HttpRequest, case: Case, *, now, reveal: bool = Fals
         "first_response_at": _local(case.first_response_at),
         "answered_at": _local(case.answered_at),
         "closed_at": _local(case.closed_at),
-        "is_overdue": (
-            case.status in RUNNING_STATUSES
-            and case.paused_since is None
-            and case.due_at is not None
-            and case.due_at < now
-        ),
+        "is_overdue": is_overdue(case, now),
         "is_paused": case.paused_since is not None,
         "sla_state": case.sla_state,
         "assigned_unit": _unit_brief(case.assigned_unit),
@@ -559,6 +490,7 @@ def complaint_detail_data(request: HttpRequest, case: Case, *, reveal: bool = Fa
             "old_value": event.old_value,
             "new_value": event.new_value,
             "note": event.note,
+            "public_note": event.public_note,
             "is_internal": event.is_internal,
         }
         for event in events
@@ -597,12 +529,12 @@ def complaint_list(request: HttpRequest, page: Query[PageParams], filters: Query
         complaints = complaints.filter(unit__path__startswith=scope.path)
     now = timezone.now()
     if filters.overdue is True:
-        complaints = complaints.filter(_overdue_q(now))
+        complaints = complaints.filter(overdue_q(now))
     elif filters.overdue is False:
-        complaints = complaints.exclude(_overdue_q(now))
+        complaints = complaints.exclude(overdue_q(now))
     text = (filters.q or "").strip()
     if text:
-        complaints = complaints.filter(_search_q(text))
+        complaints = complaints.filter(case_search_q(text, request.user))
     complaints = complaints.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
     return paginate(request, complaints, page, lambda case: complaint_data(request, case, now=now))
 
@@ -641,8 +573,11 @@ def _after(request: HttpRequest, case: Case) -> dict[str, Any]:
     return complaint_detail_data(request, fresh, reveal=False)
 
 
-def _note(payload: NoteIn | None) -> str:
-    return payload.note.strip() if payload is not None else ""
+def _notes(payload: NoteIn | None) -> dict[str, str]:
+    """The internal ``note`` and the reporter's ``public_note`` of an optional body."""
+    if payload is None:
+        return {"note": "", "public_note": ""}
+    return {"note": payload.note.strip(), "public_note": payload.public_note.strip()}
 
 
 ACTION_PATH = "/complaints/{complaint_id}/"
@@ -657,11 +592,11 @@ ACTION_PATH = "/complaints/{complaint_id}/"
 def complaint_verify(
     request: HttpRequest, complaint_id: ComplaintId, payload: NoteIn | None = None
 ):
-    """`received` → `verified`: the complaint officer has checked it. The optional `note` shows
-    on the public timeline. Complaint officer or head; 409 `invalid_transition` from any other
-    status."""
+    """`received` → `verified`: the complaint officer has checked it. The optional `note` is
+    internal (staff only); the optional `public_note` is shown to the reporter on the public
+    timeline. Complaint officer or head; 409 `invalid_transition` from any other status."""
     case = _acting_on(request, complaint_id, "case.verify")
-    case_transition(actor=request.user, case=case, to=Status.VERIFIED, note=_note(payload))
+    case_transition(actor=request.user, case=case, to=Status.VERIFIED, **_notes(payload))
     return _after(request, case)
 
 
@@ -682,14 +617,6 @@ def complaint_classify_endpoint(
     return _after(request, case)
 
 
-def _invalid_assignee(username: str, division: Unit) -> ApplicationError:
-    return ApplicationError(
-        _("%(person)s cannot work on cases of %(division)s.")
-        % {"person": username, "division": division.name},
-        "invalid_assignee",
-    )
-
-
 @router.post(
     ACTION_PATH + "assign",
     response=ACTION_RESPONSES,
@@ -705,10 +632,10 @@ def complaint_assign_endpoint(request: HttpRequest, complaint_id: ComplaintId, p
     division = selectors.unit_by_slug(payload.division)
     assignee = None
     if payload.assignee:
-        assignee = User.objects.filter(username=payload.assignee, is_active=True).first()
-        after = SimpleNamespace(unit=case.unit, assigned_unit=division)
-        if assignee is None or not can(assignee, "case.work", after):
-            raise _invalid_assignee(payload.assignee, division)
+        # Who may be assigned is complaint_assign's rule; here only "no such user" is ours.
+        assignee = User.objects.filter(username=payload.assignee).first()
+        if assignee is None:
+            raise invalid_assignee(payload.assignee, division)
     complaint_assign(
         actor=request.user,
         case=case,
@@ -742,10 +669,10 @@ def complaint_answer_endpoint(request: HttpRequest, complaint_id: ComplaintId, p
     summary="Close an answered complaint",
 )
 def complaint_close(request: HttpRequest, complaint_id: ComplaintId, payload: NoteIn | None = None):
-    """`answered` → `closed` (otherwise 409 `invalid_transition`). The optional `note` shows on
-    the public timeline. Complaint officer or head."""
+    """`answered` → `closed` (otherwise 409 `invalid_transition`). The optional `note` is
+    internal; the optional `public_note` is shown to the reporter. Complaint officer or head."""
     case = _acting_on(request, complaint_id, "case.close")
-    case_transition(actor=request.user, case=case, to=Status.CLOSED, note=_note(payload))
+    case_transition(actor=request.user, case=case, to=Status.CLOSED, **_notes(payload))
     return _after(request, case)
 
 
@@ -757,11 +684,15 @@ def complaint_close(request: HttpRequest, complaint_id: ComplaintId, payload: No
 )
 def complaint_reject(request: HttpRequest, complaint_id: ComplaintId, payload: RejectIn):
     """Refuse a `received` or `verified` complaint (otherwise 409 `invalid_transition`). The
-    `reason` is required and shows on the public timeline. Complaint officer or head. 400
-    `reason_required`."""
+    `reason` is required and the reporter reads it on the public timeline; the optional `note`
+    is internal. Complaint officer or head. 400 `reason_required`."""
     case = _acting_on(request, complaint_id, "case.verify")
-    reason = payload.reason.strip()
-    if not reason:
-        raise ApplicationError(_("Please give the reason for rejecting."), "reason_required")
-    case_transition(actor=request.user, case=case, to=Status.REJECTED, note=reason)
+    # "A rejection needs a reason" is the status machine's rule (reason_required).
+    case_transition(
+        actor=request.user,
+        case=case,
+        to=Status.REJECTED,
+        public_note=payload.reason,
+        note=payload.note.strip(),
+    )
     return _after(request, case)

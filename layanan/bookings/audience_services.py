@@ -373,7 +373,9 @@ def audience_refuse(*, actor, case: Case, reason: str) -> Case:
         raise ApplicationError(_("Please give the reason for the refusal."), "reason_required")
     if case.status not in (Status.RECEIVED, Status.VERIFIED):
         raise _not_now(case, _("refused"))
-    return case_transition(actor=actor, case=case, to=Status.REJECTED, note=reason)
+    return case_transition(
+        actor=actor, case=case, to=Status.REJECTED, note=reason, public_note=reason
+    )
 
 
 def may(user, action: str, case: Case) -> bool:

@@ -342,7 +342,7 @@ def booking_refuse(
     booking.decided_at = now or timezone.now()
     booking.reason = reason
     booking.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    case_transition(actor=actor, case=case, to=Status.REJECTED, note=reason)
+    case_transition(actor=actor, case=case, to=Status.REJECTED, note=reason, public_note=reason)
     _notify(booking)
     return booking
 

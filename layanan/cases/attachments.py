@@ -4,7 +4,10 @@
   browser's claim: PDF, JPEG, PNG, WebP and Word (.docx) documents are accepted.
 - **Size and count** are limited by ``ATTACHMENT_MAX_BYTES`` and ``ATTACHMENT_MAX_FILES``.
 - **Storage** is ``STORAGES["attachments"]``, outside the web root, under a random name; the
-  uploaded name is kept, sanitised, for display only.
+  uploaded name is kept, sanitised, for display only — except on an anonymous or confidential
+  case, where a file name often *is* the identity (``Zulkifli_KTP.png``): there every file is
+  named neutrally, ``lampiran-<n>.<ext>`` (the extension from the checked content type), and
+  the uploaded name is not stored at all (:func:`display_name_for`).
 - **Download** goes through :func:`attachment_download`, which answers 404 to anyone who may not
   see the case (as if it did not exist), and serves the file as a download with the type it
   was checked to be and ``nosniff``.
@@ -78,6 +81,30 @@ def safe_name(name: str, content_type: str) -> str:
     return f"{stem}.{ALLOWED_TYPES[content_type]}"
 
 
+#: The stem of a neutral file name (Indonesian: the interface's first language; it is a name,
+#: not translated text, so that a download keeps one name whoever fetches it).
+NEUTRAL_STEM = "lampiran"
+
+
+def neutral_name(number: int, content_type: str) -> str:
+    """``lampiran-<number>.<ext>``, the extension from the checked content type."""
+    return f"{NEUTRAL_STEM}-{number}.{ALLOWED_TYPES[content_type]}"
+
+
+def hides_file_names(case: Case) -> bool:
+    """An anonymous or confidential reporter's file names are not kept (nor shown)."""
+    return bool(case.is_anonymous or case.is_confidential)
+
+
+def display_name_for(case: Case, upload_name: str, content_type: str) -> str:
+    """The name a new attachment of ``case`` is stored and shown under: the uploaded name,
+    sanitised — or, on an anonymous or confidential case, ``lampiran-<n>.<ext>`` where ``n``
+    follows the case's files so far."""
+    if hides_file_names(case):
+        return neutral_name(Attachment.objects.filter(case=case).count() + 1, content_type)
+    return safe_name(upload_name, content_type)
+
+
 def attachment_validate(upload) -> str:
     """Check one uploaded file; return its real content type or raise ValidationError."""
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -117,7 +144,7 @@ def attachment_add(*, case: Case, upload, actor=None, internal: bool = False) ->
     upload.seek(0)
     attachment = Attachment(
         case=case,
-        original_name=safe_name(upload.name, content_type),
+        original_name=display_name_for(case, upload.name, content_type),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

@@ -8,8 +8,6 @@ bound form (what the person typed) kept.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django import forms
 from django.db import transaction
 from django.utils import timezone
@@ -122,13 +120,30 @@ NOTE_WIDGET = {"rows": 3}
 SEND_ANSWER_PERMISSIONS = ("case.answer", "case.send_answer")
 
 
-def _note_field(label, *, required: bool = False, max_length: int = 2000) -> forms.CharField:
+#: Every text field of an action says on the form who reads it: the staff only (the default,
+#: stored as the event's ``note``), or the requester too (stored as ``public_note`` and shown on
+#: the tracking page).
+INTERNAL_NOTE_LABEL = _("Internal note (optional; staff only, the requester never reads it)")
+PUBLIC_NOTE_LABEL = _("Message to the requester (optional; the requester will read it)")
+PUBLIC_NOTE_HELP = _("Shown to the requester on the tracking page, word for word.")
+
+
+def _note_field(
+    label=INTERNAL_NOTE_LABEL, *, required: bool = False, max_length: int = 2000, help_text=""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
+        help_text=help_text,
         widget=forms.Textarea(attrs=dict(NOTE_WIDGET)),
     )
+
+
+def _public_note_field(label=PUBLIC_NOTE_LABEL, *, required: bool = False) -> forms.CharField:
+    field = _note_field(label, required=required, help_text=PUBLIC_NOTE_HELP)
+    field.widget.attrs["data-public"] = "true"
+    return field
 
 
 class CaseActionForm(forms.Form):
@@ -147,6 +162,9 @@ class CaseActionForm(forms.Form):
     help = ""
     danger = False
     multipart = False
+    #: The services' error codes → the field their message belongs beside. The rules live in
+    #: the services (``complaints.services``, ``cases.workflow``); a form only shows them.
+    error_fields: dict[str, str] = {}
 
     def __init__(self, *args, case: Case, user, **kwargs):
         kwargs.setdefault("prefix", self.action)
@@ -165,7 +183,12 @@ class CaseActionForm(forms.Form):
         raise NotImplementedError
 
     def note(self) -> str:
+        """The internal note (staff only)."""
         return (self.cleaned_data.get("note") or "").strip()
+
+    def public_note(self) -> str:
+        """The text for the requester (shown on the tracking page)."""
+        return (self.cleaned_data.get("public_note") or "").strip()
 
 
 class VerifyForm(CaseActionForm):
@@ -176,13 +199,20 @@ class VerifyForm(CaseActionForm):
     success = _("The case was verified.")
     help = _("The report is complete and within this unit's remit.")
 
-    note = _note_field(_("Note (optional)"))
+    note = _note_field()
+    public_note = _public_note_field()
 
     def offered(self) -> bool:
         return self.case.status == S.RECEIVED
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.VERIFIED, note=self.note())
+        return case_transition(
+            actor=self.user,
+            case=self.case,
+            to=S.VERIFIED,
+            note=self.note(),
+            public_note=self.public_note(),
+        )
 
 
 def complaint_class_choices(case: Case) -> list[tuple[str, str]]:
@@ -257,6 +287,7 @@ class AssignForm(CaseActionForm):
     title = _("Assign to a division")
     button = _("Assign")
     success = _("The case was assigned.")
+    error_fields = {"invalid_assignee": "assignee", "foreign_division": "division"}
 
     division = forms.ModelChoiceField(label=_("Division"), queryset=Unit.objects.none())
     assignee = forms.ModelChoiceField(
@@ -265,7 +296,7 @@ class AssignForm(CaseActionForm):
         required=False,
         empty_label=_("— anyone in the division —"),
     )
-    note = _note_field(_("Instruction (optional, internal)"))
+    note = _note_field(_("Instruction (optional; staff only, the requester never reads it)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,19 +305,6 @@ class AssignForm(CaseActionForm):
         self.fields["assignee"].queryset = assignable_users(self.case)
         if not self.is_bound:
             self.initial.update(division=self.case.assigned_unit_id, assignee=self.case.assignee_id)
-
-    def clean(self):
-        data = super().clean()
-        division, assignee = data.get("division"), data.get("assignee")
-        if division and assignee:
-            after = SimpleNamespace(unit=self.case.unit, assigned_unit=division)
-            if not can(assignee, "case.work", after):
-                self.add_error(
-                    "assignee",
-                    _("%(person)s cannot work on cases of %(division)s.")
-                    % {"person": assignee, "division": division.name},
-                )
-        return data
 
     def offered(self) -> bool:
         return self.case.status in OPEN_STATUSES
@@ -326,13 +344,22 @@ class PauseForm(CaseActionForm):
         "shown to the requester on the tracking page."
     )
 
-    note = _note_field(_("Message to the requester: what is needed"), required=True)
+    public_note = _public_note_field(
+        _("Message to the requester: what is needed (the requester will read it)"), required=True
+    )
+    note = _note_field()
 
     def offered(self) -> bool:
         return self.case.status in (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS)
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.WAITING, note=self.note())
+        return case_transition(
+            actor=self.user,
+            case=self.case,
+            to=S.WAITING,
+            note=self.note(),
+            public_note=self.public_note(),
+        )
 
 
 class ResumeForm(CaseActionForm):
@@ -342,19 +369,16 @@ class ResumeForm(CaseActionForm):
     button = _("Resume the clock")
     success = _("The clock runs again.")
 
-    note = _note_field(_("What the requester sent (optional, internal)"))
+    note = _note_field(
+        _("What the requester sent (optional; staff only, the requester never reads it)")
+    )
 
     def offered(self) -> bool:
         return self.case.status == S.WAITING
 
     def perform(self) -> Case:
-        return case_transition(
-            actor=self.user,
-            case=self.case,
-            to=S.IN_PROGRESS,
-            note=self.note(),
-            internal_note=bool(self.note()),
-        )
+        # The step itself is public ("handling started"); what was sent stays internal.
+        return case_transition(actor=self.user, case=self.case, to=S.IN_PROGRESS, note=self.note())
 
 
 def _answer_field(label) -> forms.CharField:
@@ -373,7 +397,7 @@ class DraftAnswerForm(CaseActionForm):
     success = _("The draft answer was saved. The complaint officer sends it to the requester.")
     help = _("The draft stays internal until it is sent.")
 
-    answer = _answer_field(_("Draft answer"))
+    answer = _answer_field(_("Draft answer (internal until it is sent)"))
 
     def __init__(self, *args, draft: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -404,7 +428,7 @@ class AnswerForm(CaseActionForm):
     success = _("The answer was sent to the requester.")
     help = _("The requester reads the answer on the tracking page and is told by e-mail.")
 
-    answer = _answer_field(_("Answer to the requester"))
+    answer = _answer_field(_("Answer to the requester (the requester will read it)"))
 
     def __init__(self, *args, draft: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -423,7 +447,7 @@ class AnswerForm(CaseActionForm):
         answer = self.cleaned_data["answer"]
         if self.case.kind == CaseKind.COMPLAINT:
             return complaint_answer(actor=self.user, case=self.case, answer=answer)
-        return case_transition(actor=self.user, case=self.case, to=S.ANSWERED, note=answer)
+        return case_transition(actor=self.user, case=self.case, to=S.ANSWERED, public_note=answer)
 
 
 class CloseForm(CaseActionForm):
@@ -433,13 +457,20 @@ class CloseForm(CaseActionForm):
     button = _("Close the case")
     success = _("The case was closed.")
 
-    note = _note_field(_("Note (optional)"))
+    note = _note_field()
+    public_note = _public_note_field()
 
     def offered(self) -> bool:
         return self.case.status == S.ANSWERED
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.CLOSED, note=self.note())
+        return case_transition(
+            actor=self.user,
+            case=self.case,
+            to=S.CLOSED,
+            note=self.note(),
+            public_note=self.public_note(),
+        )
 
 
 class RejectForm(CaseActionForm):
@@ -449,14 +480,31 @@ class RejectForm(CaseActionForm):
     button = _("Reject the case")
     success = _("The case was rejected.")
     danger = True
+    error_fields = {"reason_required": "public_note"}
 
-    note = _note_field(_("Reason (shown to the requester)"), required=True)
+    help = _(
+        "The requester is told why: the reason is shown on the tracking page. Anything for the "
+        "staff only goes in the internal note."
+    )
+
+    # A rejected requester is owed the reason (and may take it to the Ombudsman): it is public.
+    # Required by the status machine (reason_required), which the page shows beside the field.
+    public_note = _public_note_field(
+        _("Reason for rejecting (required; the requester will read it)")
+    )
+    note = _note_field()
 
     def offered(self) -> bool:
         return self.case.status in (S.RECEIVED, S.VERIFIED)
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.REJECTED, note=self.note())
+        return case_transition(
+            actor=self.user,
+            case=self.case,
+            to=S.REJECTED,
+            note=self.note(),
+            public_note=self.public_note(),
+        )
 
 
 class ReopenForm(CaseActionForm):
@@ -466,7 +514,10 @@ class ReopenForm(CaseActionForm):
     button = _("Reopen the case")
     success = _("The case was reopened.")
 
-    note = _note_field(_("Reason"), required=True)
+    note = _note_field(
+        _("Reason for reopening (staff only, the requester never reads it)"), required=True
+    )
+    public_note = _public_note_field()
 
     def offered(self) -> bool:
         closed_at = self.case.closed_at
@@ -477,7 +528,13 @@ class ReopenForm(CaseActionForm):
         )
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.IN_PROGRESS, note=self.note())
+        return case_transition(
+            actor=self.user,
+            case=self.case,
+            to=S.IN_PROGRESS,
+            note=self.note(),
+            public_note=self.public_note(),
+        )
 
 
 class NoteForm(CaseActionForm):

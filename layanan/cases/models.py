@@ -251,8 +251,12 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("event"), max_length=40)
     old_value = models.CharField(_("from"), max_length=200, blank=True)
     new_value = models.CharField(_("to"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    # Internal events and notes are never shown on the public tracking page.
+    # ``note`` is for staff only, always: what an officer writes about a step. What the
+    # requester is meant to read (the request for information, the reason for a rejection, a
+    # message with a step) is ``public_note``, written in a field labelled as such.
+    note = models.TextField(_("internal note"), blank=True)
+    public_note = models.TextField(_("message to the requester"), blank=True)
+    # Internal events are never shown on the public tracking page (not even their public note).
     is_internal = models.BooleanField(_("internal"), default=False)
 
     class Meta:

@@ -87,8 +87,22 @@ def running_q() -> Q:
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open, running (not paused) and past its due time — computed live, not from the sweep."""
+    """**The** definition of overdue, used by the inbox, the API's ``overdue`` filter and
+    ``is_overdue``, the SLA sweep's escalation, the reports and the tracking page: the clock
+    runs (received, verified or in progress, not paused) and the due time is strictly before
+    ``now``. At ``due_at == now`` a case is still on time — as the reports count a case
+    finished at its due time as on time. Computed live, not read from the sweep's flag."""
     return running_q() & Q(due_at__lt=now)
+
+
+def is_overdue(case: Case, now: dt.datetime) -> bool:
+    """:func:`overdue_q` for one loaded case."""
+    return (
+        case.status in ACTIVE_STATUSES
+        and case.paused_since is None
+        and case.due_at is not None
+        and case.due_at < now
+    )
 
 
 def due_soon_q(now: dt.datetime) -> Q:
@@ -110,7 +124,7 @@ def sla_badge(case: Case, now: dt.datetime) -> str:
         return PAUSED if case.status not in FINAL_STATUSES else ""
     if case.status not in ACTIVE_STATUSES or case.due_at is None:
         return ""
-    if case.due_at < now:
+    if is_overdue(case, now):
         return SlaState.OVERDUE.value
     if within_warning(case, now) or case.sla_state == SlaState.DUE_SOON:
         return SlaState.DUE_SOON.value
@@ -142,10 +156,32 @@ class InboxFilters:
     q: str = ""
 
 
-def _search_q(text: str) -> Q:
-    """Number, tracking code, subject and description; the requester's name, e-mail or phone
-    only of cases that are neither anonymous nor confidential (a search must not reveal who
-    filed a confidential complaint to someone not allowed to see it)."""
+def identity_searchable_q(user) -> Q:
+    """The cases whose requester ``user`` may find by name, e-mail, phone or organisation: those
+    whose identity they may see (``cases/identity.py``). Never an anonymous case;
+    a confidential one only for whoever may ``case.view_identity`` on it (the complaint officer
+    of its unit or of the division it is assigned to); any other one (its visibility is the
+    caller's scope, ``case.view``). A search must not tell anyone else who filed a confidential
+    complaint."""
+    ordinary = Q(is_anonymous=False, is_confidential=False)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ordinary
+    # No superuser shortcut: ``case.view_identity`` is a rule a superuser does not bypass
+    # (accounts/permissions.py), and visible_units applies it.
+    cached = user.__dict__.get("_identity_unit_ids")
+    if cached is None:
+        cached = list(visible_units(user, "case.view_identity").values_list("pk", flat=True))
+        user.__dict__["_identity_unit_ids"] = cached
+    if not cached:
+        return ordinary
+    reach = Q(unit_id__in=cached) | Q(assigned_unit_id__in=cached)
+    return ordinary | (Q(is_anonymous=False, is_confidential=True) & reach)
+
+
+def case_search_q(text: str, user) -> Q:
+    """The one search of staff lists (the inbox and the API's ``q``): number, tracking code,
+    subject, description, LAPOR! number; the requester's name, e-mail, phone or organisation
+    only where :func:`identity_searchable_q` allows it for ``user``."""
     condition = (
         Q(number__icontains=text)
         | Q(subject__icontains=text)
@@ -161,8 +197,7 @@ def _search_q(text: str) -> Q:
         | Q(requester_phone__icontains=text)
         | Q(requester_organisation__icontains=text)
     )
-    condition |= identity & Q(is_anonymous=False, is_confidential=False)
-    return condition
+    return condition | (identity & identity_searchable_q(user))
 
 
 def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
@@ -197,7 +232,7 @@ def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) 
         qs = qs.filter(assigned_unit_id=filters.division)
     text = filters.q.strip()
     if text:
-        qs = qs.filter(_search_q(text))
+        qs = qs.filter(case_search_q(text, user))
     return InboxRows(qs, now)
 
 

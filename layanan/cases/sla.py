@@ -12,7 +12,8 @@ Thresholds:
 - **due soon**: the due time is within ``SLA_DUE_SOON_SHORT`` (1 hour) for limits counted in
   minutes or hours (the 3-hour *ringan* class), within ``SLA_DUE_SOON_LONG`` (24 hours) for
   limits counted in days;
-- **overdue**: the due time has passed.
+- **overdue**: the due time has passed — ``cases.selectors.overdue_q``, the one definition the
+  inbox, the API and the reports use too (at ``due_at == now`` a case is not yet overdue).
 
 Only cases whose clock runs are swept (received, verified, in progress): a case waiting for the
 requester keeps its state until it resumes, and an answered case has met its limit. A case whose
@@ -85,28 +86,30 @@ def within_warning(case: Case, now: dt.datetime) -> bool:
     return case.due_at <= now + (short if case.sla_unit in SHORT_UNITS else long)
 
 
-def _claim(*, column: str, state: str, where: str, params: list, limit: int) -> list[int]:
-    """Set ``column`` = now and ``sla_state`` on up to ``limit`` matching unclaimed cases;
+def _claim(*, column: str, state: str, condition: Q, now: dt.datetime, limit: int) -> list[int]:
+    """Set ``column`` = now and ``sla_state`` on up to ``limit`` unclaimed cases matching
+    ``condition`` (the selectors' Q, compiled by the ORM: the same definition the inbox uses);
     return the ids this call claimed (one statement, safe against a concurrent sweep)."""
-    table = connection.ops.quote_name(Case._meta.db_table)
-    column = connection.ops.quote_name(column)
-    running = ", ".join(["%s"] * len(RUNNING))
-    sql = (
-        f"UPDATE {table} SET {column} = %s, sla_state = %s "  # noqa: S608 (names are ours)
-        f"WHERE id IN (SELECT id FROM {table} WHERE status IN ({running}) "
-        f"AND {column} IS NULL AND due_at IS NOT NULL AND paused_since IS NULL AND ({where}) "
-        f"ORDER BY due_at LIMIT %s) AND {column} IS NULL RETURNING id"
+    candidates = (
+        Case.objects.filter(condition, due_at__isnull=False, **{f"{column}__isnull": True})
+        .order_by("due_at")
+        .values("id")[:limit]
     )
-    params = [
-        connection.ops.adapt_datetimefield_value(p) if isinstance(p, dt.datetime) else p
-        for p in params
-    ]
+    subquery, sub_params = candidates.query.sql_with_params()
+    table = connection.ops.quote_name(Case._meta.db_table)
+    quoted = connection.ops.quote_name(column)
+    sql = (
+        f"UPDATE {table} SET {quoted} = %s, sla_state = %s "  # noqa: S608 (names are ours)
+        f"WHERE id IN ({subquery}) AND {quoted} IS NULL RETURNING id"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [params[0], state, *RUNNING, *params[1:], limit])
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), state, *sub_params])
         return [row[0] for row in cursor.fetchall()]
 
 
 def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepReport:
+    from .selectors import overdue_q, running_q  # selectors reads this module's thresholds
+
     now = now or timezone.now()
     short, long = _thresholds()
     report = SweepReport()
@@ -116,8 +119,8 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepRep
             ids = _claim(
                 column="overdue_notified_at",
                 state=SlaState.OVERDUE,
-                where="due_at <= %s",
-                params=[now, now],
+                condition=overdue_q(now),
+                now=now,
                 limit=batch,
             )
             report.overdue += len(ids)
@@ -126,15 +129,12 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepRep
             break
     while True:
         with transaction.atomic():
-            units = ", ".join(["%s"] * len(SHORT_UNITS))
+            # Running, not yet overdue, and within the warning threshold of its kind of limit.
             ids = _claim(
                 column="due_soon_notified_at",
                 state=SlaState.DUE_SOON,
-                where=(
-                    f"due_at > %s AND ((sla_unit IN ({units}) AND due_at <= %s) "
-                    f"OR (sla_unit NOT IN ({units}) AND due_at <= %s))"
-                ),
-                params=[now, now, *SHORT_UNITS, now + short, *SHORT_UNITS, now + long],
+                condition=running_q() & ~overdue_q(now) & within_warning_q(now),
+                now=now,
                 limit=batch,
             )
             report.due_soon += len(ids)

@@ -294,6 +294,12 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
     try:
         form.perform()
     except ApplicationError as exc:  # NotPermitted (403), Conflict (409), others (400)
-        return _render_case(request, case, bound=form, error=exc.message, status=exc.status_code)
+        field = form.error_fields.get(exc.code)
+        if field is None:
+            error = exc.message
+        else:  # a rule of the service about one field: its message goes beside that field
+            form.add_error(field, exc.message)
+            error = _("Please correct the form below.")
+        return _render_case(request, case, bound=form, error=error, status=exc.status_code)
     messages.success(request, form.success)
     return redirect(case_url(case))

@@ -58,9 +58,13 @@ def case_event_record(
     old: object = "",
     new: object = "",
     note: str = "",
+    public_note: str = "",
     internal: bool = False,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
+    """Append one event to the case's timeline. ``note`` is for staff only; ``public_note`` is
+    the text the requester reads with this step (on the tracking page), unless the whole event
+    is ``internal``."""
     return CaseEvent.objects.create(
         case=case,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -69,6 +73,7 @@ def case_event_record(
         old_value=str(old or "")[:200],
         new_value=str(new or "")[:200],
         note=note,
+        public_note=public_note,
         is_internal=internal,
     )
 
@@ -90,15 +95,25 @@ def case_transition(
     case: Case,
     to: str,
     note: str = "",
+    public_note: str = "",
     internal_note: bool = False,
     permission: str | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
     """Move ``case`` to status ``to``. Raises Conflict for a transition the machine forbids.
 
+    ``note`` is internal (staff read it on the case page, the requester never does);
+    ``public_note`` is the message the requester reads with this step on the tracking page —
+    the request for information when waiting on them, the reason for a rejection.
+    ``internal_note`` makes the whole event internal (kept off the public timeline).
+
     ``permission`` replaces the action ``TRANSITION_ACTIONS`` names, for a kind whose step has
     its own rule (the front desk finishing a visit: ``visit.finish``); ``at`` is the moment of
-    the change when the caller already fixed it (default: now)."""
+    the change when the caller already fixed it (default: now).
+
+    A rejection needs its reason as ``public_note`` (the requester is owed it): without one,
+    ``ApplicationError("reason_required")`` — the one place this rule lives; pages and API only
+    show the error."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     reopening = case.status == S.CLOSED and to == S.IN_PROGRESS
     if reopening:
@@ -113,6 +128,8 @@ def case_transition(
                 % {"old": Status(case.status).label, "new": Status(to).label},
                 "invalid_transition",
             )
+    if to == S.REJECTED and not public_note.strip():
+        raise ApplicationError(_("Please give the reason for rejecting."), "reason_required")
     now = at or timezone.now()
     old = case.status
     if reopening:
@@ -145,7 +162,8 @@ def case_transition(
         kind="reopened" if reopening else "status",
         old=old,
         new=to,
-        note=note,
+        note=note.strip(),
+        public_note=public_note.strip(),
         internal=internal_note,
         at=now,
     )
@@ -176,7 +194,14 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
     case.closed_at = None
     case.status = S.IN_PROGRESS
     case.save()
+    # The requester's own words, shown back to them on their tracking page.
     case_event_record(
-        case=case, actor=None, kind="reopened", old=S.CLOSED, new=S.IN_PROGRESS, note=reason, at=now
+        case=case,
+        actor=None,
+        kind="reopened",
+        old=S.CLOSED,
+        new=S.IN_PROGRESS,
+        public_note=reason,
+        at=now,
     )
     return case

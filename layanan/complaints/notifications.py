@@ -276,7 +276,8 @@ def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = Fal
     # after reopening), so they are keyed by the event.
     key = "" if event == RECEIVED else str(instance.pk)
     class_name = instance.new_value if event == CLASSIFIED else ""
-    note = instance.note if event == WAITING else ""
+    # Only the text written for the reporter (the request for information), never a note.
+    note = instance.public_note if event == WAITING else ""
     survey_url = survey_invitation_url(case) if event == CLOSED else ""
     notify_reporter(case, event, key=key, class_name=class_name, note=note, survey_url=survey_url)
 

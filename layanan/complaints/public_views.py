@@ -24,8 +24,6 @@ server keeps no record tying a browser (or a signed-in account) to an anonymous 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +42,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.selectors import is_overdue
 from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
 from layanan.core.errors import ApplicationError
 
@@ -62,6 +61,7 @@ from .public_forms import (
     complaint_units,
     looks_like_code,
 )
+from .selectors import public_timeline
 from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.
@@ -362,64 +362,6 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
-STATUS_EVENT_WORDS: dict[str, str] = {
-    Status.RECEIVED: gettext_lazy("Complaint received"),
-    Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
-    Status.IN_PROGRESS: gettext_lazy("Handling started"),
-    Status.WAITING: gettext_lazy("Waiting for information from you"),
-    Status.ANSWERED: gettext_lazy("Answer given"),
-    Status.CLOSED: gettext_lazy("Complaint closed"),
-    Status.REJECTED: gettext_lazy("Complaint not accepted"),
-    Status.WITHDRAWN: gettext_lazy("Complaint withdrawn"),
-}
-
-
-@dataclass
-class TimelineItem:
-    at: str
-    text: str
-    by_officer: bool
-    note: str
-
-
-def _event_text(event) -> str:
-    """What happened, in plain words. Old/new values are shown only where they are known to be
-    public (a complaint class from the unit's standard); anything else gets a generic line, so
-    that a value holding a person's name can never reach the page."""
-    if event.kind == "received":
-        return str(STATUS_EVENT_WORDS[Status.RECEIVED])
-    if event.kind == "classified":
-        return _("Classified as “%(class)s”") % {"class": event.new_value}
-    if event.kind == "reclassified":
-        return _("Classification changed to “%(class)s”") % {"class": event.new_value}
-    if event.kind == "status" and event.new_value in STATUS_EVENT_WORDS:
-        return str(STATUS_EVENT_WORDS[event.new_value])
-    if event.kind == "reopened":
-        if event.actor_id is None:
-            return _("Complaint reopened at the reporter's request")
-        return _("Complaint reopened")
-    if event.kind == "attachment":
-        return _("A file was attached")
-    return _("Complaint updated")
-
-
-def public_timeline(case: Case) -> list[TimelineItem]:
-    """The non-internal events, oldest first; actors only as "an officer"."""
-    events = (
-        case.events.filter(is_internal=False)
-        .only("at", "kind", "new_value", "note", "actor_id", "case_id")
-        .order_by("at", "pk")
-    )
-    return [
-        TimelineItem(
-            at=format_due(event.at),
-            text=_event_text(event),
-            by_officer=event.actor_id is not None,
-            note=event.note,
-        )
-        for event in events
-    ]
-
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
@@ -480,7 +422,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         "received": format_due(case.received_at),
         "due": format_due(case.due_at) if case.due_at and case.is_open else "",
         "provisional": _is_provisional(case),
-        "overdue": bool(case.is_open and case.due_at and case.due_at < now and not case.is_paused),
+        "overdue": is_overdue(case, now),
         "paused": case.is_paused,
         "answer": detail.answer if show_answer else "",
         "answer_is_previous": show_answer and not done,

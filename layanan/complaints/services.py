@@ -10,9 +10,10 @@ receipt.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can, ensure_can
@@ -32,6 +33,39 @@ STAFF_CHANNELS = {c for c in Channel.values if c != Channel.WEB}
 FALLBACK_DURATION = Duration(value=5, unit="working_days", text="5 hari kerja")
 
 _DURATION_ORDER = {"minutes": 1, "hours": 60, "working_days": 60 * 8, "calendar_days": 60 * 8}
+
+#: How far in the future a time of receipt given by staff may be: two machines' clocks differ a
+#: little (a phone, the server).
+RECEIPT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def earliest_receipt(unit: Unit) -> dt.datetime:
+    """The earliest time of receipt staff may record for ``unit``: 1 January (office time) of
+    the year before the unit's row was created.
+
+    A unit is nearly always older than its row (the organisation is loaded when Layanan is
+    installed), so its ``created_at`` alone would refuse the backlog an office enters when it
+    starts — open complaints of this year and the last. Anything earlier is not a complaint
+    still being handled, and a typo (``1900``) would give a due time computed over years the
+    holiday calendar does not hold."""
+    created = timezone.localtime(unit.created_at) if unit.created_at else timezone.localtime()
+    return dt.datetime(created.year - 1, 1, 1, tzinfo=timezone.get_current_timezone())
+
+
+def _check_received_at(unit: Unit, received_at: dt.datetime, now: dt.datetime) -> None:
+    """The one place the time of receipt is bounded (pages, API, Open311 all file here)."""
+    if received_at > now + RECEIPT_CLOCK_SKEW:
+        raise ApplicationError(_("The time of receipt cannot be in the future."), "future_receipt")
+    earliest = earliest_receipt(unit)
+    if received_at < earliest:
+        raise ApplicationError(
+            _(
+                "The time of receipt cannot be before %(earliest)s: %(unit)s records complaints "
+                "received from then on."
+            )
+            % {"earliest": formats.date_format(earliest.date(), "j F Y"), "unit": unit.name},
+            "receipt_too_old",
+        )
 
 
 def complaint_classes_for(*, unit: Unit, standard: ServiceStandard | None = None):
@@ -90,8 +124,8 @@ def complaint_create(
     if not description or not description.strip():
         raise ApplicationError(_("Please describe your complaint."), "description_required")
     now = timezone.now()
-    if received_at is not None and received_at > now + dt.timedelta(minutes=5):
-        raise ApplicationError(_("The time of receipt cannot be in the future."), "future_receipt")
+    if received_at is not None:
+        _check_received_at(unit, received_at, now)
     if channel == Channel.LAPOR and not lapor_number:
         raise ApplicationError(
             _("A complaint from SP4N-LAPOR! needs its LAPOR! tracking number."),
@@ -166,14 +200,38 @@ def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
     return case
 
 
+def invalid_assignee(person, division: Unit) -> ApplicationError:
+    """The error of an assignee who may not work on ``division``'s cases (also used by the API
+    for a username that names nobody, so both answers read the same)."""
+    return ApplicationError(
+        _("%(person)s cannot work on cases of %(division)s.")
+        % {"person": person, "division": division.name},
+        "invalid_assignee",
+    )
+
+
+def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
+    """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``: an active
+    account that may work on the case there (``case.work`` on the case as it will be)."""
+    if assignee is None or not assignee.is_active:
+        return False
+    after = SimpleNamespace(unit=case.unit, assigned_unit=division)
+    return can(assignee, "case.work", after)
+
+
 @transaction.atomic
 def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: str = "") -> Case:
+    """Give the case to ``division`` (within its unit) and optionally to one person who may work
+    on it there. The one place these rules live: pages and API show the ``ApplicationError``
+    (``foreign_division``, ``invalid_assignee``)."""
     ensure_can(actor, "case.assign", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not division.is_within(case.unit):
         raise ApplicationError(
             _("A complaint can only be assigned within its own unit."), "foreign_division"
         )
+    if assignee is not None and not assignee_is_eligible(assignee, case=case, division=division):
+        raise invalid_assignee(assignee, division)
     old = case.assigned_unit.name if case.assigned_unit_id else ""
     case.assigned_unit = division
     case.assignee = assignee

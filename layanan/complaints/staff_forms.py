@@ -2,14 +2,14 @@
 WhatsApp, telephone, fax, e-mail, SP4N-LAPOR!, a letter).
 
 Unlike the public form, staff give the channel, the *real* time of receipt (which may lie in the
-past — the clock runs from then — but never in the future), the unit among their own, and, for
-SP4N-LAPOR!, the LAPOR! tracking number. The form checks what it can itself so the person sees
-the error beside the field; the service (``complaint_create``) checks again.
+past — the clock runs from then — but never in the future nor before the unit records
+complaints), the unit among their own, and, for SP4N-LAPOR!, the LAPOR! tracking number. The
+bounds of the time of receipt are ``complaint_create``'s rule (``complaints/services.py``); the
+page shows its error beside the field (``staff_views.ERROR_FIELDS``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
@@ -33,9 +33,6 @@ RECORDED_CHANNELS = (
     Channel.LAPOR,
     Channel.LETTER,
 )
-#: How far in the future a time of receipt may be (clocks of two machines disagree a little).
-CLOCK_SLACK = dt.timedelta(minutes=5)
-EARLIEST_RECEIPT = dt.date(2000, 1, 1)
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 _PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+$")
 IDENTITY_FIELDS = ("name", "email", "phone")
@@ -140,18 +137,6 @@ class StaffComplaintForm(forms.Form):
                 (standard.pk, standard.name)
             )
         return [("", self.fields["standard"].empty_label), *groups.values()]
-
-    def clean_received_at(self) -> dt.datetime:
-        moment = self.cleaned_data["received_at"]
-        if moment > timezone.now() + CLOCK_SLACK:
-            raise forms.ValidationError(
-                _("The time of receipt cannot be in the future."), code="future_receipt"
-            )
-        if timezone.localtime(moment).date() < EARLIEST_RECEIPT:
-            raise forms.ValidationError(
-                _("Please check the date of receipt."), code="receipt_too_old"
-            )
-        return moment
 
     def clean_lapor_number(self) -> str:
         return self.cleaned_data["lapor_number"].strip()

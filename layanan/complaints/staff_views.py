@@ -28,6 +28,7 @@ from .staff_forms import StaffComplaintForm
 #: complaint_create's error codes → the field the error belongs beside
 ERROR_FIELDS = {
     "future_receipt": "received_at",
+    "receipt_too_old": "received_at",
     "lapor_number_required": "lapor_number",
     "description_required": "description",
 }

@@ -118,7 +118,7 @@ def _case_export(case: Case) -> dict:
                 "event": e.kind,
                 "from": e.old_value,
                 "to": e.new_value,
-                "note": e.note,
+                "note": e.public_note,  # what the requester was told; never a staff note
             }
             for e in case.events.all()
             if not e.is_internal

@@ -20,7 +20,9 @@ Definitions (also in docs/reports.md):
   with ``ORDER BY … LIMIT 2 OFFSET ⌊p·(n−1)⌋`` and interpolated — the same number either way.
 - **Open and overdue by Bagian**: cases still open now (received, verified, in progress,
   waiting) that were received before the period ended, by the division they are assigned to;
-  overdue when ``due_at`` is before the end of the period (or now, for the current month).
+  overdue by the one definition (``cases.selectors.overdue_q``: the clock runs — not waiting on
+  the requester — and ``due_at`` is strictly before) at the end of the period (or now, for the
+  current month).
 - **Complaint classes**: complaints received in the period by the class the officer gave.
 """
 
@@ -48,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Channel
+from layanan.cases.selectors import overdue_q
 from layanan.core.models import Unit
 
 # --- periods -------------------------------------------------------------------------------------
@@ -376,7 +379,8 @@ def open_by_division(
         .order_by()
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=cutoff)),
+            # Overdue as everywhere (cases/selectors.overdue_q), at the end of the period.
+            overdue=Count("pk", filter=overdue_q(cutoff)),
         )
     )
     rows = sorted(

@@ -521,14 +521,21 @@ def test_staff_endpoints_need_a_token(client, seeded, tokens):
 def test_the_whole_cycle_through_the_api(client, seeded, tokens):
     """Officer classifies, verifies and assigns to the division's handler; the handler may not
     send the answer himself (he drafts on the staff page); the officer answers and closes.
-    Tracking then shows the answer and the public steps with their labels, but not the
-    internal assignment, its note, or any staff username."""
+    Tracking then shows the answer and the public steps with their labels and public messages,
+    but not the internal assignment, any internal note, or any staff username."""
     body = file_public(client)
     cid, officer = body["id"], tokens["kesra_officer"]
     classified = ok(post(client, url_of(cid, "classify"), {"class": "normatif"}, key=officer))
     assert classified["class_code"] == "normatif" and classified["classified_at"]
     assert classified["events"][-1]["kind"] == "classified"
-    verified = ok(post(client, url_of(cid, "verify"), {"note": "Lengkap."}, key=officer))
+    verified = ok(
+        post(
+            client,
+            url_of(cid, "verify"),
+            {"note": "Lengkap.", "public_note": "Pengaduan Anda lengkap."},
+            key=officer,
+        )
+    )
     assert verified["status"] == "verified"
     assert verified["status_label"] == "Verified"
     assert "in_progress" in verified["allowed_transitions"]
@@ -570,7 +577,9 @@ def test_the_whole_cycle_through_the_api(client, seeded, tokens):
     ]
     classified = [e for e in data["timeline"] if e["label"].startswith("Classified as “")]
     assert len(classified) == 1 and classified[0]["status"] is None
-    assert "Lengkap." in [e["note"] for e in data["timeline"]]
+    # The verification's internal note stays with the staff; its public message is published.
+    assert "Pengaduan Anda lengkap." in [e["note"] for e in data["timeline"]]
+    assert "Lengkap." not in [e["note"] for e in data["timeline"]]
     text = tracked.content.decode()
     for secret in ("Rahasia", "kesra.officer", "kesra.handler", "Bina Mental", "actor"):
         assert secret not in text, secret
@@ -695,8 +704,9 @@ def test_a_visit_is_not_a_complaint_here(client, seeded, kesra_front, tokens):
 
 def test_the_list_filters(client, seeded, kesra_officer, personas, tokens):
     """status, class (and `-` for unclassified), channel, overdue, unit (with the units below
-    it) and q narrow the list; q never finds a confidential reporter by name; an unknown unit
-    is 404, an unknown status 400."""
+    it) and q narrow the list; q finds a confidential reporter by name only for whoever may see
+    the identity (the unit's complaint officer, not its head); an unknown unit is 404, an
+    unknown status 400."""
     old = complaint_create(
         actor=kesra_officer,
         unit=seeded["biro-kesra"],
@@ -735,7 +745,9 @@ def test_the_list_filters(client, seeded, kesra_officer, personas, tokens):
     assert old.pk not in ids(overdue="false")
     assert ids(q="bansos") == {fresh.pk}
     assert ids(q="andi wijaya") == {fresh.pk}
-    assert ids(q="Rahasia") == set()
+    assert ids(q="Rahasia") == {secret.pk}  # the complaint officer may see who filed it
+    head = ok(get(client, COMPLAINTS, key=tokens["kesra_head"], q="Rahasia"))["results"]
+    assert head == []
     assert ids(q=old.number) == {old.pk}
     assert ids(q=format_code(secret.public_code)) == {secret.pk}
     listed = ok(get(client, COMPLAINTS, key=key, overdue="true"))["results"][0]

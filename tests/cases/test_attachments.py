@@ -155,3 +155,124 @@ def test_download_is_for_staff_who_may_see_the_case(
     response = attachment_download(request, attachment.pk)
     assert response.status_code == 302  # to the login page, nothing served
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- names of an anonymous or confidential reporter's files -----------------------------------
+
+
+def test_an_anonymous_reporters_file_name_is_neither_kept_nor_shown(client, org, kesra_officer):
+    """A file sent with an anonymous complaint through the public form is stored as
+    ``lampiran-1.png`` (extension from its checked type): the uploaded name
+    ``Zulkifli_KTP.png`` is not on the case page, the timeline, or the download's
+    Content-Disposition, and is not in the database."""
+    from layanan.cases.models import Attachment, Case, CaseEvent
+    from tests.factories import published_standard
+
+    published_standard(standard__unit=org["biro-kesra"])
+    response = client.post(
+        reverse("complaints_public:form"),
+        {
+            "unit": org["biro-kesra"].pk,
+            "service": "",
+            "subject": "Pungli",
+            "description": "Diminta uang di loket.",
+            "location": "",
+            "identity": "anonymous",
+            "name": "",
+            "email": "",
+            "phone": "",
+            "attachments": [SimpleUploadedFile("Zulkifli_KTP.jpeg", PNG)],
+        },
+    )
+    assert response.status_code == 303, response.content.decode()[:2000]
+    case = Case.objects.get()
+    assert case.is_anonymous
+    attachment = Attachment.objects.get(case=case)
+    assert attachment.original_name == "lampiran-1.png"
+    assert not CaseEvent.objects.filter(new_value__icontains="Zulkifli").exists()
+    assert not Attachment.objects.filter(original_name__icontains="Zulkifli").exists()
+    client.force_login(kesra_officer)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "Zulkifli" not in page and "lampiran-1.png" in page
+    download = client.get(reverse("cases:attachment_download", args=[attachment.pk]))
+    assert "lampiran-1.png" in download["Content-Disposition"]
+    assert "Zulkifli" not in download["Content-Disposition"]
+
+
+def test_a_confidential_cases_files_are_numbered_an_ordinary_ones_keep_their_names(
+    org, kesra_officer
+):
+    """Every file of a confidential case (also one staff add later) gets the next neutral
+    number; an ordinary case's files keep their sanitised names."""
+    confidential = complaint_create(
+        actor=kesra_officer,
+        unit=org["biro-kesra"],
+        description="Rahasia.",
+        channel=Channel.FACE_TO_FACE,
+        requester_name="Zulkifli",
+        confidential=True,
+    )
+    first = attachment_add(case=confidential, upload=SimpleUploadedFile("Zulkifli.pdf", PDF))
+    second = attachment_add(
+        case=confidential, upload=SimpleUploadedFile("KTP Zulkifli.png", PNG), actor=kesra_officer
+    )
+    assert (first.original_name, second.original_name) == ("lampiran-1.pdf", "lampiran-2.png")
+    events = confidential.events.filter(kind="attachment").values_list("new_value", flat=True)
+    assert sorted(events) == ["lampiran-1.pdf", "lampiran-2.png"]
+    ordinary = complaint_create(
+        actor=kesra_officer,
+        unit=org["biro-kesra"],
+        description="Biasa.",
+        channel=Channel.FACE_TO_FACE,
+        requester_name="Budi",
+    )
+    kept = attachment_add(case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG))
+    assert kept.original_name == "Foto loket.png"
+
+
+def test_existing_files_of_anonymous_and_confidential_cases_are_renamed(org, kesra_officer):
+    """The data migration renames the files already stored for anonymous and confidential
+    cases (in upload order, per case) and the timeline events that named them; an ordinary
+    case's files keep their names."""
+    import importlib
+
+    from django.apps import apps
+
+    from layanan.cases.models import Attachment
+
+    migration = importlib.import_module("layanan.cases.migrations.0005_neutral_attachment_names")
+    anonymous = complaint_create(
+        actor=kesra_officer,
+        unit=org["biro-kesra"],
+        description="Anonim.",
+        channel=Channel.FACE_TO_FACE,
+        anonymous=True,
+    )
+    ordinary = complaint_create(
+        actor=kesra_officer,
+        unit=org["biro-kesra"],
+        description="Biasa.",
+        channel=Channel.FACE_TO_FACE,
+        requester_name="Budi",
+    )
+    old_ones = [
+        attachment_add(case=anonymous, upload=SimpleUploadedFile("x.pdf", PDF)),
+        attachment_add(case=anonymous, upload=SimpleUploadedFile("y.png", PNG)),
+    ]
+    # As rows written before this change looked.
+    for attachment, old in zip(old_ones, ("Zulkifli_KTP.pdf", "Rumah Zulkifli.png"), strict=True):
+        Attachment.objects.filter(pk=attachment.pk).update(original_name=old)
+        anonymous.events.filter(kind="attachment", new_value=attachment.original_name).update(
+            new_value=old
+        )
+    kept = attachment_add(case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG))
+    migration.rename(apps, None)
+    names = list(
+        Attachment.objects.filter(case=anonymous)
+        .order_by("uploaded_at", "pk")
+        .values_list("original_name", flat=True)
+    )
+    assert names == ["lampiran-1.pdf", "lampiran-2.png"]
+    assert not anonymous.events.filter(new_value__icontains="Zulkifli").exists()
+    kept.refresh_from_db()
+    assert kept.original_name == "Foto loket.png"

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from layanan.api.services import api_token_create
 from layanan.cases.models import Case, Channel, SlaState, Status
 from layanan.cases.selectors import (
     INBOX_PAGE_SIZE,
@@ -140,7 +141,9 @@ def test_filters(client, org, kesra_standard, kesra_officer, kesra_head):
         actor=kesra_officer, case=lapor, division=org["kesra-bina-mental"], assignee=kesra_head
     )
     done = file_complaint(kesra_officer, kesra, subject="Selesai")
-    case_transition(actor=kesra_officer, case=done, to=Status.REJECTED, note="Bukan wewenang")
+    case_transition(
+        actor=kesra_officer, case=done, to=Status.REJECTED, public_note="Bukan wewenang"
+    )
     client.force_login(kesra_head)
 
     def listed(**query):
@@ -220,15 +223,19 @@ def test_search_by_number_code_subject_and_description(client, org, kesra_office
         assert numbers(client.get(INBOX, {"q": query})) == [target.number], query
 
 
-def test_search_never_matches_an_anonymous_or_confidential_reporter(
-    client, org, kesra_officer, kesra_handler
+def test_a_reporter_is_searchable_only_by_whoever_may_see_the_identity(
+    client, org, kesra_officer, kesra_handler, kesra_head, auditor, ekon_officer
 ):
-    """Anonymous complaints keep no identity to find; a confidential reporter's name, e-mail
-    or phone does not find the case; an ordinary requester's name does."""
+    """Anonymous complaints are never found by an identity (not even by an organisation that
+    slipped in); a confidential reporter's name, e-mail or phone finds the case only for the
+    unit's complaint officer (who may see the identity), never for the handler, the head or the
+    auditor; an ordinary requester's name finds the case for everyone who sees it. The inbox and
+    the API's ``q`` answer the same."""
     kesra = org["biro-kesra"]
     anonymous = file_complaint(
         kesra_officer, kesra, anonymous=True, requester_name="Siti Rahma", subject="Pungli"
     )
+    Case.objects.filter(pk=anonymous.pk).update(requester_organisation="Yayasan Siti")
     confidential = file_complaint(
         kesra_officer,
         kesra,
@@ -239,14 +246,36 @@ def test_search_never_matches_an_anonymous_or_confidential_reporter(
         subject="Pungli 2",
     )
     ordinary = file_complaint(kesra_officer, kesra, requester_name="Rahmat Hidayat")
-    for case in (anonymous, confidential):
+    for case in (anonymous, confidential, ordinary):
         complaint_assign(actor=kesra_officer, case=case, division=org["kesra-bina-mental"])
-    for user in (kesra_officer, kesra_handler):
+
+    def api_numbers(user, query):
+        _token, key = api_token_create(user=user, name=f"search {query}")
+        response = client.get(
+            reverse("api:complaint_list"), {"q": query}, HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
+        assert response.status_code == 200, response.content
+        return sorted(row["number"] for row in response.json()["results"])
+
+    expected = {
+        kesra_officer: [confidential.number],
+        kesra_handler: [],
+        kesra_head: [],
+        auditor: [],
+        ekon_officer: [],
+    }
+    for user, found in expected.items():
         client.force_login(user)
         for query in ("Siti", "siti@example.com", "0811999888"):
-            assert numbers(client.get(INBOX, {"q": query})) == [], (user, query)
+            assert numbers(client.get(INBOX, {"q": query})) == found, (user, query)
+            assert api_numbers(user, query) == found, (user, query)
+        assert numbers(client.get(INBOX, {"q": "Yayasan"})) == []
+        assert api_numbers(user, "Yayasan") == []
+    for user in (kesra_officer, kesra_handler, kesra_head, auditor):
+        client.force_login(user)
+        assert numbers(client.get(INBOX, {"q": "Rahmat"})) == [ordinary.number]
+        assert api_numbers(user, "Rahmat") == [ordinary.number]
     client.force_login(kesra_officer)
-    assert numbers(client.get(INBOX, {"q": "Rahmat"})) == [ordinary.number]
     assert numbers(client.get(INBOX, {"q": "Pungli"})) == [anonymous.number, confidential.number]
 
 
@@ -317,7 +346,9 @@ def test_overdue_first_then_running_then_waiting_then_finished(client, org, kesr
         for s in ("Lewat", "Berjalan", "Menunggu", "Selesai")
     )
     case_transition(actor=kesra_officer, case=waiting, to=Status.WAITING, note="KTP")
-    case_transition(actor=kesra_officer, case=done, to=Status.REJECTED, note="Bukan wewenang")
+    case_transition(
+        actor=kesra_officer, case=done, to=Status.REJECTED, public_note="Bukan wewenang"
+    )
     Case.objects.filter(pk=late.pk).update(due_at=now - dt.timedelta(hours=1))
     Case.objects.filter(pk=running.pk).update(due_at=now + dt.timedelta(days=3))
     Case.objects.filter(pk=waiting.pk).update(due_at=now - dt.timedelta(days=2))

@@ -227,7 +227,7 @@ def test_full_flow_through_the_pages(
     assert {"start", "pause", "draft", "note", "attach"} <= offered
     assert not offered & {"answer", "verify", "assign", "close", "classify", "reject"}
     assert act(client, case, "start").status_code == 302
-    assert act(client, case, "pause", note="Mohon kirim fotokopi KTP").status_code == 302
+    assert act(client, case, "pause", public_note="Mohon kirim fotokopi KTP").status_code == 302
     case.refresh_from_db()
     assert case.status == Status.WAITING and case.paused_since is not None
     assert act(client, case, "resume").status_code == 302
@@ -260,15 +260,16 @@ def test_full_flow_through_the_pages(
 
 
 def test_pause_message_goes_on_the_public_timeline(client, org, kesra_officer):
-    """The message written when pausing is a public event (the reporter reads it on the
-    tracking page); the resume note stays internal."""
+    """The message written when pausing is the public text of a public event (the reporter
+    reads it on the tracking page); the resume note stays internal (the step itself, "handling
+    started", is public)."""
     case = file_complaint(kesra_officer, org["biro-kesra"])
     client.force_login(kesra_officer)
-    act(client, case, "pause", note="Mohon lengkapi alamat kejadian")
+    act(client, case, "pause", public_note="Mohon lengkapi alamat kejadian")
     act(client, case, "resume", note="Alamat diterima lewat telepon")
     paused, resumed = case.events.filter(kind="status").order_by("at", "pk")
-    assert paused.note == "Mohon lengkapi alamat kejadian" and not paused.is_internal
-    assert resumed.is_internal
+    assert paused.public_note == "Mohon lengkapi alamat kejadian" and not paused.is_internal
+    assert resumed.note == "Alamat diterima lewat telepon" and resumed.public_note == ""
 
 
 def test_classification_recomputes_the_due_time_from_receipt(
@@ -318,7 +319,7 @@ def test_service_conflict_after_the_page_was_loaded(client, org, kesra_officer, 
     real = forms.case_transition
 
     def racing(*, actor, case, to, **kwargs):
-        case_transition(actor=actor, case=case, to=Status.REJECTED, note="Oleh petugas lain")
+        case_transition(actor=actor, case=case, to=Status.REJECTED, public_note="Oleh petugas lain")
         return real(actor=actor, case=case, to=to, **kwargs)
 
     monkeypatch.setattr(forms, "case_transition", racing)
@@ -333,16 +334,16 @@ def test_form_errors_keep_the_input(client, org, kesra_officer):
     other forms still there; a too-long note keeps what was typed."""
     case = file_complaint(kesra_officer, org["biro-kesra"])
     client.force_login(kesra_officer)
-    response = act(client, case, "reject", note="   ")
+    response = act(client, case, "reject", public_note="   ")
     assert response.status_code == 400
     assert response.context["bound_action"] == "reject"
     long = "Sangat panjang " * 200
-    response = act(client, case, "reject", note=long)
+    response = act(client, case, "reject", public_note=long)
     assert response.status_code == 400
     assert "Sangat panjang Sangat panjang" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
-    response = act(client, case, "reject", note="Bukan kewenangan Biro Kesra")
+    response = act(client, case, "reject", public_note="Bukan kewenangan Biro Kesra")
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.REJECTED

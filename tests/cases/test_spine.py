@@ -235,4 +235,5 @@ def test_the_requester_may_reopen_within_the_window_with_a_reason(org, kesra_off
     assert (case.status, case.reopen_count, case.closed_at) == (Status.IN_PROGRESS, 1, None)
     event = case.events.last()
     assert (event.kind, event.actor, event.is_internal) == ("reopened", None, False)
-    assert event.note == "Jawaban belum menjawab pertanyaan saya."
+    # The requester's own words, shown back to them (public), not a staff note.
+    assert event.public_note == "Jawaban belum menjawab pertanyaan saya." and event.note == ""

@@ -133,14 +133,15 @@ def test_an_email_at_each_stage_and_none_carries_internal_notes_or_staff_names(
 def test_a_request_for_more_information_tells_the_reporter_what_is_needed(
     smtp_server, kesra, kesra_officer
 ):
-    """Waiting for the reporter (the clock stops) e-mails them the officer's public request,
-    that the time limit stands still, and the tracking link."""
+    """Waiting for the reporter (the clock stops) e-mails them the officer's public request
+    (never the internal note), that the time limit stands still, and the tracking link."""
     case = file_complaint(kesra)
     case_transition(
         actor=kesra_officer,
         case=case,
         to=Status.WAITING,
-        note="Mohon kirim foto loket yang tutup beserta tanggalnya.",
+        public_note="Mohon kirim foto loket yang tutup beserta tanggalnya.",
+        note="RAHASIA: pelapor sering mengadu",
     )
     dispatch()
     messages = smtp_server.wait_for(2)
@@ -148,6 +149,7 @@ def test_a_request_for_more_information_tells_the_reporter_what_is_needed(
     assert subject_of(messages[1]) == f"Pengaduan Anda memerlukan keterangan tambahan – {code}"
     body = body_of(messages[1])
     assert "Mohon kirim foto loket yang tutup beserta tanggalnya." in body
+    assert "RAHASIA" not in body  # the internal note stays on the staff page
     assert "batas waktu dihentikan" in body.lower()
     assert f"{SITE}/lacak/{code}/" in body
 

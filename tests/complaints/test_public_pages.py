@@ -5,7 +5,9 @@ they must keep (typed input), and their limits (rate limits, attachments, CSRF).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -16,9 +18,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Attachment, Case, Channel, Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_event_record, case_reopen_by_requester, case_transition
 from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import complaint_answer, complaint_classify, complaint_create
 from layanan.notify.models import OutboxMessage
@@ -374,8 +377,8 @@ def test_tracking_page_is_private_and_not_indexed(client, kesra):
 
 
 def test_tracking_page_shows_the_public_timeline_only(client, kesra, kesra_officer):
-    """Internal events and notes never reach the page, staff names never do (the actor is
-    shown as an officer of the unit), public notes do."""
+    """Internal events and internal notes (of public events too) never reach the page, staff
+    names never do (the actor is shown as an officer of the unit), public notes do."""
     kesra_officer.full_name = "Bambang Pengelola"
     kesra_officer.save()
     case = web_complaint(kesra)
@@ -390,11 +393,16 @@ def test_tracking_page_shows_the_public_timeline_only(client, kesra, kesra_offic
         internal_note=True,
     )
     case_transition(
-        actor=kesra_officer, case=case, to=Status.IN_PROGRESS, note="Sedang ditindaklanjuti"
+        actor=kesra_officer,
+        case=case,
+        to=Status.IN_PROGRESS,
+        note="Catatan petugas saja",
+        public_note="Sedang ditindaklanjuti",
     )
     html = client.get(track_url(case)).content.decode()
     assert "RAHASIA" not in html
     assert "Catatan internal verifikasi" not in html
+    assert "Catatan petugas saja" not in html
     assert "Bambang" not in html and kesra_officer.username not in html
     assert "Sedang ditindaklanjuti" in html
     assert "Petugas" in html
@@ -539,3 +547,51 @@ def test_a_closed_complaint_invites_to_the_satisfaction_survey_once(client, kesr
     assert response.status_code in (200, 302, 303), response.content[:500]
     assert SurveyInvitation.objects.get(case=case).used_at is not None
     assert survey not in client.get(track_url(case)).content.decode()
+
+
+def test_tracking_page_and_api_show_the_same_timeline(client, kesra, kesra_officer):
+    """The tracking page and ``GET /api/v1/track/{code}`` show the same entries — the same
+    labels, in the same order, with the same public messages (one selector,
+    complaints/selectors.public_timeline) — across receipt, a file from the reporter, class,
+    verification, a request for information, answer, closing and a reopening by the reporter;
+    internal notes and internal events on neither."""
+    case = web_complaint(kesra)
+    attachment_add(case=case, upload=SimpleUploadedFile("bukti.pdf", PDF), actor=None)
+    complaint_classify(actor=kesra_officer, case=case, class_code="normatif")
+    case_transition(
+        actor=kesra_officer,
+        case=case,
+        to=Status.VERIFIED,
+        note="RAHASIA verifikasi",
+        public_note="Pengaduan Anda lengkap.",
+    )
+    case_event_record(case=case, actor=kesra_officer, kind="note", note="RAHASIA", internal=True)
+    case_transition(
+        actor=kesra_officer, case=case, to=Status.WAITING, public_note="Mohon kirim foto loket."
+    )
+    case_transition(actor=kesra_officer, case=case, to=Status.IN_PROGRESS)
+    complaint_answer(actor=kesra_officer, case=case, answer="Loket sudah buka.")
+    case_transition(actor=kesra_officer, case=case, to=Status.CLOSED)
+    case_reopen_by_requester(case=case, reason="Kemarin tutup lagi.")
+
+    code = format_public_code(case.public_code)
+    html = client.get(track_url(case), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    api = client.get(reverse("api:track", args=[code]), HTTP_ACCEPT_LANGUAGE="id").json()
+    timeline = html.split('class="cp-timeline"')[1].split("</ol>")[0]
+    items = re.findall(r"<li>(.*?)</li>", timeline, flags=re.S)
+    page_entries = [
+        (
+            unescape(re.search(r'cp-tl-text">(.*?)</span>', item).group(1)),
+            unescape(m.group(1)) if (m := re.search(r'cp-tl-note">(.*?)</span>', item)) else "",
+        )
+        for item in items
+    ]
+    api_entries = [(entry["label"], entry["note"]) for entry in api["timeline"]]
+    assert page_entries == api_entries
+    assert len(api_entries) == 9
+    assert tuple(note for _label, note in api_entries if note) == (
+        "Pengaduan Anda lengkap.",
+        "Mohon kirim foto loket.",
+        "Kemarin tutup lagi.",
+    )
+    assert "RAHASIA" not in html and "RAHASIA" not in json.dumps(api)
