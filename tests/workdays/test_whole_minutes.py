@@ -96,7 +96,7 @@ def test_the_migration_rounds_stored_due_times_up(seeded):
     from layanan.complaints.services import complaint_create
     from layanan.core.models import Unit
 
-    migration = importlib.import_module("layanan.cases.migrations.0004_due_at_whole_minutes")
+    migration = importlib.import_module("layanan.cases.migrations.0006_due_at_whole_minutes")
     unit = Unit.objects.get(slug="biro-kesra")
     ragged = complaint_create(actor=None, unit=unit, description="Sebelum aturan menit bulat")
     whole = complaint_create(actor=None, unit=unit, description="Sudah bulat")

@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_case_time_indexes")]
+    dependencies = [("cases", "0005_neutral_attachment_names")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
