@@ -43,7 +43,7 @@ from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import complaint_create
-from layanan.core.errors import ApplicationError
+from layanan.core.errors import ApplicationError, edge_error
 from layanan.core.models import Unit
 from layanan.workdays.deadlines import format_due
 
@@ -493,8 +493,9 @@ def _posted(request: HttpRequest) -> tuple[dict, dict]:
                 raise _bad(_("attribute must be an object of code → value."))
             return data, attributes
         form = request.POST
-    except (RequestDataTooBig, TooManyFieldsSent):
-        raise _bad(_("The request is too large.")) from None
+    except (RequestDataTooBig, TooManyFieldsSent) as exc:
+        error = edge_error(exc)  # the same answer as the API's: 413 payload_too_large
+        raise Open311Error(error.status, error.detail) from None
     params, attributes = {}, {}
     for key in form:
         match = ATTRIBUTE_KEY.match(key)
@@ -645,6 +646,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", body)
 
 
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
     """Anything else under /open311/v2/: the spec's 404, in the format the path ends with."""
     fmt = "json" if request.path.endswith(".json") else "xml"
