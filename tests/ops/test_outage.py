@@ -21,6 +21,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
+from django.utils import translation
 
 from layanan.api import catalogue
 from layanan.catalog import selectors as catalog_selectors
@@ -32,6 +33,15 @@ from .test_faults import _terminate_all_backends, postgres_only
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 DEBUG_MODES = pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Requests here ask for English; LocaleMiddleware leaves it active in the thread, where
+    later tests that render outside a request would pick it up."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def _wrapped(cause: Exception, cls=OperationalError) -> Exception:
