@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: checks the Host before anything reads it, sees every exception a view raises
+    "layanan.core.middleware.EdgeErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -328,6 +330,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Layanan")
 # Sessions: absolute limit SESSION_COOKIE_AGE (above) and an idle limit, in seconds.
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "layanan.core.middleware.csrf_failure"  # JSON/Open311 format there
 SESSION_COOKIE_SAMESITE = "Lax"
 # Request bodies: forms and files above this size in memory go to a temporary file; a
 # non-file body above DATA_UPLOAD_MAX_MEMORY_SIZE is refused (400).

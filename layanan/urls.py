@@ -19,3 +19,10 @@ urlpatterns = [
     path("", include("layanan.ops.urls")),
     path("", include("layanan.catalog.urls")),
 ]
+
+# Failures raised outside the views answer in the format of /api/ and /open311/ (JSON, the
+# Open311 error document) and 503 for a database outage: layanan/core/middleware.py.
+handler400 = "layanan.core.middleware.bad_request"
+handler403 = "layanan.core.middleware.permission_denied"
+handler404 = "layanan.core.middleware.page_not_found"
+handler500 = "layanan.core.middleware.server_error"

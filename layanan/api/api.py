@@ -23,7 +23,8 @@ integrations.
   too). Administrators create tokens in the admin; the key is shown once.
 * **Errors** are JSON `{"detail": "...", "code": "..."}` with a 4xx status. `detail` follows
   `Accept-Language` (`id` or `en`); `code` is stable. Invalid parameters: 400 `invalid_request`
-  with the field `errors`.
+  with the field `errors`. A body over 2.5 MB: 413 `payload_too_large`. While the database is
+  unreachable: 503 `unavailable` with `Retry-After`.
 * **Lists** take `limit` (1–200, default 50) and `offset` and answer
   `{"count", "next", "previous", "results"}`.
 * **Rate limits** answer 429 `throttled` with `Retry-After`.

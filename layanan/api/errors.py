@@ -6,6 +6,10 @@ add keys: ``errors`` (request validation), ``candidates`` (ambiguous slug).
 
 Request validation answers **400** with code ``invalid_request`` (the same status as a domain
 ``ApplicationError``: bad input is 400, whichever layer notices it).
+
+Exceptions not mapped here (a body past the upload limit, a database outage, a bug) are passed
+on instead of ninja's default handler (a traceback as text in DEBUG): ``EdgeErrorMiddleware``
+(``layanan.core.middleware``) answers them for the API, Open311 and the pages alike.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -46,7 +51,7 @@ STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "too_large",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     429: "throttled",
 }
@@ -68,6 +73,7 @@ def not_found_message() -> str:
     return _("Not found.")
 
 
+@csrf_exempt  # token-authenticated API: a POST to an unknown path is a 404, not a CSRF page
 def json_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """For URLs under /api/v1/ that match no endpoint: the same JSON 404 as the endpoints."""
     return JsonResponse(error_body(not_found_message(), "not_found"), status=404)
@@ -152,6 +158,10 @@ def register_exception_handlers(api: NinjaAPI) -> None:
             extra["errors"] = [{"loc": ["body"], "msg": str(detail), "type": "json_invalid"}]
         return _respond(api, request, status, error_body(detail, code, **extra))
 
+    def pass_on(request, exc: Exception):
+        raise exc  # to layanan.core.middleware.EdgeErrorMiddleware, then Django
+
+    api.add_exception_handler(Exception, pass_on)
     api.add_exception_handler(ApplicationError, application_error)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)

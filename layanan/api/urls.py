@@ -1,10 +1,15 @@
 from django.http import JsonResponse
 from django.urls import URLPattern, path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from .api import api
 from .errors import json_method_not_allowed, json_not_found
 
 
+@csrf_exempt  # token-authenticated API: no CSRF page under /api/
+@json_method_not_allowed
+@require_safe
 def index(request):
     """/api/v1/ itself: where the description and the docs are."""
     return JsonResponse(

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "layanan.core"
     label = "core"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy check of the static manifest)

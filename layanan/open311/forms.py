@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -40,23 +40,23 @@ class BadRequest(Exception):
 
 def posted(request: HttpRequest) -> tuple[dict, dict]:
     """The sent parameters and the attributes (``attribute[code]=value``, or in JSON an object
-    ``attribute``), each as sent."""
+    ``attribute``), each as sent.
+
+    A body past the upload limits raises Django's ``RequestDataTooBig``/``TooManyFieldsSent``,
+    which the view answers with the same 413 as the JSON API (``core.errors.edge_error``)."""
     content_type = request.content_type or ""
-    try:
-        if content_type == "application/json":
-            try:
-                data = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
-                raise BadRequest(_("The request body is not valid JSON.")) from None
-            if not isinstance(data, dict):
-                raise BadRequest(_("The request body must be a JSON object."))
-            attributes = data.pop("attribute", None) or {}
-            if not isinstance(attributes, dict):
-                raise BadRequest(_("attribute must be an object of code → value."))
-            return data, attributes
-        form = request.POST
-    except (RequestDataTooBig, TooManyFieldsSent):
-        raise BadRequest(_("The request is too large.")) from None
+    if content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest(_("The request body is not valid JSON.")) from None
+        if not isinstance(data, dict):
+            raise BadRequest(_("The request body must be a JSON object."))
+        attributes = data.pop("attribute", None) or {}
+        if not isinstance(attributes, dict):
+            raise BadRequest(_("attribute must be an object of code → value."))
+        return data, attributes
+    form = request.POST
     params, attributes = {}, {}
     for key in form:
         match = ATTRIBUTE_KEY.match(key)

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
@@ -41,7 +42,7 @@ from layanan.api.services import api_token_touch
 from layanan.api.throttling import public_throttle, token_throttle
 from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.catalog.models import ServiceStandard
-from layanan.core.errors import ApplicationError
+from layanan.core.errors import ApplicationError, edge_error
 from layanan.core.models import Unit
 from layanan.core.ratelimit import TRACKING_LOOKUPS
 
@@ -380,6 +381,9 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         params, attributes = posted(request)
     except BadRequest as exc:
         raise _bad(exc.description) from None
+    except (RequestDataTooBig, TooManyFieldsSent) as exc:
+        error = edge_error(exc)  # the same answer as the API's: 413 payload_too_large
+        raise Open311Error(error.status, error.detail) from None
     token = _api_token(params)
     request.auth = token
     wait = _throttled(request, token_throttle)
@@ -395,6 +399,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", [created_out(case)])
 
 
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
     """Anything else under /open311/v2/: the spec's 404, in the format the path ends with."""
     fmt = "json" if request.path.endswith(".json") else "xml"

@@ -84,10 +84,10 @@ def test_oversized_input_is_400(client, seeds):
 
 
 def test_body_past_the_upload_limit_is_a_json_error(client, seeds, settings):
-    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE never becomes a 500 or an HTML page."""
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE never becomes a 500 or an HTML page: 413."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = post(client, {"unit": "biro-kesra", "description": "x" * 5000})
-    assert 400 <= response.status_code < 500
+    assert_error(response, 413, "payload_too_large")
     assert not Case.objects.exists()
 
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
-from django.test import RequestFactory
+from django.http.multipartparser import MultiPartParserError
+from django.test import Client, RequestFactory
 from django.utils import translation
+from django.utils.translation import gettext
 from ninja.errors import AuthorizationError, HttpError, Throttled, ValidationError
 
+from layanan.api import catalogue
 from layanan.api.api import api
 from layanan.api.throttling import public_throttle, token_throttle
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
+from layanan.core.middleware import csrf_failure
 from layanan.core.models import Unit
 
 from .utils import EN, assert_error, bearer
@@ -137,3 +149,116 @@ def test_unsupported_method_is_json_405(client, org):
     assert_error(response, 405, "method_not_allowed")
     assert "GET" in response["Allow"]
     assert client.get("/api/v1/units", **EN).status_code == 200
+
+
+# --- failures outside the endpoints' own handlers (layanan/core/middleware.py) -----------------
+
+DEBUG_MODES = pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
+
+
+@pytest.fixture
+def edge_client(settings):
+    """A client that enforces CSRF like a browser-less caller meets it, and returns Django's
+    own answer instead of re-raising an exception that escaped to the handler."""
+    return Client(enforce_csrf_checks=True, raise_request_exception=False)
+
+
+@DEBUG_MODES
+def test_body_past_the_upload_limit_is_json_413(edge_client, org, settings, debug):
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE is 413 payload_too_large in the JSON shape with
+    a translated detail naming the limit — not ninja's traceback (DEBUG) or Django's HTML 400
+    (production)."""
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+    body = json.dumps({"unit": "biro-kesra", "description": "x" * 2_700_000})
+    response = edge_client.post("/api/v1/complaints", body, content_type="application/json", **EN)
+    error = assert_error(response, 413, "payload_too_large")
+    assert error["detail"] == "The request body is too large: at most 2.5\xa0MB."
+    with translation.override("id"):
+        response = edge_client.post(
+            "/api/v1/complaints", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="id"
+        )
+        assert response["Content-Language"] == "id"
+        msgid = "The request body is too large: at most %(size)s."
+        expected = gettext(msgid) % {"size": "2,5\xa0MB"}
+    assert assert_error(response, 413, "payload_too_large")["detail"] == expected
+
+
+@DEBUG_MODES
+def test_disallowed_host_is_json_400(edge_client, org, settings, debug):
+    """A Host header not in ALLOWED_HOSTS is a JSON 400 bad_host under /api/ (Django's HTML
+    page elsewhere), logged once as Django logs it (django.security.DisallowedHost)."""
+    settings.DEBUG = debug
+    response = edge_client.get("/api/v1/units", HTTP_HOST="evil.example", **EN)
+    assert_error(response, 400, "bad_host")
+    page = edge_client.get("/", HTTP_HOST="evil.example", **EN)
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+
+
+@DEBUG_MODES
+def test_post_to_an_unknown_path_is_json_404_not_a_csrf_page(edge_client, org, settings, debug):
+    """The API is token-authenticated: a POST (form or JSON) to a path without an endpoint is
+    the JSON 404, never Django's CSRF failure page; a POST to /api/v1/ itself is a JSON 405."""
+    settings.DEBUG = debug
+    assert_error(edge_client.post("/api/v1/nothing", {"a": "1"}, **EN), 404, "not_found")
+    assert_error(
+        edge_client.post("/api/v1/nothing", "{}", content_type="application/json", **EN),
+        404,
+        "not_found",
+    )
+    assert_error(edge_client.post("/api/v1/", {"a": "1"}, **EN), 405, "method_not_allowed")
+    assert edge_client.get("/api/v1/", **EN).status_code == 200
+
+
+@DEBUG_MODES
+@pytest.mark.parametrize(
+    ("exc", "status", "code"),
+    [
+        (TooManyFieldsSent("x"), 413, "too_many_fields"),
+        (TooManyFilesSent("x"), 413, "too_many_files"),
+        (SuspiciousOperation("x"), 400, "bad_request"),
+        (BadRequest("x"), 400, "bad_request"),
+        (MultiPartParserError("x"), 400, "bad_request"),
+    ],
+)
+def test_request_errors_raised_in_an_endpoint_are_json(
+    edge_client, org, settings, monkeypatch, debug, exc, status, code
+):
+    """Whatever Django raises while reading a request (too many fields or files, a malformed
+    multipart body, any SuspiciousOperation) is the JSON error with its 4xx, with DEBUG on or
+    off; internal messages are not shown."""
+    settings.DEBUG = debug
+    monkeypatch.setattr(catalogue, "unit_data", _raiser(exc))
+    response = edge_client.get("/api/v1/units", **EN)
+    assert_error(response, status, code)
+    assert b'"x"' not in response.content
+
+
+def test_a_bug_in_production_is_a_json_500(edge_client, org, settings, monkeypatch):
+    """An unexpected exception in production is still a 500 (and Django logs its traceback),
+    but in the JSON shape, code server_error, without the exception's text."""
+    settings.DEBUG = False
+    monkeypatch.setattr(catalogue, "unit_data", _raiser(RuntimeError("secret internals")))
+    response = edge_client.get("/api/v1/units", **EN)
+    assert_error(response, 500, "server_error")
+    assert b"secret internals" not in response.content
+
+
+def test_csrf_failure_under_the_api_is_json(rf, settings):
+    """Should a CSRF check ever fail under /api/ or /open311/, the answer is in that format
+    (CSRF_FAILURE_VIEW); elsewhere it stays Django's page."""
+    assert settings.CSRF_FAILURE_VIEW == "layanan.core.middleware.csrf_failure"
+    with translation.override("en"):
+        assert_error(csrf_failure(rf.post("/api/v1/x"), "no token"), 403, "csrf_failed")
+        open311 = csrf_failure(rf.post("/open311/v2/x.xml"), "no token")
+        page = csrf_failure(rf.post("/pengaduan/"), "no token")
+    assert open311.status_code == 403 and open311["Content-Type"].startswith("text/xml")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+
+
+def _raiser(exc):
+    def raise_it(*args, **kwargs):
+        raise exc
+
+    return raise_it

@@ -300,9 +300,10 @@ def test_json_body_bad_json_and_wrong_types(client, kesra_key):
 
 
 def test_oversized_body_is_a_spec_error(client, kesra_key, settings):
-    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE: 400 in the spec's format, not Django's page."""
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE: 413 in the spec's format, not Django's page
+    (the same answer as the API's, from layanan.core.errors.edge_error)."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    spec_error(file(client, kesra_key, fmt="xml", description="x" * 2000), 400)
+    spec_error(file(client, kesra_key, fmt="xml", description="x" * 2000), 413)
 
 
 def test_rate_limit_is_429_with_retry_after(client, seeds, monkeypatch):
