@@ -103,6 +103,7 @@ class Visit:
     status: int
     text: str
     content_type: str
+    response: object = field(default=None, repr=False)
 
 
 @dataclass
@@ -127,9 +128,12 @@ class Walker:
         cache.clear()  # rate limits count every request; the walk must not turn into 429s
         response = self.client.get(url, **{**self.headers, **extra})
         visit = Visit(
-            url, response.status_code, response_text(response), response.get("Content-Type", "")
+            url,
+            response.status_code,
+            response_text(response),
+            response.get("Content-Type", ""),
+            response,
         )
-        visit.response = response
         self.visits.append(visit)
         return visit
 
@@ -141,8 +145,8 @@ class Walker:
             response.status_code,
             response_text(response),
             response.get("Content-Type", ""),
+            response,
         )
-        visit.response = response
         self.visits.append(visit)
         return visit
 
