@@ -78,7 +78,7 @@ def render_error(request: HttpRequest, error: EdgeError) -> HttpResponse | None:
 
         response = JsonResponse(error_body(error.detail, error.code), status=error.status)
     elif kind == "open311":
-        from layanan.open311.render import error_response
+        from layanan.open311.formats import error_response
 
         response = error_response(_open311_format(request), error.status, error.detail)
     elif error.unavailable:
