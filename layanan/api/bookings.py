@@ -214,7 +214,9 @@ class CreatedOut(Schema):
 class BookingOut(Schema):
     id: int
     number: str
-    public_code: str
+    public_code: str | None = Field(
+        None, description="The requester's tracking code: on one booking's answer, null in lists."
+    )
     unit: dict
     resource: dict
     starts_at: dt.datetime
@@ -309,12 +311,18 @@ def _requester(case) -> dict:
     }
 
 
-def booking_data(request: HttpRequest, b: BookingDetail) -> dict:
+def _own_code(case, own: bool) -> str | None:
+    """The requester's tracking code, on the case's own answer only: a list is read by others,
+    and the code is the requester's secret (``null`` there)."""
+    return format_public_code(case.public_code) if own else None
+
+
+def booking_data(request: HttpRequest, b: BookingDetail, *, own: bool = True) -> dict:
     case = b.case
     return {
         "id": case.pk,
         "number": case.number,
-        "public_code": format_public_code(case.public_code),
+        "public_code": _own_code(case, own),
         "unit": _unit_brief(case.unit),
         "resource": {"id": b.resource_id, "name": b.resource.name, "kind": b.resource.kind},
         "starts_at": _local(b.starts_at),
@@ -359,7 +367,7 @@ def booking_list(request: HttpRequest, page: Query[PageParams], filters: Query[B
     if filters.upcoming:
         qs = qs.filter(ends_at__gt=timezone.now())
     qs = qs.order_by("starts_at", "pk")
-    return paginate(request, qs, page, lambda b: booking_data(request, b))
+    return paginate(request, qs, page, lambda b: booking_data(request, b, own=False))
 
 
 def _booking(request: HttpRequest, case_id: int) -> BookingDetail:
@@ -478,7 +486,9 @@ class AudienceIn(InputSchema):
 class AudienceOut(Schema):
     id: int
     number: str
-    public_code: str
+    public_code: str | None = Field(
+        None, description="The requester's tracking code: on one request's answer, null in lists."
+    )
     unit: dict
     status: str
     status_label: str
@@ -552,12 +562,14 @@ def _audiences(request: HttpRequest) -> QuerySet[AudienceDetail]:
     return _scoped(request, AudienceDetail.objects.all()).select_related(*AUDIENCE_JOINS)
 
 
-def audience_data(request: HttpRequest, d: AudienceDetail, *, actions: bool = False) -> dict:
+def audience_data(
+    request: HttpRequest, d: AudienceDetail, *, actions: bool = False, own: bool = True
+) -> dict:
     case = d.case
     return {
         "id": case.pk,
         "number": case.number,
-        "public_code": format_public_code(case.public_code),
+        "public_code": _own_code(case, own),
         "unit": _unit_brief(case.unit),
         "status": case.status,
         "status_label": _status_label(case.status),
@@ -611,7 +623,7 @@ def audience_list(request: HttpRequest, page: Query[PageParams], filters: Query[
     if filters.status:
         qs = qs.filter(case__status=filters.status)
     qs = qs.order_by("-case__received_at", "-pk")
-    return paginate(request, qs, page, lambda d: audience_data(request, d))
+    return paginate(request, qs, page, lambda d: audience_data(request, d, own=False))
 
 
 def _audience(request: HttpRequest, case_id: int) -> AudienceDetail:

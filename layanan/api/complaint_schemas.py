@@ -287,7 +287,6 @@ class RequesterOut(Schema):
 COMPLAINT_EXAMPLE = {
     "id": 123,
     "number": "KESRA/ADU/2026/000123",
-    "public_code": "K7QM-2HXP-9RTA",
     "unit": {"slug": "biro-kesra", "name": "Biro Kesejahteraan Rakyat"},
     "standard": "pelayanan-konsultasi",
     "channel": "web",
@@ -324,7 +323,6 @@ class ComplaintOut(Schema):
 
     id: int
     number: str
-    public_code: str
     unit: UnitBriefOut
     standard: str | None = Field(description="Slug of the service standard, if any.")
     channel: Channel
@@ -382,6 +380,7 @@ class ComplaintDetailOut(ComplaintOut):
         json_schema_extra=_examples(
             {
                 **COMPLAINT_EXAMPLE,
+                "public_code": "K7QM-2HXP-9RTA",
                 "requester": {
                     "name": "Budi Santoso",
                     "email": "budi@example.com",
@@ -426,6 +425,10 @@ class ComplaintDetailOut(ComplaintOut):
         )
     )
 
+    public_code: str = Field(
+        description="The reporter's tracking code: on this complaint's own detail only, "
+        "never in lists."
+    )
     answer: str = Field(description="The answer given to the reporter; blank until answered.")
     allowed_transitions: list[Status] = Field(
         description="Statuses the complaint may move to next (the caller's role still applies)."

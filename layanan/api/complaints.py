@@ -425,7 +425,6 @@ def complaint_data(request: HttpRequest, case: Case, *, now, reveal: bool = Fals
     return {
         "id": case.pk,
         "number": case.number,
-        "public_code": format_public_code(case.public_code),
         "unit": _unit_brief(case.unit),
         "standard": case.standard.slug if case.standard_id else None,
         "channel": case.channel,
@@ -471,6 +470,8 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def complaint_detail_data(request: HttpRequest, case: Case, *, reveal: bool = False) -> dict:
     data = complaint_data(request, case, now=timezone.now(), reveal=reveal)
+    # The reporter's secret appears on its own case only, never in a list others read.
+    data["public_code"] = format_public_code(case.public_code)
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
     data["answer"] = case.complaint.answer
     data["allowed_transitions"] = allowed_transitions(case)

@@ -324,3 +324,25 @@ def test_audience_list_query_count_is_constant(
         file(i + 1)
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/audiences", **bearer(key)).json()["count"] == 6
+
+
+def test_staff_lists_carry_no_tracking_code(
+    client, room, seeds, umum_head, kesra_officer, make_token
+):
+    """A tracking code is the requester's secret: the staff lists of bookings and audiences
+    (read by everyone of the unit) give ``null``; one request's own answer and the filer's
+    receipt carry it."""
+    booking = post(client, "/api/v1/bookings", booking_payload(room)).json()
+    audience = post(client, "/api/v1/audiences", audience_payload()).json()
+    assert booking["public_code"] and audience["public_code"]
+    _t, umum = make_token(umum_head)
+    _t, kesra = make_token(kesra_officer)
+    listed = client.get("/api/v1/bookings", **bearer(umum)).json()["results"]
+    assert [item["public_code"] for item in listed] == [None]
+    assert booking["public_code"] not in json.dumps(listed)
+    own = client.get(f"/api/v1/bookings/{booking['id']}", **bearer(umum)).json()
+    assert own["public_code"] == booking["public_code"]
+    listed = client.get("/api/v1/audiences", **bearer(kesra)).json()["results"]
+    assert [item["public_code"] for item in listed] == [None]
+    own = client.get(f"/api/v1/audiences/{audience['id']}", **bearer(kesra)).json()
+    assert own["public_code"] == audience["public_code"]

@@ -861,3 +861,15 @@ def test_openapi_documents_the_complaint_endpoints_with_examples(client):
         not_found = operation["responses"]["404"]["content"]["application/json"]["schema"]
         assert not_found["$ref"].endswith("/ErrorOut"), action
         assert "409" in operation["responses"], action
+
+
+def test_the_staff_list_carries_no_tracking_code(client, seeded, tokens):
+    """A tracking code is the reporter's secret: the staff list (read by the whole unit) never
+    carries one; a complaint's own detail does, for the officer who talks to the reporter."""
+    body = file_public(client, subject="Kode rahasia")
+    listing = ok(get(client, COMPLAINTS, tokens["kesra_officer"]))
+    assert listing["results"] and all("public_code" not in item for item in listing["results"])
+    assert body["public_code"] not in json.dumps(listing)
+    assert body["public_code"].replace("-", "") not in json.dumps(listing)
+    detail = ok(get(client, url_of(body["id"]), tokens["kesra_officer"]))
+    assert detail["public_code"] == body["public_code"]
