@@ -348,6 +348,27 @@ def test_bulleted_component_heading():
     assert _fees(parsed) == [(False, 350000, "Paspor biasa")]
 
 
+def test_lists_repeated_inside_sections_do_not_split():
+    """A list given twice inside the components (a known PDF defect) is not a list of services:
+    only names listed before the first component count."""
+    text = """Layanan Uji
+
+Prosedur
+1. Pemohon datang ke loket
+2. Petugas memeriksa berkas
+1. Pemohon datang ke loket
+2. Petugas memeriksa berkas
+Biaya : Gratis
+Pengaduan
+1. Pemohon datang ke loket
+2. Petugas memeriksa berkas
+Dasar Hukum : UU 25/2009
+"""
+    assert split_services(text) == []
+    (parsed,) = parse_standards(text)
+    assert parsed.service_name == "Layanan Uji"
+
+
 def test_single_document_is_not_split():
     """A one-service document (the seeds' layout) is not split, whatever its numbering."""
     assert split_services("Layanan Uji\n\n1. Persyaratan\n- KTP\n2. Biaya\nGratis\n") == []

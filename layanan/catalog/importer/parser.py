@@ -927,13 +927,15 @@ def split_services(text: str) -> list[tuple[str, str]]:
     lines = [unglue_row(line) for line in clean_lines(text or "")]
     loose = any(is_flat_table_header(line) for line in lines)
     candidates: list[tuple[int, str]] = []
-    listed: set[str] = set()
+    listed: set[str] = set()  # names listed before the first component heading
+    seen_heading = False
     for index, line in enumerate(lines):
         title = _service_title(line, loose, listed)
         if title:
             candidates.append((index, title))
         numbered = _SERVICE_HEADING.match(line)
-        if numbered:
+        seen_heading = seen_heading or bool(match_heading(line, loose=loose))
+        if numbered and not seen_heading:
             listed.add(norm(numbered.group("title")))
     starts: list[tuple[int, str]] = []
     for position, (index, title) in enumerate(candidates):
