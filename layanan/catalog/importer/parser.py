@@ -38,6 +38,12 @@ Decisions worth knowing:
 - **Evaluation**: "N kali dalam M bulan/tahun/semester/triwulan/minggu" (also "setiap bulan",
   "setahun sekali") on a line about meetings (rapat/pertemuan) gives ``meetings_per_month``, on a
   line about the survey (survei/SKM/IKM/kepuasan) ``surveys_per_year`` (whole numbers only).
+- **Other agencies' layouts** (issue 19, measured on ``tests/catalog/corpus``): several services
+  in one document (:func:`split_services`, used by :func:`parse_standards`); flattened
+  "No Komponen Uraian" tables whose rows start with the component (``match_heading(loose=True)``
+  in :mod:`.headings`); pages without labels (:func:`_headless_values`); times inside sentences
+  (:func:`find_duration`, used only when a section states no time plainly); office hours kept out
+  of the times; fee lists with labels in every rupiah spelling (:func:`parse_fee`).
 - Nothing raises on odd input: what cannot be placed is reported as an :class:`ImportIssue`.
 """
 
