@@ -164,3 +164,18 @@ def test_option_errors(folder):
         call_command("import_standard", str(folder), "--unit", "u1", "--create-units")
     with pytest.raises(CommandError, match="Unknown unit slug"):
         call_command("import_standard", str(folder), "--create-units", "--parent", "nope")
+
+
+def test_text_report_names_the_created_units(folder):
+    """The plain report says which units were created, under which parent, from which file."""
+    UnitFactory(slug="pemkab-contoh")
+    out = StringIO()
+    call_command(
+        "import_standard", str(folder), "--create-units", "--parent", "pemkab-contoh", stdout=out
+    )
+    text = out.getvalue()
+    assert (
+        "unit created puskesmas-sungai-raya (Puskesmas Sungai Raya) under pemkab-contoh "
+        "← c-puskesmas.txt"
+    ) in text
+    assert "unit_created [unit]" in text
