@@ -1,23 +1,29 @@
 """The import pipeline: documents → parsed standards → grouped per service → stored versions.
 
-Used by ``manage.py import_standard`` and ``manage.py load_demo``. Reading and parsing live in
-``layanan.catalog.importer``; storing lives in ``services.standard_import_parsed``. Here we decide
-which unit each document belongs to and merge documents that describe the same service.
+Used by ``manage.py import_standard`` and ``manage.py load_demo`` (and the first-run page).
+Reading and parsing live in ``layanan.catalog.importer``; storing lives in
+``services.standard_import_parsed``. Here we split documents that describe several services,
+decide which unit each service belongs to (creating the unit from the letterhead with
+``create_units``) and merge documents that describe the same service. The whole import is one
+transaction: a failure half-way leaves nothing written.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from layanan.core.models import Unit
+from layanan.accounts.permissions import ensure_can
+from layanan.core.models import Unit, UnitKind
 
 from .importer.merge import merge_parsed
-from .importer.parser import ImportIssue, parse_standard
+from .importer.parser import ImportIssue, parse_standards
 from .importer.readers import DocumentReadError, read_document
+from .importer.text import squash
 from .services import ImportOutcome, resolve_unit, standard_import_parsed
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
@@ -28,6 +34,7 @@ class ImportReport:
     outcomes: list[ImportOutcome] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # documents that could not be read
     dry_run: bool = False
+    created_units: list[dict] = field(default_factory=list)  # {"slug", "name", "parent"}
 
     @property
     def read_count(self) -> int:
@@ -38,6 +45,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "services": [o.as_dict() for o in self.outcomes],
             "errors": self.errors,
+            "created_units": self.created_units,
         }
 
 
@@ -59,40 +67,103 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return result
 
 
+_KIND_WORDS = (
+    (r"^biro\b", UnitKind.BUREAU),
+    (r"^(?:bagian|bidang|seksi|subbagian)\b", UnitKind.DIVISION),
+    (r"^sekretariat\b", UnitKind.SECRETARIAT),
+    (r"^pemerintah\b", UnitKind.GOVERNMENT),
+)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:80].strip("-") or "unit"
+    slug, number = base, 2
+    while Unit.objects.filter(slug=slug).exists():
+        suffix = f"-{number}"
+        slug = f"{base[: 80 - len(suffix)]}{suffix}"
+        number += 1
+    return slug
+
+
+def unit_create_from_header(*, name: str, parent: Unit | None, hints: list[str]) -> Unit:
+    """A unit for an agency named in a document's letterhead: its name, a unique slug derived
+    from it, a kind guessed from the first word, and the email address and website the
+    letterhead lists (so later documents are recognised by them too)."""
+    name = squash(name)[:200]
+    kind = next(
+        (k for pattern, k in _KIND_WORDS if re.match(pattern, name, re.IGNORECASE)),
+        UnitKind.OTHER,
+    )
+    email = next((h for h in hints if "@" in h), "")
+    website = next((h for h in hints if "@" not in h and not re.search(r"\d{6,}", h)), "")
+    return Unit.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        parent=parent,
+        kind=kind,
+        email=email[:254],
+        website=website[:200],
+    )
+
+
 def import_documents(
     paths: list[str | Path],
     *,
     unit: Unit | None = None,
     actor=None,
     dry_run: bool = False,
+    create_units: bool = False,
+    parent: Unit | None = None,
 ) -> ImportReport:
-    """Read, parse, group and store. With ``dry_run`` everything is computed, nothing kept."""
+    """Read, parse, group and store. With ``dry_run`` everything is computed, nothing kept.
+
+    A document that describes several services gives one standard per service. With
+    ``create_units``, a service whose letterhead names an agency that is not yet a unit gets a
+    new unit (under ``parent``) made from the letterhead; the report lists the units created
+    and each such service carries a ``unit_created`` issue.
+    """
+    if create_units and actor is not None:
+        ensure_can(actor, "catalog.import")
     report = ImportReport(dry_run=dry_run)
-    groups: dict[tuple[int, str], list] = {}
-    resolved: dict[tuple[int, str], tuple[Unit, str]] = {}
-    unresolved: list = []
+    parsed_documents: list = []
     for path in expand_paths(paths):
         try:
             text = read_document(path)
-        except DocumentReadError as exc:
+        except (DocumentReadError, OSError) as exc:
             report.errors.append({"source": str(path), "error": str(exc)})
             continue
-        except OSError as exc:
-            report.errors.append({"source": str(path), "error": str(exc)})
-            continue
-        parsed = parse_standard(text, source_name=path.name)
-        if unit is not None:
-            target, how = unit, "option"
-        else:
-            target, how = resolve_unit(unit_name=parsed.unit_name, hints=parsed.unit_hints)
-        if target is None:
-            unresolved.append(parsed)
-            continue
-        key = (target.pk, slugify(parsed.service_name))
-        groups.setdefault(key, []).append(parsed)
-        resolved[key] = (target, how)
+        parsed_documents.extend(parse_standards(text, source_name=path.name))
 
-    def _store() -> None:
+    def _run() -> None:
+        groups: dict[tuple[int, str], list] = {}
+        resolved: dict[tuple[int, str], tuple[Unit, str]] = {}
+        unresolved: list = []
+        for parsed in parsed_documents:
+            if unit is not None:
+                target, how = unit, "option"
+            else:
+                target, how = resolve_unit(unit_name=parsed.unit_name, hints=parsed.unit_hints)
+            if target is None and create_units and parsed.unit_name:
+                target = unit_create_from_header(
+                    name=parsed.unit_name, parent=parent, hints=parsed.unit_hints
+                )
+                how = "created"
+                report.created_units.append(
+                    {
+                        "slug": target.slug,
+                        "name": target.name,
+                        "parent": parent.slug if parent else "",
+                        "source": parsed.source_name,
+                    }
+                )
+            if target is None:
+                unresolved.append(parsed)
+                continue
+            key = (target.pk, slugify(parsed.service_name))
+            groups.setdefault(key, []).append(parsed)
+            if key not in resolved or how == "created":
+                resolved[key] = (target, how)
+
         for key, docs in groups.items():
             target, how = resolved[key]
             extra: list[ImportIssue] = []
@@ -111,41 +182,58 @@ def import_documents(
                         ),
                     )
                 )
+            created = next(
+                (u for u in report.created_units if u["slug"] == target.slug),
+                None,
+            )
+            if created is not None:
+                extra.append(
+                    ImportIssue(
+                        code="unit_created",
+                        component="unit",
+                        message=(
+                            f"The unit '{target.name}' ({target.slug}) was created from the "
+                            f"letterhead of {created['source']}"
+                            + (f", under {created['parent']}." if created["parent"] else ".")
+                        ),
+                    )
+                )
             outcome = standard_import_parsed(
                 parsed=merged,
                 unit=target,
                 actor=actor,
-                sources=[d.source_name for d in docs],
+                sources=list(dict.fromkeys(d.source_name for d in docs)),
                 extra_issues=extra,
             )
             outcome.unit_resolved_by = how
             report.outcomes.append(outcome)
 
-    if dry_run:
-        try:
-            with transaction.atomic():
-                _store()
-                raise _DryRunRollback
-        except _DryRunRollback:
-            pass
-    else:
-        _store()
-
-    for parsed in unresolved:
-        report.outcomes.append(
-            ImportOutcome(
-                sources=[parsed.source_name],
-                service_name=parsed.service_name,
-                action="skipped",
-                missing=list(parsed.missing_components()),
-                issues=[i.as_dict() for i in parsed.issues]
-                + [
-                    {
-                        "code": "unit_unknown",
-                        "component": "unit",
-                        "message": "The document names no known unit; use --unit SLUG.",
-                    }
-                ],
+        for parsed in unresolved:
+            report.outcomes.append(
+                ImportOutcome(
+                    sources=[parsed.source_name],
+                    service_name=parsed.service_name,
+                    action="skipped",
+                    missing=list(parsed.missing_components()),
+                    issues=[i.as_dict() for i in parsed.issues]
+                    + [
+                        {
+                            "code": "unit_unknown",
+                            "component": "unit",
+                            "message": (
+                                "The document names no known unit; use --unit SLUG"
+                                + ("." if create_units else ", or --create-units.")
+                            ),
+                        }
+                    ],
+                )
             )
-        )
+
+    try:
+        with transaction.atomic():
+            _run()
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
     return report

@@ -13,6 +13,7 @@ from .parser import (
     ImportIssue,
     ParsedStandard,
     parse_standard,
+    parse_standards,
 )
 from .readers import DocumentReadError, read_document
 
@@ -26,5 +27,6 @@ __all__ = [
     "ParsedStandard",
     "merge_parsed",
     "parse_standard",
+    "parse_standards",
     "read_document",
 ]

@@ -23,6 +23,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "persyaratan administrasi",
         "persyaratan teknis dan administratif",
         "persyaratan administratif",
+        "persyaratan pelayanan dan administrasi",
         "syarat",
         "syarat syarat",
         "requirements",
@@ -35,6 +36,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "prosedur pelayanan",
         "alur pelayanan",
         "prosedur",
+        "mekanisme dan prosedur pelayanan",
         "procedure",
     ),
     "completion_times": (
@@ -45,11 +47,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "waktu penyelesaian pelayanan",
         "waktu pelayanan",
         "jangka waktu",
+        "deskripsi jangka waktu penyelesaian",
+        "jangka waktu layanan",
+        "waktu layanan",
         "completion time",
     ),
     "fees": (
         "biaya tarif",
+        "biaya tariff",
         "biaya atau tarif",
+        "biaya retribusi",
         "biaya dan tarif",
         "biaya",
         "tarif",
@@ -169,8 +176,59 @@ def _alias_key(text: str) -> str | None:
     return ALIAS_TO_KEY.get(norm(text))
 
 
-def match_heading(line: str) -> Heading | None:
-    """The component a line is the heading of, with content given on the same line."""
+def is_flat_table_header(line: str) -> bool:
+    """A table header row whose cells lost their separators: "NO KOMPONEN URAIAN",
+    "No. Komponen Uraian", "NOKOMPONENURAIAN", "Komponen Uraian" (web and PDF exports)."""
+    return norm(line.lstrip("#")).replace(" ", "") in _FLAT_HEADERS
+
+
+_FLAT_HEADERS = {
+    "nokomponenuraian",
+    "komponenuraian",
+    "nomorkomponenuraian",
+    "nokomponenuraianketerangan",
+    "nokomponenstandarpelayananuraian",
+    "nokomponenpenjelasan",
+}
+# A table row glued to its cells: "3.Jangka Waktu Pelayanan10 (sepuluh) menit".
+_GLUED_ROW = re.compile(r"^\s*\d{1,2}\.(?=[A-Z])")
+_ROW_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[A-Za-z]|[IVXivx]{1,4})\s*[.)]?\s+|^\s*\d{1,2}\.(?=\S)")
+_BULLET_HEADING = re.compile(r"^[-*•]\s+(?P<text>[^:]+?)\s*:\s*$")
+
+
+def unglue_row(line: str) -> str:
+    """ "1.PersyaratanAsli Ijazah" → "1. Persyaratan Asli Ijazah": spaces back between a row
+    number and its cells and where a lower-case letter meets a capital or a digit."""
+    if not _GLUED_ROW.match(line):
+        return line
+    line = re.sub(r"^(\s*\d{1,2}\.)", r"\1 ", line, count=1)
+    return re.sub(r"(?<=[a-z])(?=[A-Z0-9])", " ", line)
+
+
+def _prefix_heading(text: str) -> Heading | None:
+    """A heading at the start of a flattened table row, with the row's content after it:
+    "Jangka Waktu Penyelesaian Informasi … 15 menit", "Biaya /tariff Gratis". The longest
+    alias wins, and only when what follows does not continue the sentence (it starts with a
+    capital, a digit or punctuation), so "Persyaratan administrasi lengkap" stays content."""
+    tokens = list(re.finditer(r"[0-9a-z]+", text.casefold()))
+    for size in range(min(len(tokens), 7), 0, -1):
+        key = ALIAS_TO_KEY.get(" ".join(t.group(0) for t in tokens[:size]))
+        if not key:
+            continue
+        rest = text[tokens[size - 1].end() :]
+        stripped = rest.strip(" :.-–\t")
+        if stripped and stripped[0].islower():
+            return None  # the sentence goes on: "Persyaratan administrasi lengkap"
+        return Heading(key, [stripped] if stripped else [])
+    return None
+
+
+def match_heading(line: str, *, loose: bool = False) -> Heading | None:
+    """The component a line is the heading of, with content given on the same line.
+
+    ``loose`` (documents laid out as a flattened "No | Komponen | Uraian" table): a line may
+    also *start* with the heading and continue with the content, without a colon.
+    """
     stripped = line.strip()
     if not stripped:
         return None
@@ -188,7 +246,9 @@ def match_heading(line: str) -> Heading | None:
     has_hash = stripped.startswith("#")
     text = stripped.lstrip("#").strip()
     if not has_hash and text[:1] in "-*•":
-        return None  # a bulleted line is content
+        bulleted = _BULLET_HEADING.match(text)
+        key = _alias_key(bulleted.group("text")) if bulleted else None
+        return Heading(key, []) if key else None  # "- Biaya :"; other bulleted lines: content
     text = _NUMBERING.sub("", text)
     key = _alias_key(text.rstrip(":").strip())
     if key:
@@ -198,4 +258,8 @@ def match_heading(line: str) -> Heading | None:
         key = _alias_key(head)
         if key:
             return Heading(key, [rest.strip()] if rest.strip() else [])
+    if loose:
+        numbered = _ROW_NUMBER.match(stripped)
+        body = stripped[numbered.end() :] if numbered else stripped.lstrip("#").strip()
+        return _prefix_heading(body)
     return None

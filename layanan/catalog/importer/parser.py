@@ -38,11 +38,18 @@ Decisions worth knowing:
 - **Evaluation**: "N kali dalam M bulan/tahun/semester/triwulan/minggu" (also "setiap bulan",
   "setahun sekali") on a line about meetings (rapat/pertemuan) gives ``meetings_per_month``, on a
   line about the survey (survei/SKM/IKM/kepuasan) ``surveys_per_year`` (whole numbers only).
+- **Other agencies' layouts** (issue 19, measured on ``tests/catalog/corpus``): several services
+  in one document (:func:`split_services`, used by :func:`parse_standards`); flattened
+  "No Komponen Uraian" tables whose rows start with the component (``match_heading(loose=True)``
+  in :mod:`.headings`); pages without labels (:func:`_headless_values`); times inside sentences
+  (:func:`find_duration`, used only when a section states no time plainly); office hours kept out
+  of the times; fee lists with labels in every rupiah spelling (:func:`parse_fee`).
 - Nothing raises on odd input: what cannot be placed is reported as an :class:`ImportIssue`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -52,11 +59,13 @@ from layanan.workdays.durations import ID_NUMBER_WORDS, Duration, parse_duration
 
 from .complaints import parse_complaints
 from .headings import (
+    is_flat_table_header,
     is_group_label,
     is_table_header,
     is_table_rule,
     match_heading,
     table_cells,
+    unglue_row,
 )
 from .results import (
     COMPONENT_KEYS,
@@ -91,6 +100,8 @@ __all__ = [
     "ImportIssue",
     "ParsedStandard",
     "parse_standard",
+    "parse_standards",
+    "split_services",
 ]
 
 # The plain-list components; the complaint flow is read with the rest of the complaint section.
@@ -126,7 +137,17 @@ _UNIT_LABEL = re.compile(
 _TITLE_LABEL = re.compile(
     r"^(?:jenis|nama)\s+(?:pelayanan|layanan)\s*:\s*(?P<value>.+)$", re.IGNORECASE
 )
-_STANDARD_WORDS = re.compile(r"^standar\s+pelayanan\b[\s:.-]*", re.IGNORECASE)
+# "STANDAR PELAYANAN …" before a title; "Standar Layanan Perpustakaan" keeps "Layanan …".
+_STANDARD_WORDS = re.compile(
+    r"^standar\s+(?:pelayanan(?:\s+publik)?\b[\s:.-]*|(?=layanan\b))", re.IGNORECASE
+)
+# "KODE SP: I.A" (ATR/BPN): the lines after it, up to the first component, are the title.
+_CODE_MARKER = re.compile(r"^kode\s+sp\b", re.IGNORECASE)
+_DATE_LINE = re.compile(
+    r"^(?:[a-z]+,\s*)?\d{1,2}\s+(?:januari|februari|maret|april|mei|juni|juli|agustus"
+    r"|september|oktober|november|desember)\s+\d{4}$",
+    re.IGNORECASE,
+)
 _DECREE = re.compile(
     r"^(?:[-*•]\s*)?(?:no(?:mor)?\.?\s*(?:sk|surat\s+keputusan)|nomor\s+keputusan"
     r"|sk\s+(?:no|nomor)\.?)\b\s*[:.]?\s*(?P<value>.*)$",
@@ -223,9 +244,9 @@ class _Header:
     raw: list[str] = field(default_factory=list)
 
 
-def _first_heading(lines: list[str]) -> int:
+def _first_heading(lines: list[str], loose: bool = False) -> int:
     for index, line in enumerate(lines):
-        if match_heading(line):
+        if match_heading(line, loose=loose):
             return index
     return len(lines)
 
@@ -242,6 +263,8 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
     h1 = ""
     blocks: list[list[str]] = [[]]
     after_marker: int | None = None  # index of the block that follows "STANDAR PELAYANAN"
+    coded: list[str] | None = None  # the lines after "KODE SP: …"
+    values_from: int | None = None  # the first block after a line stating a time or a fee
 
     def end_block() -> None:
         if blocks[-1]:
@@ -252,6 +275,12 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
         text = stripped.lstrip("#").strip()
         if not stripped:
             end_block()
+            continue
+        if _CODE_MARKER.match(text):
+            coded = []
+            continue
+        if coded is not None:
+            coded.append(text)
             continue
         kind = _header_kind(stripped)
         if kind:
@@ -266,10 +295,18 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
             or is_group_label(stripped)
             or _PAGE_NUMBER.match(stripped)
             or (cells is not None and is_table_header(cells))
+            or is_flat_table_header(stripped)
+            or _DATE_LINE.match(text)
+            or (stripped[:1] in "•·▪●-*" and not stripped.startswith("**"))
         ):
             end_block()
             continue
-        if re.match(r"^#(?!#)", stripped):
+        if _is_value_line(text):  # the title comes before the values, never after them
+            end_block()
+            if values_from is None:
+                values_from = len(blocks) - 1
+            continue
+        if re.match(r"^#\s", stripped):
             h1 = h1 or stripped
             continue
         labelled = _TITLE_LABEL.match(text)
@@ -296,13 +333,20 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
                 header.unit_name = raw
                 break
     header.unit_name = _smart_title(squash(header.unit_name).strip(" .:"))
-    title = h1 or labelled_title
+    title = h1 or labelled_title or " ".join(coded or [])
     if not title and after_marker is not None and after_marker < len(blocks):
         title = " ".join(blocks[after_marker])
     if not title:
-        short = [block for block in blocks if block and len(" ".join(block).split()) <= 20]
+        candidates = blocks if values_from is None else blocks[:values_from]
+        short = [block for block in candidates if block and len(" ".join(block).split()) <= 20]
         title = " ".join(short[0]) if short else ""
     return header, _clean_title(title) if title else ""
+
+
+def _is_value_line(text: str) -> bool:
+    """A line that states a time or a fee ("2 Hari dari pemasukan …", "Tidak dipungut biaya"):
+    never a title."""
+    return bool(_headless_time(text) or _headless_fee(text))
 
 
 def _strip_repeated_headers(lines: list[str], header: _Header) -> tuple[list[str], list[str]]:
@@ -357,7 +401,7 @@ def _find_decree(lines: list[str]) -> tuple[int | None, str]:
     return None, ""
 
 
-def _sections(lines: list[str]) -> dict[str, list[str]]:
+def _sections(lines: list[str], loose: bool = False) -> dict[str, list[str]]:
     """The lines of each component, by key (content after a heading, in document order).
 
     Inside the complaint section, a line that names a component seen before is content (a
@@ -369,12 +413,17 @@ def _sections(lines: list[str]) -> dict[str, list[str]]:
         stripped = line.strip()
         if _SIGNATURE.match(stripped):
             break
-        if is_table_rule(stripped) or is_group_label(stripped) or _PAGE_NUMBER.match(stripped):
+        if (
+            is_table_rule(stripped)
+            or is_group_label(stripped)
+            or _PAGE_NUMBER.match(stripped)
+            or is_flat_table_header(stripped)
+        ):
             continue
         cells = table_cells(stripped)
         if cells is not None and is_table_header(cells):
             continue
-        heading = match_heading(stripped)
+        heading = match_heading(stripped, loose=loose)
         if heading and not (
             current == "complaint_handling"
             and heading.key != current
@@ -390,6 +439,8 @@ def _sections(lines: list[str]) -> dict[str, list[str]]:
             line = " : ".join(cell for cell in cells if cell)
         elif stripped.startswith("#"):  # an unknown markdown sub-heading: its text
             line = stripped.lstrip("#").strip()
+        elif stripped.endswith("|"):  # the last line of a markdown cell that wrapped
+            line = line.rstrip().rstrip("|").rstrip()
         sections[current].append(line)
     return sections
 
@@ -429,15 +480,68 @@ def _list_component(items: list[Item], component: str, issues: _Issues) -> list[
     return result
 
 
+# Office hours under "Waktu Pelayanan" are not a completion time: "Senin-Kamis pukul 08:00 WIB".
+_OFFICE_HOURS = re.compile(
+    r"\bpukul\b|\d{1,2}[.:]\d{2}\s*(?:-|–|s\.?/?d\.?)?\s*(?:\d{1,2}[.:]\d{2})?\s*(?:wib|wita|wit)\b"
+    r"|^(?:senin|selasa|rabu|kamis|jum.?at|sabtu|minggu)\s*(?:-|–|s\.?/?d\.?|sampai)",
+    re.IGNORECASE,
+)
+_UNIT_WORDS = (
+    r"menit|minutes?|jam|hours?|hari\s+kerja|hari\s+kalender|hari|days?|hk|minggu|pekan"
+    r"|weeks?|bulan|months?"
+)
+# A duration inside a sentence: "… maksimal 15 menit", "Proses 1 Minggu", "1 x 24 jam",
+# "3-5 menit", "Satu hari kerja dan dapat diperpanjang …".
+_DURATION_IN_TEXT = re.compile(
+    rf"(?<![\w.,])(?:(?:\d+|{ID_NUMBER_WORDS})\s*(?:-|–|s\.?/?d\.?|sampai(?:\s+dengan)?)\s*)?"
+    rf"(?:\d+|{ID_NUMBER_WORDS})\s*(?:\([^)]{{1,30}}\)\s*)?(?:x\s*24\s*jam\b|(?:{_UNIT_WORDS})\b)",
+    re.IGNORECASE,
+)
+# Two labelled times on one line: "Pendaftaran anggota : 10 Menit Layanan silang : 10 Menit".
+_SECOND_LABEL = re.compile(
+    r"(?:(?<=menit)|(?<=jam)|(?<=kerja)|(?<=kalender)|(?<=hari))\s+(?=[A-Z][\w/ ]{2,40}?\s*:)",
+    re.IGNORECASE,
+)
+
+
+def find_duration(text: str) -> Duration | None:
+    """The first fixed duration stated anywhere in ``text`` (a sentence, a stage), keeping the
+    whole text and its label; None when there is none."""
+    duration = parse_duration(text)
+    if duration.is_fixed():
+        return duration
+    body = text.split(":", 1)[1] if duration.label else text
+    match = _DURATION_IN_TEXT.search(body)
+    if not match:
+        return None
+    found = parse_duration(match.group(0))
+    if not found.is_fixed():
+        return None
+    return dataclasses.replace(found, text=duration.text, label=duration.label)
+
+
 def _completion_times(items: list[Item], issues: _Issues) -> tuple[list[Duration], str]:
     report = issues.typo_reporter("completion_times")
     durations: list[Duration] = []
     notes: list[str] = []
+    texts: list[str] = []
     for item in items:
-        text = correct(squash(item.text).rstrip(" ;,"), report)
-        if not text:
+        whole = correct(squash(item.text).rstrip(" ;,"), report)
+        if not whole:
             continue
+        if _OFFICE_HOURS.search(whole) and not _DURATION_IN_TEXT.search(
+            _OFFICE_HOURS.sub(" ", whole)
+        ):
+            notes.append(whole)  # opening hours, not a time to complete the service
+            continue
+        texts.extend(t.strip(" ;,") for t in _SECOND_LABEL.split(whole) if t.strip(" ;,"))
+    # A time inside a sentence ("Proses 1 Minggu", "… maksimal 15 menit") counts only when the
+    # section states none plainly; otherwise the sentence repeats the headline figure.
+    plain = any(parse_duration(text).is_fixed() for text in texts)
+    for text in texts:
         duration = parse_duration(text)
+        if not duration.is_fixed() and not plain:
+            duration = find_duration(text) or duration
         if duration.is_fixed() or duration.label or len(text.split()) <= 6:
             durations.append(duration)
         else:
@@ -446,13 +550,17 @@ def _completion_times(items: list[Item], issues: _Issues) -> tuple[list[Duration
     kept = [
         d for d in durations if d.label or not d.is_fixed() or (d.value, d.unit) not in labelled
     ]
+    if not any(d.is_fixed() or d.label for d in kept) and len(kept) > 1:
+        # Stages listed without any time ("1. Wajib Pajak 2. Informasi …"): one descriptive
+        # statement, not one duration per stage.
+        kept = [parse_duration("; ".join(d.text for d in kept))]
     for duration in kept:
         if duration.ambiguous:
             issues.add(
                 "ambiguous_duration",
                 "completion_times",
                 f"'{duration.text}' does not say working or calendar days; read as "
-                f"{duration.value} working days.",
+                f"{duration.value} {duration.unit.replace('_', ' ')}.",
             )
     return kept, "\n".join(notes)
 
@@ -464,12 +572,24 @@ _FREE = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
-    r"\brp\.?\s*(?P<amount>\d{1,3}(?:[.,]\d{3})+|\d+)(?:,(?:00|-)|\.-)?", re.IGNORECASE
+    r"\brp\.?\s*(?P<amount>\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+)(?:[.,](?:00|-)|\.-)?",
+    re.IGNORECASE,
 )
 
 
+_AMOUNT_LABEL = re.compile(r"^(?P<label>.*?)[\s:=-]*\brp(?![a-z])", re.IGNORECASE)
+# Items of a fee list run together on one line: "a. Tidak dipungut biaya; b. Denda …".
+_INLINE_LETTER = re.compile(r"[;,]\s*(?=[a-z][.)]\s)")
+_LETTER_MARK = re.compile(r"^[a-z][.)]\s+")
+
+
 def parse_fee(text: str) -> Fee | None:
-    """One fee line; None when it states neither "free" nor an amount."""
+    """One fee line; None when it states neither "free" nor an amount.
+
+    Amounts in any of the usual spellings: "Rp 50.000", "Rp. 1.500.000,-", "Rp50,000",
+    "Rp 350.000,00", "Rp. 0,-" (free). The label says what the fee is for: the text before a
+    colon, else the words before "Rp" ("Paspor biasa Rp. 350.000,-" → "Paspor biasa").
+    """
     text = squash(text).rstrip(" ;")
     label = ""
     body = text
@@ -481,6 +601,9 @@ def parse_fee(text: str) -> Fee | None:
         return Fee(free=True, amount_idr=None, label=label, text=text)
     match = _AMOUNT.search(body)
     if match:
+        if not label:
+            before = _AMOUNT_LABEL.match(body)
+            label = before.group("label").strip(" -–:") if before else ""
         amount = int(re.sub(r"\D", "", match.group("amount")))
         if amount == 0:
             return Fee(free=True, amount_idr=None, label=label, text=text)
@@ -492,14 +615,23 @@ def _fees(items: list[Item], issues: _Issues) -> tuple[list[Fee], str]:
     report = issues.typo_reporter("fees")
     fees: list[Fee] = []
     notes: list[str] = []
+    continuing = False  # the last note may go on in the next unmarked line
     for item in items:
-        text = correct(squash(item.text), report)
-        if not text:
-            continue
-        fee = parse_fee(text)
-        if fee is None:
-            notes.append(text.rstrip(" ;,"))
-        else:
+        whole = correct(squash(item.text), report)
+        for index, text in enumerate(_INLINE_LETTER.split(whole)):
+            text = _LETTER_MARK.sub("", text).strip() if index else text
+            if not text or text in {"-", "–"}:
+                continue
+            fee = parse_fee(text)
+            if fee is None:
+                note = text.rstrip(" ;,")
+                if continuing and not item.marked and not index:
+                    notes[-1] = f"{notes[-1]} {note}"
+                else:
+                    notes.append(note)
+                continuing = not note.endswith(".")
+                continue
+            continuing = False
             fees.append(fee)
             if len(_AMOUNT.findall(text)) > 1:
                 issues.add(
@@ -637,14 +769,65 @@ def _unit_hints(header_lines: list[str], lines: list[str], issues: _Issues) -> l
     return hints
 
 
+# --- pages that lost their labels -------------------------------------------------------------
+
+_TIME_START = re.compile(
+    rf"^(?:\d+|{ID_NUMBER_WORDS})\b|^(?:waktu|jangka\s+waktu|paling\s+lama|paling\s+lambat"
+    r"|maksimal|maksimum|selambat)",
+    re.IGNORECASE,
+)
+_FEE_START = re.compile(r"^(?:tarif|biaya|retribusi)(?=\s|[A-Z]|$)|\brp\.?\s*\d", re.IGNORECASE)
+
+
+def _headless_time(text: str) -> Duration | None:
+    text = re.split(r"(?<=[.;])\s+", squash(text))[0]  # the first sentence
+    if not text or len(text.split()) > 40 or not _TIME_START.match(text):
+        return None
+    if _is_marked(text):
+        return None
+    return find_duration(text)
+
+
+def _headless_fee(text: str) -> str | None:
+    text = squash(text)
+    if not text or _is_marked(text) or len(text.split()) > 30:
+        return None
+    free = _FREE.search(text) and text not in {"-", "0"} and len(text.split()) <= 6
+    if free or _FEE_START.search(text):
+        return re.sub(r"^(tarif|biaya|retribusi)(?=[A-Z])", r"\1 ", text, flags=re.IGNORECASE)
+    return None
+
+
+def _headless_values(lines: list[str], issues: _Issues) -> tuple[list[str], list[str]]:
+    """A page whose component labels were lost (SIPPN, the national registry, shows values
+    under icons): the first line that states a time and the first that states a fee."""
+    time_lines: list[str] = []
+    fee_lines: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if not time_lines and _headless_time(text):
+            time_lines.append(text)
+        elif not fee_lines and _headless_fee(text):
+            fee_lines.append(_headless_fee(text))
+    if time_lines or fee_lines:
+        issues.add(
+            "unlabelled",
+            "document",
+            "The document names no components; its time and fee were taken from lines that "
+            "state them. Check them.",
+        )
+    return time_lines, fee_lines
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
 def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
     """Parse one document's text (see the module documentation)."""
     issues = _Issues(source=source_name)
-    lines = clean_lines(text or "")
-    start = _first_heading(lines)
+    lines = [unglue_row(line) for line in clean_lines(text or "")]
+    loose = any(is_flat_table_header(line) for line in lines)
+    start = _first_heading(lines, loose)
     header, title = _read_preamble(lines[:start])
     body, cut = _strip_repeated_headers(lines[start:], header)
     if not header.unit_name and cut:
@@ -674,7 +857,13 @@ def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
         issues.add("missing", "service_name", "No service name (title) found.")
     parsed.decree_number = squash(decree)
 
-    sections = _sections(body)
+    sections = _sections(body, loose)
+    if not sections:
+        time_lines, fee_lines = _headless_values(lines, issues)
+        if time_lines:
+            sections["completion_times"] = time_lines
+        if fee_lines:
+            sections["fees"] = fee_lines
     for key in LIST_COMPONENTS:
         if key in sections:
             setattr(parsed, key, _list_component(split_items(sections[key]), key, issues))
@@ -698,3 +887,89 @@ def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
     parsed.meetings_per_month, parsed.surveys_per_year = _evaluation_cadence(parsed.evaluation)
     parsed.issues = issues.items
     return parsed
+
+
+# --- documents with several services ---------------------------------------------------------
+
+# "1. PERSETUJUAN PENANAMAN MODAL", "B. IZIN PENELITIAN", "1. STANDAR PELAYANAN SURAT …".
+_SERVICE_HEADING = re.compile(
+    r"^\s*#*\s*(?:\d{1,2}|[A-Z]|[IVX]{1,4})\s*[.)]\s*(?P<title>\S.*?)\s*:?\s*$"
+)
+
+
+def _service_title(line: str, loose: bool, listed: set[str]) -> str | None:
+    """The service a line announces, or None: a "Jenis Pelayanan : …" label, or a numbered or
+    lettered line of at least two words that is upper case or repeats a name listed earlier
+    in the document ("meliputi: 1. Pelayanan Pendaftaran 2. …"), and is neither a component
+    heading nor a group label."""
+    labelled = _TITLE_LABEL.match(line.strip().lstrip("#").strip())
+    if labelled:
+        return labelled.group("value").strip()
+    match = _SERVICE_HEADING.match(line)
+    if not match:
+        return None
+    title = match.group("title")
+    letters = [c for c in title if c.isalpha()]
+    if len(title.split()) < 2 or not letters:
+        return None
+    if not all(c.isupper() for c in letters) and norm(title) not in listed:
+        return None
+    if match_heading(line, loose=loose) or is_group_label(line) or is_flat_table_header(line):
+        return None
+    return title
+
+
+def split_services(text: str) -> list[tuple[str, str]]:
+    """The parts of a document that describes several services, as (title, text) pairs; empty
+    when the document describes one.
+
+    A service starts at a numbered or lettered upper-case line ("1. PERSETUJUAN PENANAMAN
+    MODAL"), at a numbered line repeating a name listed earlier ("meliputi: 1. Pelayanan
+    Pendaftaran …" then "1. Pelayanan Pendaftaran" over its components), or at a "Jenis
+    Pelayanan : …" label, when component headings follow before the next such line. Two or
+    more of them, or one numbered "STANDAR PELAYANAN …", split the document; each part keeps
+    the common preamble (letterhead, decree number) and gets its title as a ``# heading``.
+    """
+    lines = [unglue_row(line) for line in clean_lines(text or "")]
+    loose = any(is_flat_table_header(line) for line in lines)
+    candidates: list[tuple[int, str]] = []
+    listed: set[str] = set()  # names listed before the first component heading
+    seen_heading = False
+    for index, line in enumerate(lines):
+        title = _service_title(line, loose, listed)
+        if title:
+            candidates.append((index, title))
+        numbered = _SERVICE_HEADING.match(line)
+        seen_heading = seen_heading or bool(match_heading(line, loose=loose))
+        if numbered and not seen_heading:
+            listed.add(norm(numbered.group("title")))
+    starts: list[tuple[int, str]] = []
+    for position, (index, title) in enumerate(candidates):
+        end = candidates[position + 1][0] if position + 1 < len(candidates) else len(lines)
+        if any(match_heading(line, loose=loose) for line in lines[index + 1 : end]):
+            starts.append((index, title))
+    if not starts:
+        return []
+    if len(starts) == 1 and not (
+        _STANDARD_WORDS.match(starts[0][1]) and _SERVICE_HEADING.match(lines[starts[0][0]])
+    ):
+        return []
+    preamble = lines[: starts[0][0]]
+    # The preamble's own title (the decree's subject) is not the title of any one service.
+    preamble = [line for line in preamble if not re.match(r"^#\s", line.strip())]
+    parts = []
+    for position, (index, title) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        title = _STANDARD_WORDS.sub("", title).strip(" :.-") or title
+        body = lines[index + 1 : end]
+        parts.append((title, "\n".join([*preamble, "", f"# {title}", "", *body])))
+    return parts
+
+
+def parse_standards(text: str, *, source_name: str = "") -> list[ParsedStandard]:
+    """Every service standard in one document (see :func:`split_services`): one
+    :class:`ParsedStandard` per service, each reporting its own gaps."""
+    parts = split_services(text)
+    if not parts:
+        return [parse_standard(text, source_name=source_name)]
+    return [parse_standard(part, source_name=source_name) for _title, part in parts]

@@ -51,7 +51,9 @@ class ImportIssue:
     "Hari"), ``garbled_section`` (a section whose structure is broken; what was clear is kept),
     ``duplicate_list`` (a list given twice, one copy kept), ``typo_fixed`` (a known misspelling
     corrected), ``ignored_text`` (a line that fits nowhere), ``merged_difference`` (documents
-    merged into one disagree). ``component`` is a key of :data:`COMPONENTS` or a field of
+    merged into one disagree), ``unlabelled`` (a page without component labels: time and fee
+    taken from the lines that state them), ``unit_created`` (the import created the unit from
+    the letterhead). ``component`` is a key of :data:`COMPONENTS` or a field of
     :class:`ParsedStandard` (``complaint_channels``, ``complaint_flow``, ``complaint_classes``,
     ``service_name``, ``unit``). ``source`` names the document it came from.
     """
