@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "layanan.core"
     label = "core"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import timezones  # noqa: F401  (connects the signal that refreshes the default)

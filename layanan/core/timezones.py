@@ -1,0 +1,89 @@
+"""Time zones: per organisation, optionally per unit (docs/adopting.md, "Time zones").
+
+The one rule: a unit's zone is its own ``Unit.time_zone``, else that of its nearest ancestor
+that has one; the top unit's zone is the *organisation's default*, and ``settings.TIME_ZONE`` is
+only the fallback of an installation without units.
+
+- The working-day calendar of a unit counts in the unit's zone
+  (``workdays.deadlines.Calendar.for_unit``): 16:00 at a WITA office is 16:00 WITA.
+- Every web request runs in the organisation's default zone
+  (:class:`OrganisationTimeZoneMiddleware` activates it), so pages, forms and reports that are
+  not about one unit speak the organisation's time; pages about one case show its unit's zone
+  (:func:`unit_tzinfo`).
+
+The default is read from the database once and kept in the cache (shared between processes,
+Redis in production); saving or deleting a unit refreshes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Unit
+
+CACHE_KEY = "layanan:organisation-time-zone"
+CACHE_SECONDS = 300
+
+
+def _organisation_time_zone_from_db() -> str:
+    zone = (
+        Unit.objects.filter(parent__isnull=True)
+        .exclude(time_zone="")
+        .order_by("path")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    return zone or settings.TIME_ZONE
+
+
+def organisation_time_zone() -> str:
+    """The organisation's default zone (IANA name): the top unit's, else ``TIME_ZONE``."""
+    zone = cache.get(CACHE_KEY)
+    if zone is None:
+        zone = _organisation_time_zone_from_db()
+        cache.set(CACHE_KEY, zone, CACHE_SECONDS)
+    return zone
+
+
+def nearest_time_zone(units: Iterable[Unit]) -> str:
+    """The first zone set on ``units`` (nearest first), else the organisation's default."""
+    for unit in units:
+        if unit.time_zone:
+            return unit.time_zone
+    return organisation_time_zone()
+
+
+def unit_tzinfo(unit: Unit | None) -> ZoneInfo:
+    """The zone a unit's times are shown and counted in (the organisation's when None)."""
+    return ZoneInfo(unit.time_zone_name() if unit is not None else organisation_time_zone())
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="core.timezones.unit_saved")
+@receiver(post_delete, sender=Unit, dispatch_uid="core.timezones.unit_deleted")
+def _refresh_organisation_time_zone(sender, **kwargs) -> None:
+    # Right away for this process (and the writing transaction), and once more after commit so
+    # that a rolled-back change does not outlive the cache timeout.
+    cache.set(CACHE_KEY, _organisation_time_zone_from_db(), CACHE_SECONDS)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+class OrganisationTimeZoneMiddleware:
+    """Runs every request in the organisation's default time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timezone.activate(ZoneInfo(organisation_time_zone()))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
