@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "layanan.surveys",
     "layanan.visits",
     "layanan.reports",
+    "layanan.setup",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -17,6 +17,7 @@ Redis in production); saving or deleting a unit refreshes it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import Unit
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "layanan:organisation-time-zone"
 CACHE_SECONDS = 300
@@ -82,7 +85,14 @@ class OrganisationTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.activate(ZoneInfo(organisation_time_zone()))
+        try:
+            zone = organisation_time_zone()
+        except Exception:
+            # The database is unreachable (or not to be touched): the page, /healthz included,
+            # must still answer, in the installation's fallback zone.
+            logger.warning("organisation time zone unavailable", exc_info=True)
+            zone = settings.TIME_ZONE
+        timezone.activate(ZoneInfo(zone))
         try:
             return self.get_response(request)
         finally:
