@@ -150,7 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Pontianak"
+# Only the fallback: units carry their zone, the top unit's is the organisation's default
+# (layanan/core/timezones.py). Set it to that default so commands and tasks speak it too.
+TIME_ZONE = env("TIME_ZONE", "Asia/Pontianak")
 USE_I18N = True
 USE_TZ = True
 

@@ -140,9 +140,13 @@ class Unit(TimeStampedModel):
         default (see layanan.core.timezones)."""
         if self.time_zone:
             return self.time_zone
-        from .timezones import nearest_time_zone
+        cached = self.__dict__.get("_time_zone_name")
+        if cached is None:
+            from .timezones import nearest_time_zone
 
-        return nearest_time_zone(reversed(self.ancestors()))
+            cached = nearest_time_zone(reversed(self.ancestors()))
+            self.__dict__["_time_zone_name"] = cached
+        return cached
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or below it."""

@@ -69,6 +69,12 @@ def unit_tzinfo(unit: Unit | None) -> ZoneInfo:
     return ZoneInfo(unit.time_zone_name() if unit is not None else organisation_time_zone())
 
 
+def activate_unit_time_zone(unit: Unit) -> None:
+    """Show the rest of this request in ``unit``'s zone (a page about one case or one unit);
+    :class:`OrganisationTimeZoneMiddleware` switches it off after the response."""
+    timezone.activate(unit_tzinfo(unit))
+
+
 @receiver(post_save, sender=Unit, dispatch_uid="core.timezones.unit_saved")
 @receiver(post_delete, sender=Unit, dispatch_uid="core.timezones.unit_deleted")
 def _refresh_organisation_time_zone(sender, **kwargs) -> None:

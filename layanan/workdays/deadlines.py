@@ -549,10 +549,13 @@ BULAN = (
 ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
 
 
-def format_due(moment: dt.datetime, tz: dt.tzinfo | str | None = None) -> str:
-    """``"Senin, 23 Maret 2026 pukul 16.00 WIB"``, in ``tz``, by default the current time zone
-    (in a request: the organisation's default, or the unit's where a view overrides it)."""
+def format_due(moment: dt.datetime, tz: dt.tzinfo | str | None = None, *, unit=None) -> str:
+    """``"Senin, 23 Maret 2026 pukul 16.00 WIB"``, in ``tz``, else in ``unit``'s zone, else in
+    the current time zone (in a request: the organisation's default, or the unit's where a
+    view activated it)."""
     _require_aware(moment)
+    if tz is None and unit is not None:
+        tz = unit.time_zone_name()
     if tz is None:
         tz = timezone.get_current_timezone()
     local = moment.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
