@@ -11,8 +11,9 @@ only the fallback of an installation without units.
   not about one unit speak the organisation's time; pages about one case show its unit's zone
   (:func:`unit_tzinfo`).
 
-The default is read from the database once and kept in the cache (shared between processes,
-Redis in production); saving or deleting a unit refreshes it.
+The default (with the organisation's name, shown in page footers) is read from the database once
+and kept in the cache (shared between processes, Redis in production); saving or deleting a unit
+refreshes it.
 """
 
 from __future__ import annotations
@@ -32,28 +33,38 @@ from .models import Unit
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "layanan:organisation-time-zone"
+CACHE_KEY = "layanan:organisation"  # (zone, name) of the top unit
 CACHE_SECONDS = 300
 
 
-def _organisation_time_zone_from_db() -> str:
-    zone = (
+def _organisation_from_db() -> tuple[str, str]:
+    """(zone, name) of the organisation: the first top unit."""
+    top = (
         Unit.objects.filter(parent__isnull=True)
-        .exclude(time_zone="")
         .order_by("path")
-        .values_list("time_zone", flat=True)
+        .values_list("time_zone", "name")
         .first()
     )
-    return zone or settings.TIME_ZONE
+    zone, name = top or ("", "")
+    return zone or settings.TIME_ZONE, name
+
+
+def _organisation() -> tuple[str, str]:
+    value = cache.get(CACHE_KEY)
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        value = _organisation_from_db()
+        cache.set(CACHE_KEY, value, CACHE_SECONDS)
+    return value[0], value[1]
 
 
 def organisation_time_zone() -> str:
     """The organisation's default zone (IANA name): the top unit's, else ``TIME_ZONE``."""
-    zone = cache.get(CACHE_KEY)
-    if zone is None:
-        zone = _organisation_time_zone_from_db()
-        cache.set(CACHE_KEY, zone, CACHE_SECONDS)
-    return zone
+    return _organisation()[0]
+
+
+def organisation_name() -> str:
+    """The organisation's name (the top unit's), "" before there is one (page footers)."""
+    return _organisation()[1]
 
 
 def nearest_time_zone(units: Iterable[Unit]) -> str:
@@ -80,7 +91,7 @@ def activate_unit_time_zone(unit: Unit) -> None:
 def _refresh_organisation_time_zone(sender, **kwargs) -> None:
     # Right away for this process (and the writing transaction), and once more after commit so
     # that a rolled-back change does not outlive the cache timeout.
-    cache.set(CACHE_KEY, _organisation_time_zone_from_db(), CACHE_SECONDS)
+    cache.set(CACHE_KEY, _organisation_from_db(), CACHE_SECONDS)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 

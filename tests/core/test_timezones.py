@@ -66,3 +66,13 @@ def test_a_unit_inherits_the_nearest_zone(org, fresh_cache):
     bina_mental = type(kesra).objects.get(slug="kesra-bina-mental")
     assert str(unit_tzinfo(bina_mental)) == "Asia/Jayapura"
     assert str(unit_tzinfo(org["biro-umum"])) == "Asia/Pontianak"
+
+
+def test_footer_names_the_organisation_from_its_data(client, org, fresh_cache):
+    """The page footer shows the top unit's name (no organisation is written in templates);
+    renaming it in the admin shows on the next page."""
+    assert "Pemerintah Provinsi Kalimantan Barat</div></footer>" in client.get("/").content.decode()
+    root = org["pemprov-kalbar"]
+    root.name = "Pemerintah Provinsi Kalbar"
+    root.save()
+    assert "Pemerintah Provinsi Kalbar</div></footer>" in client.get("/").content.decode()
