@@ -148,8 +148,15 @@ class SourceMap:
         spans = self.blocks.get((kind, 0))
         return spans[0][0] if spans else None
 
-    def key(self, kind: str, index: int, key: str) -> int | None:
-        """The line of ``key =`` inside the table (or its sub-tables), else the table's line."""
+    def key(self, kind: str, index: int, key: str, *, within: str = "") -> int | None:
+        """The line of ``key =`` inside the table (or its sub-tables), else that of ``within``
+        (e.g. an inline ``hours = { … }``), else the table's line."""
+        found = self._key(kind, index, key)
+        if found is None and within:
+            found = self._key(kind, index, within)
+        return found if found is not None else self.table(kind, index)
+
+    def _key(self, kind: str, index: int, key: str) -> int | None:
         for first, last in self.blocks.get((kind, index), []):
             for number in range(first, last + 1):
                 match = _KEY_RE.match(self.lines[number - 1])
@@ -158,7 +165,7 @@ class SourceMap:
                 header = _HEADER_RE.match(self.lines[number - 1])
                 if header and header.group(2).replace(" ", "").endswith("." + key):
                     return number
-        return self.table(kind, index)
+        return None
 
 
 # --- the validated content ------------------------------------------------------------------
@@ -292,8 +299,9 @@ def _unit_spec(
     line = source.table(kind, index)
     allowed = ORGANISATION_KEYS if kind == "organisation" else UNIT_KEYS
 
-    def problem(key: str | None, message: str) -> None:
-        problems.append(FileProblem(source.key(kind, index, key) if key else line, message))
+    def problem(key: str | None, message: str, within: str = "") -> None:
+        where = source.key(kind, index, key, within=within) if key else line
+        problems.append(FileProblem(where, message))
 
     for key in raw:
         if key not in allowed:
@@ -362,7 +370,9 @@ def _unit_spec(
             problem("parent", _("“parent” must be the slug of another unit, in quotes"))
     hours = None
     if "hours" in raw:
-        hours = _hours(raw["hours"], lambda day, message: problem(day or "hours", message))
+        hours = _hours(
+            raw["hours"], lambda day, message: problem(day or "hours", message, within="hours")
+        )
     for key in set(TEXT_FIELDS) - {"slug"}:
         fields.setdefault(key, "")
     line = source.key(kind, index, "slug") if "slug" in raw else line

@@ -91,8 +91,12 @@ def activate_unit_time_zone(unit: Unit) -> None:
 def _refresh_organisation_time_zone(sender, **kwargs) -> None:
     # Right away for this process (and the writing transaction), and once more after commit so
     # that a rolled-back change does not outlive the cache timeout.
-    cache.set(CACHE_KEY, _organisation_from_db(), CACHE_SECONDS)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    try:
+        cache.set(CACHE_KEY, _organisation_from_db(), CACHE_SECONDS)
+        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    except Exception:
+        # An unreachable cache must not stop a unit from being saved; it expires on its own.
+        logger.warning("organisation cache not refreshed", exc_info=True)
 
 
 class OrganisationTimeZoneMiddleware:

@@ -3,8 +3,9 @@
 An installation is *empty* while it has neither a superuser nor a unit. Whoever can run
 ``manage.py`` on the server prints a one-time link (:func:`first_run_token_create`); only the
 token's SHA-256 is stored, with an expiry. Spending the token creates the first administrator
-(:func:`first_admin_create`) — one transaction that locks the token row and checks again that
-no superuser exists, so the link works once and a second visitor finds nothing. That
+(:func:`first_admin_create`) — one transaction that spends the token with a conditional update
+and checks again that no superuser exists, so the link works once and a second visitor finds
+nothing. That
 administrator alone then names the organisation, adds units or loads an organisation file,
 imports and publishes standards, and finishes (:func:`first_run_finish`): the page is gone.
 """
@@ -77,12 +78,16 @@ def valid_token(raw: str) -> FirstRunToken | None:
 def first_admin_create(*, token: str, username: str, full_name: str, email: str, password: str):
     """Spend ``token`` on the first administrator (a superuser). Refuses a spent, expired or
     unknown token, and any token once a superuser exists."""
-    row = (
-        FirstRunToken.objects.select_for_update()
-        .filter(token_hash=_hash(token or ""), used_at__isnull=True)
-        .first()
-    )
-    if row is None or row.expires_at <= timezone.now() or not installation_is_empty():
+    now = timezone.now()
+    row = FirstRunToken.objects.filter(
+        token_hash=_hash(token or ""), used_at__isnull=True, expires_at__gt=now
+    ).first()
+    # Spend the token first, with a conditional UPDATE: of two simultaneous requests only one
+    # changes the row (on every database), the other stops here. A failure below rolls it back.
+    spent = row is not None and FirstRunToken.objects.filter(
+        pk=row.pk, used_at__isnull=True
+    ).update(used_at=now)
+    if not spent or not installation_is_empty():
         raise NotFound(_("This set-up link is not valid (any more)."))
     User = get_user_model()
     user = User(username=username, full_name=full_name, email=email)
@@ -92,9 +97,7 @@ def first_admin_create(*, token: str, username: str, full_name: str, email: str,
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    row.used_at = timezone.now()
-    row.used_by = user
-    row.save(update_fields=["used_at", "used_by"])
+    FirstRunToken.objects.filter(pk=row.pk).update(used_by=user)
     return user
 
 

@@ -233,3 +233,15 @@ def test_command_shows_each_problem_with_its_line(tmp_path):
         call_command("load_organisation", str(path), stderr=err)
     assert "6" in err.getvalue() and "CET" in err.getvalue()
     assert not Unit.objects.exists()
+
+
+def test_inline_hours_errors_point_at_the_hours_line():
+    """Hours written inline (hours = { … }) are checked the same way; the problem names the
+    line of ``hours``."""
+    text = SMALL.replace('code = "CONTOH"', 'code = "CONTOH"\nhours = { mon = "pagi" }')
+    with pytest.raises(OrganisationFileError) as caught:
+        parse_organisation(text)
+    assert "pagi" in lines_of(caught.value)[6]
+    ok = SMALL.replace('code = "CONTOH"', 'code = "CONTOH"\nhours = { mon = "08.00-12.00" }')
+    week = parse_organisation(ok).organisation.hours
+    assert week[0] == (dt.time(8), dt.time(12)) and week[1] is None
