@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "layanan.surveys",
     "layanan.visits",
     "layanan.reports",
+    "layanan.setup",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "layanan.core.timezones.OrganisationTimeZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,7 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Pontianak"
+# Only the fallback: units carry their zone, the top unit's is the organisation's default
+# (layanan/core/timezones.py). Set it to that default so commands and tasks speak it too.
+TIME_ZONE = env("TIME_ZONE", "Asia/Pontianak")
 USE_I18N = True
 USE_TZ = True
 

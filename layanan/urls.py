@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("layanan.visits.urls")),
     path("", include("layanan.bookings.audience_urls")),
     path("open311/v2/", include("layanan.open311.urls")),
+    path("mulai/", include("layanan.setup.urls")),
     path("", include("layanan.reports.urls")),
     path("", include("layanan.ops.urls")),
     path("", include("layanan.catalog.urls")),

@@ -1,6 +1,6 @@
 """Shared fixtures: the organisation, personas, a local SMTP server, a browser.
 
-Personas (all in the real unit tree of layanan.core.organisation):
+Personas (all in the real unit tree, loaded from data/organisations/kalbar.toml):
 - ``admin``: admin role at the province (catalogue, users, calendar)
 - ``kesra_front``: information officer of Biro Kesra
 - ``kesra_officer``: complaint officer of Biro Kesra
@@ -107,7 +107,8 @@ def _private_attachment_storage(tmp_path):
 
 @pytest.fixture
 def org(db):
-    """The real unit tree (Pemprov > Setda > Biro > Bagian), by slug."""
+    """The real unit tree (Pemprov > Setda > Biro > Bagian) from the shipped organisation file
+    data/organisations/kalbar.toml, by slug."""
     return ensure_organisation()
 
 

@@ -233,6 +233,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "workdays:calendar_year": {"year": timezone.localdate().year},
         "surveys:answer": {"token": world["invitation"].token if citizen else "x" * 20},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "setup:start": {"token": "x" * 43},
         "reports:monthly_pdf": {"unit_slug": "biro-kesra", "month": world["month"]},
         "reports:monthly_xlsx": {"unit_slug": "biro-kesra", "month": world["month"]},
         "catalog:standard_version": {
@@ -700,6 +701,15 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "reports:skm_xlsx": REPORT_UNIT,
     "reports:monthly_pdf": REPORT_UNIT,
     "reports:monthly_xlsx": REPORT_UNIT,
+    # the first-run page: gone once the installation has units or a superuser
+    "setup:start": NOBODY,
+    "setup:steps": NOBODY,
+    "setup:organisation": NOBODY,
+    "setup:organisation_file": NOBODY,
+    "setup:unit": NOBODY,
+    "setup:standards": NOBODY,
+    "setup:publish": NOBODY,
+    "setup:finish": NOBODY,
     # the admin site: superusers only
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can
 from layanan.core.errors import ApplicationError
+from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
 
 from .events import EVENT_LABELS
@@ -226,6 +227,7 @@ def _render_case(
     revealed=None,
 ) -> HttpResponse:
     now = timezone.now()
+    activate_unit_time_zone(case.unit)  # this page's times in the case's unit's zone
     draft = latest_answer_draft(case)
     context = {
         "case": case,

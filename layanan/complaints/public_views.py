@@ -49,6 +49,7 @@ from layanan.core.errors import ApplicationError
 # RateLimit and client_address moved to layanan.core.ratelimit; imported here for the pages
 # below and for the apps that share the complaint limits (bookings, visits).
 from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit, client_address  # noqa: F401
+from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
 
 from .notifications import tracking_url
@@ -275,6 +276,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
     case = _by_code(request, code, "receipt")
     if isinstance(case, HttpResponse):
         return case
+    activate_unit_time_zone(case.unit)  # this page's times in the case's unit's zone
     if not _receipt_allowed(request, case):
         url = reverse(
             "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
@@ -375,6 +377,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
     case = _by_code(request, code, "track")
     if isinstance(case, HttpResponse):
         return case
+    activate_unit_time_zone(case.unit)
     reopen_form = None
     status = 200
     if request.method == "POST":

@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Organisation")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the deploy check of the static manifest)
+        from . import timezones  # noqa: F401  (connects the signal that refreshes the default)

@@ -1,5 +1,12 @@
 from django.conf import settings
 
+from .timezones import organisation_name
+
 
 def site(request):
-    return {"SITE_URL": settings.SITE_URL, "DEBUG": settings.DEBUG}
+    # A callable: read (from the cache) only by templates that show it.
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "DEBUG": settings.DEBUG,
+        "ORGANISATION_NAME": organisation_name,
+    }

@@ -24,6 +24,15 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class TimeZone(models.TextChoices):
+    """Indonesia's time zones (IANA names). WIB has two names: Asia/Jakarta and Asia/Pontianak."""
+
+    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+    WIB_PONTIANAK = "Asia/Pontianak", _("WIB (Asia/Pontianak)")
+    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, units) -> UnitQuerySet:
         """The given units and all their descendants (one query, by materialised path)."""
@@ -63,6 +72,16 @@ class Unit(TimeStampedModel):
     whatsapp = models.CharField(_("WhatsApp"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        blank=True,
+        choices=TimeZone,
+        help_text=_(
+            "Empty: the zone of the nearest unit above that has one. The top unit's zone is the "
+            "organisation's default."
+        ),
+    )
     position = models.PositiveIntegerField(_("order"), default=0)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
@@ -117,6 +136,19 @@ class Unit(TimeStampedModel):
         if cached is None:
             cached = list(self.descendants().values_list("pk", flat=True))
             self.__dict__["_subtree_pks"] = cached
+        return cached
+
+    def time_zone_name(self) -> str:
+        """This unit's zone: its own, else its nearest ancestor's, else the organisation's
+        default (see layanan.core.timezones)."""
+        if self.time_zone:
+            return self.time_zone
+        cached = self.__dict__.get("_time_zone_name")
+        if cached is None:
+            from .timezones import nearest_time_zone
+
+            cached = nearest_time_zone(reversed(self.ancestors()))
+            self.__dict__["_time_zone_name"] = cached
         return cached
 
     def is_within(self, other: Unit) -> bool:

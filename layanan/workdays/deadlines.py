@@ -17,8 +17,9 @@ The rules (docs/deadlines.md has them with worked examples):
   minutes/hours; a working day whose office hours a pause touches (resp. a calendar day a pause
   touches) is not counted for working/calendar days.
 
-All datetimes are aware; results are in the office time zone (``settings.TIME_ZONE``,
-Asia/Pontianak = WIB).
+All datetimes are aware; results are in the office's time zone: :meth:`Calendar.for_unit` counts
+in the unit's zone (its own, else its nearest ancestor's, else the organisation's default — see
+``layanan.core.timezones``), so 16:00 at a WITA office is 16:00 WITA.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from .durations import Duration, DurationUnit
 
@@ -180,9 +182,12 @@ class Calendar:
     def for_unit(cls, unit=None, *, tz: dt.tzinfo | str | None = None) -> Calendar:
         """The calendar of ``unit`` (or of the system default when None), read from the tables.
 
-        Costs two queries up front (the unit's ancestors and their office hours), then two per
-        year touched (holidays, overrides).
+        Counts in the unit's time zone (nearest ancestor with one, else the organisation's
+        default) unless ``tz`` is given. Costs two queries up front (the unit's ancestors and
+        their office hours), then two per year touched (holidays, overrides).
         """
+        from layanan.core.timezones import nearest_time_zone
+
         from .models import Holiday, OfficeHours, OfficeHoursOverride
 
         chain: list = []  # nearest first: the unit, its parent, …, the root
@@ -225,6 +230,8 @@ class Calendar:
                 )
             return YearData(holidays=holidays, overrides=overrides, has_holiday_rows=bool(rows))
 
+        if tz is None:
+            tz = nearest_time_zone(chain)
         calendar = cls(week=week, tz=tz, loader=loader)
         calendar.week_source = week_source
         return calendar
@@ -542,11 +549,15 @@ BULAN = (
 ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
 
 
-def format_due(moment: dt.datetime, tz: dt.tzinfo | str | None = None) -> str:
-    """``"Senin, 23 Maret 2026 pukul 16.00 WIB"`` (in the office time zone by default)."""
+def format_due(moment: dt.datetime, tz: dt.tzinfo | str | None = None, *, unit=None) -> str:
+    """``"Senin, 23 Maret 2026 pukul 16.00 WIB"``, in ``tz``, else in ``unit``'s zone, else in
+    the current time zone (in a request: the organisation's default, or the unit's where a
+    view activated it)."""
     _require_aware(moment)
+    if tz is None and unit is not None:
+        tz = unit.time_zone_name()
     if tz is None:
-        tz = settings.TIME_ZONE
+        tz = timezone.get_current_timezone()
     local = moment.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
     offset = int(local.utcoffset().total_seconds())
     zone = ZONES.get(offset)

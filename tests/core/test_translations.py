@@ -270,9 +270,10 @@ def compiled_catalogue():
 
 
 @pytest.mark.django_db
-def test_login_page_is_in_indonesian_by_default(client, compiled_catalogue):
+def test_login_page_is_in_indonesian_by_default(client, compiled_catalogue, org):
     """Without a language preference the staff login page is Indonesian: the heading, the
-    button, the password link, the site name and the footer."""
+    button, the password link, the site name and the footer (the organisation's name, from
+    its data)."""
     response = client.get("/akun/masuk/")
     assert response.status_code == 200
     assert response["Content-Language"] == "id"

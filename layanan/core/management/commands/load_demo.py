@@ -1,4 +1,7 @@
-"""manage.py load_demo — the organisation, the seed catalogue and demo staff (idempotent)."""
+"""manage.py load_demo — the organisation, the seed catalogue and demo staff (idempotent).
+
+The organisation comes from a file (default: the shipped data/organisations/kalbar.toml); the
+demo staff and sample complaints below belong to that demo organisation."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard, VersionStatus
 from layanan.catalog.services import version_publish
 from layanan.core.organisation import ensure_organisation
+from layanan.core.orgfile import SHIPPED_ORGANISATION
 from layanan.workdays.services import holidays_sync
 
 DEMO_PASSWORD = "layanan-demo-2026"
@@ -36,6 +40,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seeds", default=str(settings.SEEDS_DIR), help="seed folder")
+        parser.add_argument(
+            "--organisation",
+            default=str(SHIPPED_ORGANISATION),
+            help="organisation file (default: the shipped Kalbar file)",
+        )
         parser.add_argument("--no-users", action="store_true", help="skip demo accounts")
         parser.add_argument(
             "--force", action="store_true", help="allow demo accounts when DEBUG is off"
@@ -47,7 +56,7 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with a known password when DEBUG is off "
                 "(use --no-users, or --force on a throw-away server)."
             )
-        units = ensure_organisation()
+        units = ensure_organisation(options["organisation"])
         self.stdout.write(f"Units: {len(units)}")
         this_year = timezone.localdate().year
         for year in (this_year - 1, this_year, this_year + 1):

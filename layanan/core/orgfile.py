@@ -1,0 +1,604 @@
+"""Organisation files: the unit tree, contacts, office hours and time zones as data (TOML).
+
+``parse_organisation(text)`` validates a whole file and returns an :class:`OrganisationSpec`
+or raises :class:`OrganisationFileError` with *every* problem found, each with its line.
+``organisation_load(spec=...)`` writes it in one transaction: units are matched by slug, created
+or updated, never deleted (units that are in the database but not in the file are reported).
+Loading the same file twice changes nothing. The format is documented in docs/adopting.md; the
+shipped example is data/organisations/kalbar.toml.
+
+Used by ``manage.py load_organisation``, ``ensure_organisation()`` (tests, ``load_demo``) and the
+first-run page (``layanan.core.first_run``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, validate_slug
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError, NotPermitted
+from .models import TimeZone, Unit, UnitKind
+
+#: The organisation Layanan ships with (used by ``load_demo`` and the test suite).
+SHIPPED_ORGANISATION = Path(settings.BASE_DIR) / "data" / "organisations" / "kalbar.toml"
+
+#: Shorthands accepted for ``time_zone`` besides the IANA names of TimeZone.
+ZONE_SHORTHANDS = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+#: Keys a unit (and the organisation, which is the top unit) may have, with their max length.
+TEXT_FIELDS = {
+    "slug": 80,
+    "name": 200,
+    "short_name": 60,
+    "code": 12,
+    "kind": 20,
+    "time_zone": 40,
+    "address": 2000,
+    "phone": 60,
+    "whatsapp": 40,
+    "email": 254,
+    "website": 200,
+}
+UNIT_KEYS = {*TEXT_FIELDS, "parent", "hours"}
+ORGANISATION_KEYS = set(TEXT_FIELDS) | {"hours"}
+TOP_KEYS = {"organisation", "unit"}
+#: Model fields written from the file (everything but the tree and the hours).
+STORED_FIELDS = (
+    "name",
+    "short_name",
+    "code",
+    "kind",
+    "time_zone",
+    "address",
+    "phone",
+    "whatsapp",
+    "email",
+    "website",
+)
+
+_HOURS_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class OrganisationFileError(ApplicationError):
+    """The file is not a valid organisation file; ``problems`` lists each one with its line."""
+
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems), "organisation_file_invalid")
+
+
+# --- where things are in the source text ----------------------------------------------------
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*(\.\s*[A-Za-z0-9_\-]+\s*)?=")
+
+
+class SourceMap:
+    """Line numbers of tables and keys (tomllib reports them for syntax errors only).
+
+    The file is cut into blocks at table headers; ``[[unit]]`` blocks are numbered in order,
+    which is also the order tomllib returns them in. Sub-tables (``[unit.hours]``) belong to
+    the ``[[unit]]`` before them.
+    """
+
+    def __init__(self, text: str):
+        self.blocks: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self.unit_lines: list[int] = []
+        self.organisation_line: int | None = None
+        current: tuple[str, int] = ("", 0)
+        start = 1
+        lines = text.splitlines()
+        spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+
+        def close(end: int) -> None:
+            spans.setdefault(current, []).append((start, end))
+
+        for number, line in enumerate(lines, start=1):
+            match = _HEADER_RE.match(line)
+            if not match or line.lstrip().startswith("#"):
+                continue
+            close(number - 1)
+            name = match.group(2).replace(" ", "")
+            if match.group(1) == "[[" and name == "unit":
+                self.unit_lines.append(number)
+                current = ("unit", len(self.unit_lines) - 1)
+            elif name.startswith("unit.") and self.unit_lines:
+                current = ("unit", len(self.unit_lines) - 1)
+            elif name == "organisation" or name.startswith("organisation."):
+                if name == "organisation":
+                    self.organisation_line = number
+                current = ("organisation", 0)
+            else:
+                current = (name, 0)
+            start = number
+        close(len(lines))
+        self.blocks = spans
+        self.lines = lines
+
+    def table(self, kind: str, index: int = 0) -> int | None:
+        if kind == "unit":
+            return self.unit_lines[index] if index < len(self.unit_lines) else None
+        if kind == "organisation":
+            return self.organisation_line
+        spans = self.blocks.get((kind, 0))
+        return spans[0][0] if spans else None
+
+    def key(self, kind: str, index: int, key: str, *, within: str = "") -> int | None:
+        """The line of ``key =`` inside the table (or its sub-tables), else that of ``within``
+        (e.g. an inline ``hours = { … }``), else the table's line."""
+        found = self._key(kind, index, key)
+        if found is None and within:
+            found = self._key(kind, index, within)
+        return found if found is not None else self.table(kind, index)
+
+    def _key(self, kind: str, index: int, key: str) -> int | None:
+        for first, last in self.blocks.get((kind, index), []):
+            for number in range(first, last + 1):
+                match = _KEY_RE.match(self.lines[number - 1])
+                if match and match.group(1).strip('"') == key:
+                    return number
+                header = _HEADER_RE.match(self.lines[number - 1])
+                if header and header.group(2).replace(" ", "").endswith("." + key):
+                    return number
+        return None
+
+
+# --- the validated content ------------------------------------------------------------------
+
+
+@dataclass
+class UnitSpec:
+    slug: str
+    parent: str | None  # None for the organisation (the top unit)
+    fields: dict[str, str]
+    hours: dict[int, tuple[dt.time, dt.time] | None] | None  # None: inherits
+    line: int | None = None
+
+
+@dataclass
+class OrganisationSpec:
+    units: list[UnitSpec]  # parents before children, the organisation first
+
+    @property
+    def organisation(self) -> UnitSpec:
+        return self.units[0]
+
+
+def parse_organisation(text: str) -> OrganisationSpec:
+    """Validate a whole organisation file; raises :class:`OrganisationFileError` listing every
+    problem with its line, or returns the units in tree order."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            found = re.search(r"line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+        reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(exc))
+        raise OrganisationFileError(
+            [FileProblem(line, _("not valid TOML: %(reason)s") % {"reason": reason})]
+        ) from exc
+    source = SourceMap(text)
+    problems: list[FileProblem] = []
+
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(
+                FileProblem(
+                    source.key(key, 0, key) or source.table(key),
+                    _("unknown key “%(key)s” (expected [organisation] and [[unit]] tables)")
+                    % {"key": key},
+                )
+            )
+    raw_org = data.get("organisation")
+    if not isinstance(raw_org, dict):
+        problems.append(FileProblem(None, _("the file has no [organisation] table")))
+        raise OrganisationFileError(problems)
+    raw_units = data.get("unit", [])
+    if not isinstance(raw_units, list) or not all(isinstance(u, dict) for u in raw_units):
+        problems.append(
+            FileProblem(source.key("", 0, "unit"), _("units are written as [[unit]] tables"))
+        )
+        raise OrganisationFileError(problems)
+
+    org = _unit_spec(raw_org, "organisation", 0, source, problems)
+    units = [_unit_spec(raw, "unit", i, source, problems) for i, raw in enumerate(raw_units)]
+    if not org.fields.get("time_zone"):
+        problems.append(
+            FileProblem(
+                source.table("organisation"),
+                _("the organisation needs a time_zone (WIB, WITA or WIT)"),
+            )
+        )
+
+    seen: dict[str, UnitSpec] = {}
+    for spec in [org, *units]:
+        if not spec.slug:
+            continue
+        if spec.slug in seen:
+            problems.append(
+                FileProblem(
+                    spec.line,
+                    _("the slug “%(slug)s” is used twice (first on line %(first)s)")
+                    % {"slug": spec.slug, "first": seen[spec.slug].line},
+                )
+            )
+        else:
+            seen[spec.slug] = spec
+    for index, spec in enumerate(units):
+        if spec.parent is None:
+            spec.parent = org.slug
+        elif spec.parent not in seen:
+            problems.append(
+                FileProblem(
+                    source.key("unit", index, "parent"),
+                    _("unknown parent “%(parent)s”: no unit in this file has that slug")
+                    % {"parent": spec.parent},
+                )
+            )
+        elif spec.parent == spec.slug:
+            problems.append(
+                FileProblem(
+                    source.key("unit", index, "parent"), _("a unit cannot be its own parent")
+                )
+            )
+
+    ordered: list[UnitSpec] = [org]
+    if not problems:
+        placed = {org.slug}
+        remaining = list(units)
+        while remaining:
+            ready = [u for u in remaining if u.parent in placed]
+            if not ready:
+                for spec in remaining:
+                    problems.append(
+                        FileProblem(
+                            spec.line,
+                            _("“%(slug)s” is in a loop of parents and never reaches the top")
+                            % {"slug": spec.slug},
+                        )
+                    )
+                break
+            for spec in ready:
+                ordered.append(spec)
+                placed.add(spec.slug)
+            remaining = [u for u in remaining if u.slug not in placed]
+    if problems:
+        raise OrganisationFileError(problems)
+    return OrganisationSpec(units=ordered)
+
+
+def _unit_spec(
+    raw: dict, kind: str, index: int, source: SourceMap, problems: list[FileProblem]
+) -> UnitSpec:
+    line = source.table(kind, index)
+    allowed = ORGANISATION_KEYS if kind == "organisation" else UNIT_KEYS
+
+    def problem(key: str | None, message: str, within: str = "") -> None:
+        where = source.key(kind, index, key, within=within) if key else line
+        problems.append(FileProblem(where, message))
+
+    for key in raw:
+        if key not in allowed:
+            problem(
+                key,
+                _("unknown key “%(key)s” (allowed: %(allowed)s)")
+                % {"key": key, "allowed": ", ".join(sorted(allowed))},
+            )
+    fields: dict[str, str] = {}
+    for key, limit in TEXT_FIELDS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, str):
+            problem(key, _("“%(key)s” must be text in quotes") % {"key": key})
+            continue
+        value = value.strip()
+        if len(value) > limit:
+            problem(
+                key,
+                _("“%(key)s” is longer than %(limit)d characters") % {"key": key, "limit": limit},
+            )
+            continue
+        fields[key] = value
+    for key in ("slug", "name"):
+        if key not in raw or (isinstance(raw[key], str) and not raw[key].strip()):
+            problem(key, _("“%(key)s” is required") % {"key": key})
+    slug = fields.pop("slug", "")
+    if slug:
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            problem(
+                "slug",
+                _("the slug “%(slug)s” may contain only letters, digits, - and _") % {"slug": slug},
+            )
+    if "kind" in fields:
+        if fields["kind"] not in UnitKind.values:
+            problem(
+                "kind",
+                _("unknown kind “%(kind)s” (allowed: %(allowed)s)")
+                % {"kind": fields["kind"], "allowed": ", ".join(UnitKind.values)},
+            )
+    else:
+        fields["kind"] = UnitKind.GOVERNMENT if kind == "organisation" else UnitKind.DIVISION
+    if fields.get("time_zone"):
+        zone = ZONE_SHORTHANDS.get(fields["time_zone"].upper(), fields["time_zone"])
+        if zone not in TimeZone.values:
+            problem(
+                "time_zone",
+                _("“time_zone”: unknown time zone “%(zone)s” (use WIB, WITA, WIT or %(names)s)")
+                % {"zone": fields["time_zone"], "names": ", ".join(TimeZone.values)},
+            )
+        else:
+            fields["time_zone"] = zone
+    if fields.get("email"):
+        try:
+            EmailValidator()(fields["email"])
+        except ValidationError:
+            problem("email", _("“%(email)s” is not an e-mail address") % {"email": fields["email"]})
+    parent = None
+    if kind != "organisation" and "parent" in raw:
+        if isinstance(raw["parent"], str) and raw["parent"].strip():
+            parent = raw["parent"].strip()
+        else:
+            problem("parent", _("“parent” must be the slug of another unit, in quotes"))
+    hours = None
+    if "hours" in raw:
+        hours = _hours(
+            raw["hours"], lambda day, message: problem(day or "hours", message, within="hours")
+        )
+    for key in set(TEXT_FIELDS) - {"slug"}:
+        fields.setdefault(key, "")
+    line = source.key(kind, index, "slug") if "slug" in raw else line
+    return UnitSpec(slug=slug, parent=parent, fields=fields, hours=hours, line=line)
+
+
+def _hours(raw, problem) -> dict[int, tuple[dt.time, dt.time] | None] | None:
+    if not isinstance(raw, dict):
+        problem(None, _('“hours” is a table: mon = "07:30-16:00", …, sat = "closed"'))
+        return None
+    failed = False
+    week: dict[int, tuple[dt.time, dt.time] | None] = dict.fromkeys(range(7))
+    for key, value in raw.items():
+        if key not in WEEKDAYS:
+            failed = True
+            problem(
+                key,
+                _("unknown day “%(day)s” in hours (use %(days)s)")
+                % {"day": key, "days": ", ".join(WEEKDAYS)},
+            )
+            continue
+        if not isinstance(value, str):
+            failed = True
+            problem(key, _('hours for %(day)s must be text such as "07:30-16:00"') % {"day": key})
+            continue
+        if value.strip().lower() in {"closed", "tutup", ""}:
+            continue
+        match = _HOURS_RE.match(value)
+        times = None
+        if match:
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            try:
+                times = (dt.time(h1, m1), dt.time(h2, m2))
+            except ValueError:
+                times = None
+        if times is None:
+            failed = True
+            problem(
+                key,
+                _('hours for %(day)s: “%(value)s” is not like "07:30-16:00" or "closed"')
+                % {"day": key, "value": value},
+            )
+            continue
+        if times[1] <= times[0]:
+            failed = True
+            problem(
+                key, _("hours for %(day)s: closing time must be after opening time") % {"day": key}
+            )
+            continue
+        week[WEEKDAYS.index(key)] = times
+    if not failed and all(v is None for v in week.values()):
+        problem(None, _("these hours never open: leave “hours” out to inherit the unit above"))
+    return week
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # slug → changed fields
+    unchanged: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)  # kept: never deleted by a load
+    units: dict[str, Unit] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self) -> list[str]:
+        out = []
+        for slug in self.created:
+            out.append(_("created   %(slug)s") % {"slug": slug})
+        for slug, names in self.updated.items():
+            out.append(
+                _("updated   %(slug)s (%(fields)s)") % {"slug": slug, "fields": ", ".join(names)}
+            )
+        out.append(_("unchanged: %(count)d") % {"count": len(self.unchanged)})
+        for slug in self.not_in_file:
+            out.append(
+                _("not in the file, kept: %(slug)s (delete it in the admin if it should go)")
+                % {"slug": slug}
+            )
+        return out
+
+
+class _DryRun(Exception):
+    pass
+
+
+def organisation_load(*, spec: OrganisationSpec, actor=None, dry_run: bool = False) -> LoadReport:
+    """Create or update the units of ``spec`` by slug, in one transaction.
+
+    Never deletes a unit (cases, staff and standards hang on units); units in the database that
+    the file does not name are listed in ``not_in_file``. With ``dry_run`` the report says what
+    a load would do and nothing is kept. ``actor`` (when given) must be a superuser: only the
+    administrator of the installation reshapes the organisation.
+    """
+    if actor is not None and not actor.is_superuser:
+        raise NotPermitted(_("Only an administrator may load an organisation file."))
+    report = LoadReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _write(spec, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _write(spec: OrganisationSpec, report: LoadReport) -> None:
+    from layanan.workdays.models import OfficeHours
+
+    other_roots = (
+        Unit.objects.filter(parent__isnull=True)
+        .exclude(slug=spec.organisation.slug)
+        .values_list("slug", flat=True)
+    )
+    if other_roots and not Unit.objects.filter(slug=spec.organisation.slug).exists():
+        raise ApplicationError(
+            _(
+                "This installation already holds the organisation “%(existing)s”; a file can "
+                "only describe that one (its [organisation] slug must be “%(existing)s”)."
+            )
+            % {"existing": other_roots[0]},
+            "another_organisation",
+        )
+    existing = {u.slug: u for u in Unit.objects.select_for_update().order_by("path")}
+    positions: dict[str | None, int] = {}
+    units: dict[str, Unit] = {}
+    for item in spec.units:
+        parent = units[item.parent] if item.parent else None
+        position = positions.get(item.parent, 0)
+        positions[item.parent] = position + 1
+        wanted = {**item.fields, "position": position}
+        unit = existing.get(item.slug)
+        if unit is None:
+            unit = Unit(slug=item.slug, parent=parent, **wanted)
+            unit.full_clean(validate_unique=False, validate_constraints=False)
+            unit.save()
+            report.created.append(item.slug)
+        else:
+            changed = [name for name, value in wanted.items() if getattr(unit, name) != value]
+            if unit.parent_id != (parent.pk if parent else None):
+                changed.append("parent")
+            if changed:
+                for name, value in wanted.items():
+                    setattr(unit, name, value)
+                unit.parent = parent
+                unit.save()
+                report.updated[item.slug] = changed
+        units[item.slug] = unit
+        current = {
+            row.weekday: (row.opens, row.closes) for row in OfficeHours.objects.filter(unit=unit)
+        }
+        target = {} if item.hours is None else {d: h for d, h in item.hours.items() if h}
+        if current != target:
+            OfficeHours.objects.filter(unit=unit).delete()
+            OfficeHours.objects.bulk_create(
+                OfficeHours(unit=unit, weekday=day, opens=hours[0], closes=hours[1])
+                for day, hours in sorted(target.items())
+            )
+            if item.slug not in report.created:
+                report.updated.setdefault(item.slug, []).append("hours")
+        if item.slug not in report.created and item.slug not in report.updated:
+            report.unchanged.append(item.slug)
+    report.not_in_file = [slug for slug in existing if slug not in units]
+    report.units = units
+
+
+def load_organisation_file(path: str | Path, *, actor=None, dry_run: bool = False) -> LoadReport:
+    """Read, validate and load one file (UTF-8)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OrganisationFileError(
+            [FileProblem(None, _("cannot read %(path)s: %(error)s") % {"path": path, "error": exc})]
+        ) from exc
+    return organisation_load(spec=parse_organisation(text), actor=actor, dry_run=dry_run)
+
+
+# --- single units (the first-run page's small forms) --------------------------------------------
+
+
+def validate_unit_values(values: dict, *, organisation: bool = False) -> UnitSpec:
+    """Check one unit given as a mapping (a form's data) by the rules of the file format; raises
+    :class:`OrganisationFileError` (problems without lines)."""
+    problems: list[FileProblem] = []
+    raw = {key: value for key, value in values.items() if value not in ("", None)}
+    spec = _unit_spec(raw, "organisation" if organisation else "unit", 0, SourceMap(""), problems)
+    if organisation and not spec.fields.get("time_zone"):
+        problems.append(
+            FileProblem(None, _("the organisation needs a time_zone (WIB, WITA or WIT)"))
+        )
+    if spec.slug and Unit.objects.filter(slug=spec.slug).exists():
+        problems.append(
+            FileProblem(None, _("the slug “%(slug)s” is already used") % {"slug": spec.slug})
+        )
+    if not organisation and spec.parent and not Unit.objects.filter(slug=spec.parent).exists():
+        problems.append(
+            FileProblem(None, _("unknown parent “%(parent)s”") % {"parent": spec.parent})
+        )
+    if problems:
+        raise OrganisationFileError(problems)
+    return spec
+
+
+@transaction.atomic
+def unit_create(*, actor, values: dict, organisation: bool = False) -> Unit:
+    """Create one unit (or the organisation itself, the top unit) from validated values."""
+    if actor is None or not actor.is_superuser:
+        raise NotPermitted(_("Only an administrator may change the organisation."))
+    spec = validate_unit_values(values, organisation=organisation)
+    if organisation:
+        if Unit.objects.filter(parent__isnull=True).exists():
+            raise ApplicationError(
+                _("This installation already has an organisation."), "another_organisation"
+            )
+        parent = None
+    else:
+        parent = Unit.objects.get(slug=spec.parent)
+    position = Unit.objects.filter(parent=parent).count()
+    unit = Unit(slug=spec.slug, parent=parent, position=position, **spec.fields)
+    unit.full_clean(validate_constraints=False)
+    unit.save()
+    return unit
