@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deploy check of the static manifest)
-        from . import timezones  # noqa: F401  (connects the signal that refreshes the default)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check of the static manifest)
+            timezones,  # noqa: F401  (connects the signal that refreshes the default)
+        )
