@@ -103,17 +103,26 @@ def organisation(request):
     actor = _setting_up(request)
     form = OrganisationForm(request.POST)
     if form.is_valid():
-        try:
-            unit = services.organisation_create(actor=actor, values=form.cleaned_data)
-        except OrganisationFileError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem.message)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        unit = _saved_or_errors(
+            form, lambda: services.organisation_create(actor=actor, values=form.cleaned_data)
+        )
+        if unit is not None:
             messages.success(request, _("%(name)s is set up.") % {"name": unit.name})
             return redirect("setup:steps")
     return _steps(request, status=400, organisation_form=form)
+
+
+def _saved_or_errors(form, save):
+    """What ``save()`` returns, or None with its refusal shown on ``form`` (every problem an
+    organisation check found, or the service's one message)."""
+    try:
+        return save()
+    except OrganisationFileError as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem.message)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return None
 
 
 @_post_only
@@ -146,14 +155,8 @@ def unit(request):
     form = UnitForm(request.POST)
     if form.is_valid():
         values = {**form.cleaned_data, "parent": form.cleaned_data["parent"].slug}
-        try:
-            created = services.unit_add(actor=actor, values=values)
-        except OrganisationFileError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem.message)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        created = _saved_or_errors(form, lambda: services.unit_add(actor=actor, values=values))
+        if created is not None:
             messages.success(request, _("%(name)s was added.") % {"name": created.name})
             return redirect("setup:steps")
     return _steps(request, status=400, unit_form=form)
