@@ -411,6 +411,7 @@ def ensure_units(total: int) -> None:
 
 def clone_standards(bureau, template) -> int:
     """Copy the template bureau's published standards to ``bureau`` and publish them."""
+    from layanan.accounts.actors import SYSTEM
     from layanan.catalog.models import ServiceStandard, StandardVersion, VersionStatus
     from layanan.catalog.services import LIST_FIELDS, SCALAR_FIELDS, version_publish
 
@@ -441,7 +442,7 @@ def clone_standards(bureau, template) -> int:
                 child.pk = None
                 child.version = draft
                 child.save()
-        version_publish(actor=None, version=draft)
+        version_publish(actor=SYSTEM, version=draft)
         made += 1
     return made
 

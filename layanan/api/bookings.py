@@ -29,6 +29,7 @@ from ninja import Path as PathParam
 from ninja.responses import Status as Respond
 from pydantic import ConfigDict
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import visible_units
 from layanan.bookings.audience_models import AudienceDetail
 from layanan.bookings.audience_services import (
@@ -260,7 +261,7 @@ def booking_create(request: HttpRequest, payload: BookingIn):
     if staff:
         ensure_token_can(request, "case.create", resource)
     case = booking_request_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else PUBLIC,
         resource=resource,
         starts_at=_moment(payload.starts_at),
         ends_at=_moment(payload.ends_at),
@@ -526,7 +527,7 @@ def audience_create(request: HttpRequest, payload: AudienceIn):
     if staff:
         ensure_token_can(request, "case.create", unit)
     case = audience_request_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else PUBLIC,
         unit=unit,
         organisation=payload.organisation,
         topic=payload.topic,

@@ -38,6 +38,7 @@ from ninja import Query, Router
 from ninja.responses import Status as Respond
 from ninja.throttling import SimpleRateThrottle
 
+from layanan.accounts import actors
 from layanan.accounts.models import User
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.events import EVENT_LABELS
@@ -273,7 +274,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     if received_at is not None and timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at, timezone.get_default_timezone())
     case = complaint_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else actors.PUBLIC,
         unit=unit,
         standard=standard,
         description=payload.description,

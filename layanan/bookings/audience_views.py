@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import visible_units
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
@@ -111,7 +112,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    case = audience_request_create(actor=None, **_create_kwargs(form))
+                    case = audience_request_create(actor=PUBLIC, **_create_kwargs(form))
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseKind
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
@@ -53,7 +54,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     case = booking_request_create(
-                        actor=None,
+                        actor=PUBLIC,
                         resource=data["resource"],
                         starts_at=data["starts_at"],
                         ends_at=data["ends_at"],

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from layanan.accounts.actors import user_or_none
 from layanan.workdays.deadlines import deadline
 from layanan.workdays.durations import Duration
 
@@ -81,7 +82,7 @@ def case_create(
             channel=channel,
             status=Status.RECEIVED,
             received_at=received_at,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
             **fields,
         )
         case_recompute_due(case=case, save=True, duration=duration or standard_duration(standard))

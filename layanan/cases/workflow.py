@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import PUBLIC, user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.core.errors import ApplicationError, Conflict
 
@@ -63,7 +64,7 @@ def case_event_record(
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_or_none(actor),  # PUBLIC/SYSTEM store no user; None is a TypeError
         at=at or timezone.now(),
         kind=kind,
         old_value=str(old or "")[:200],
@@ -177,7 +178,13 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
     case.status = S.IN_PROGRESS
     case.save()
     case_event_record(
-        case=case, actor=None, kind="reopened", old=S.CLOSED, new=S.IN_PROGRESS, note=reason, at=now
+        case=case,
+        actor=PUBLIC,
+        kind="reopened",
+        old=S.CLOSED,
+        new=S.IN_PROGRESS,
+        note=reason,
+        at=now,
     )
     return case
 

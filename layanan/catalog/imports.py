@@ -63,7 +63,7 @@ def import_documents(
     paths: list[str | Path],
     *,
     unit: Unit | None = None,
-    actor=None,
+    actor,
     dry_run: bool = False,
 ) -> ImportReport:
     """Read, parse, group and store. With ``dry_run`` everything is computed, nothing kept."""

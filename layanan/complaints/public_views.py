@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
@@ -164,7 +165,7 @@ def _file_complaint(data: dict) -> Case:
     half-filed complaint behind (and no receipt e-mail, which is queued in the same
     transaction)."""
     case = complaint_create(
-        actor=None,  # the citizen's voice, even when a staff member is signed in
+        actor=PUBLIC,  # the citizen's voice, even when a staff member is signed in
         unit=data["unit_resolved"],
         standard=data["service"],
         description=data["description"],
@@ -177,7 +178,7 @@ def _file_complaint(data: dict) -> Case:
         confidential=data["confidential"],
     )
     for upload in data.get("attachments") or []:
-        attachment_add(case=case, upload=upload, actor=None)
+        attachment_add(case=case, upload=upload, actor=PUBLIC)
     return case
 
 

@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.models import OPEN_STATUSES, Case, Channel
 from layanan.cases.numbering import format_public_code, normalise_public_code
@@ -363,7 +364,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                     unit=unit,
                     standard=standard,
                     form=form,
-                    actor=None,
+                    actor=PUBLIC,
                     channel=Channel.KIOSK,
                 )
             except ApplicationError as exc:

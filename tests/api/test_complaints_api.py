@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from layanan.accounts.actors import PUBLIC
 from layanan.api.complaints import submit_throttle, track_throttle
 from layanan.api.services import api_token_create
 from layanan.api.throttling import public_throttle
@@ -706,13 +707,13 @@ def test_the_list_filters(client, seeded, kesra_officer, personas, tokens):
         class_code="ringan",
     )
     fresh = complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=seeded["kesra-bina-mental"],
         description="Antrean bansos.",
         requester_name="Andi Wijaya",
     )
     secret = complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=seeded["biro-kesra"],
         description="Baru.",
         requester_name="Rahasia Sekali",
@@ -755,7 +756,7 @@ def test_the_list_is_most_urgent_first_and_paginates(client, seeded, tokens):
     """limit/offset pages with next/previous links cover every visible complaint once, in due
     order."""
     for i in range(5):
-        complaint_create(actor=None, unit=seeded["biro-kesra"], description=f"Aduan {i}")
+        complaint_create(actor=PUBLIC, unit=seeded["biro-kesra"], description=f"Aduan {i}")
     key = tokens["kesra_officer"]
     first = ok(get(client, COMPLAINTS, key=key, limit=2))
     assert first["count"] == 5 and len(first["results"]) == 2 and first["previous"] is None
@@ -771,7 +772,7 @@ def test_the_list_is_most_urgent_first_and_paginates(client, seeded, tokens):
 def _make_complaints(seeded, personas, count: int) -> None:
     for i in range(count):
         case = complaint_create(
-            actor=None,
+            actor=PUBLIC,
             unit=seeded["biro-kesra"],
             description=f"Aduan {i}",
             requester_name=f"Pelapor {i}",

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Attachment, Case, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.workflow import case_event_record, case_transition
@@ -86,7 +87,7 @@ def text_of(response) -> str:
 
 def web_complaint(unit, **kwargs) -> Case:
     defaults = {
-        "actor": None,
+        "actor": PUBLIC,
         "unit": unit,
         "description": "Petugas tidak ada di loket.",
         "requester_name": "Siti Aminah",

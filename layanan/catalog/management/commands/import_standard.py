@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.imports import import_documents
 from layanan.core.models import Unit
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
                 unit = Unit.objects.get(slug=options["unit"])
             except Unit.DoesNotExist as exc:
                 raise CommandError(f"Unknown unit slug: {options['unit']}") from exc
-        report = import_documents(options["paths"], unit=unit, dry_run=options["dry_run"])
+        report = import_documents(
+            options["paths"], unit=unit, actor=SYSTEM, dry_run=options["dry_run"]
+        )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:

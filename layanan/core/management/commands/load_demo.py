@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from layanan.accounts.actors import SYSTEM
 from layanan.accounts.models import Membership, Role, User
 from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard, VersionStatus
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         for year in (this_year - 1, this_year, this_year + 1):
             holidays_sync(year=year)
         self.stdout.write(f"Holidays synced for {this_year - 1}–{this_year + 1}")
-        report = import_documents([options["seeds"]])
+        report = import_documents([options["seeds"]], actor=SYSTEM)
         for error in report.errors:
             self.stderr.write(f"Seed not read: {error['source']}: {error['error']}")
         for outcome in report.outcomes:
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         for standard in ServiceStandard.objects.filter(published_version__isnull=True):
             draft = standard.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
             if draft is not None:
-                version_publish(actor=None, version=draft)
+                version_publish(actor=SYSTEM, version=draft)
                 count += 1
         return count
 
