@@ -50,6 +50,7 @@ from layanan.bookings.services import (
 from layanan.cases.models import Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.core.errors import NotFound, NotPermitted
+from layanan.core.scoping import public_endpoint
 
 from . import selectors
 from .auth import token_auth
@@ -245,6 +246,7 @@ class BookingOut(Schema):
     summary="Request a facility",
     openapi_extra={"security": [{}]},
 )
+@public_endpoint("filing only creates; staff tokens are checked by the service")
 def booking_create(request: HttpRequest, payload: BookingIn):
     """Request a facility for a time range. **No token is needed** (as on the public form);
     the public's requests come through `web`. With a staff token (right to record cases in
@@ -513,6 +515,7 @@ AUDIENCE_STAFF_FIELDS = ("channel", "received_at", "letter_number", "letter_date
     summary="Request an audience",
     openapi_extra={"security": [{}]},
 )
+@public_endpoint("filing only creates; staff tokens are checked by the service")
 def audience_create(request: HttpRequest, payload: AudienceIn):
     """Ask a unit for an audience. **No token is needed** (channel `web`; the unit must publish
     an audience standard: 400 `unit_takes_no_audiences`). With a staff token (right to record

@@ -59,6 +59,7 @@ from layanan.complaints.services import (
 )
 from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
+from layanan.core.scoping import public_endpoint
 
 from . import selectors
 from .auth import token_auth
@@ -224,6 +225,7 @@ def _takes_complaints(unit: Unit) -> bool:
     summary="File a complaint",
     openapi_extra={"security": [{}]},  # the token is optional
 )
+@public_endpoint("filing only creates; staff tokens are checked by complaint_create")
 def complaint_file(request: HttpRequest, payload: ComplaintIn):
     """File a complaint with a unit. **No token is needed**: the answer gives the complaint's
     `number`, the `public_code` to follow it and the `tracking_url`. The public's complaints come
@@ -350,6 +352,7 @@ def _public_event_status(event: CaseEvent) -> str | None:
     url_name="track",
     summary="Follow a complaint by its tracking code",
 )
+@public_endpoint("the tracking code is the secret; the answer holds no identity")
 def track(request: HttpRequest, response: HttpResponse, public_code: str):
     """The status of a complaint, its due time, its public timeline and, once answered, the
     answer — for whoever holds the tracking code (upper or lower case, with or without dashes).

@@ -27,6 +27,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.cases.workflow import requester_identity_for
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
 from layanan.core.errors import ApplicationError
+from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
 from .audience_forms import (
@@ -100,6 +101,7 @@ def _create_kwargs(form) -> dict:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the public requests an audience of any unit")
 def request_form(request: HttpRequest) -> HttpResponse:
     """``/audiensi/``: the public's request. Rate-limited like the complaint form."""
     units = audience_units()
@@ -151,6 +153,7 @@ PUBLIC_STEPS = {
 
 
 @require_safe
+@public_surface("found by the tracking code, the secret of its holder")
 def request_status(request: HttpRequest, code: str) -> HttpResponse:
     """``/audiensi/permohonan/<code>/``: the status for whoever holds the code. Never the
     requester's nor staff names."""

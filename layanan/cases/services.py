@@ -70,7 +70,8 @@ def case_create(
         version = standard.published_version if standard is not None else None
         number = allocate_number(unit=unit, kind=kind, year=timezone.localtime(received_at).year)
         public_code = new_public_code()
-        while Case.objects.filter(public_code=public_code).exists():  # ~1 in 10**17
+        # Unique across every unit, whatever the caller's unit scope: the unscoped base manager.
+        while Case._base_manager.filter(public_code=public_code).exists():  # ~1 in 10**17
             public_code = new_public_code()
         case = Case.objects.create(
             kind=kind,

@@ -50,6 +50,7 @@ from layanan.core.errors import ApplicationError
 # RateLimit and client_address moved to layanan.core.ratelimit; imported here for the pages
 # below and for the apps that share the complaint limits (bookings, visits).
 from layanan.core.ratelimit import RateLimit, client_address  # noqa: F401
+from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
 from .notifications import tracking_url
@@ -105,6 +106,7 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the public files in any unit; it reads no other case")
 def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
     """``/pengaduan/`` (choose the office) and ``/pengaduan/<unit>/`` (office fixed;
     ``?layanan=<service slug>`` preselects one of its services, as the catalogue links)."""
@@ -267,6 +269,7 @@ def _is_provisional(case: Case) -> bool:
 
 
 @require_safe
+@public_surface("the receipt of the case just filed, by its code")
 def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After a successful submission: the code in big groups, the link, a QR code, the number and
     the (provisional) due time — for the browser that sent it only; everyone else is sent on to
@@ -299,6 +302,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@public_surface("found by the tracking code, the secret of its holder")
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """``/lacak/``: type a code (``?kode=``), get sent to its tracking page."""
     status = 200
@@ -421,6 +425,7 @@ def public_timeline(case: Case) -> list[TimelineItem]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("found by the tracking code; the page shows no identity")
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
     """``/lacak/<code>/``: status in plain words, due time, public history, the answer, and —
     within the window after closing — the form to reopen it (POST here). Never the reporter's

@@ -45,6 +45,7 @@ from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import complaint_create
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
+from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
 from .models import Open311Request
@@ -164,6 +165,7 @@ def open311_view(methods=("GET",)):
     def decorate(view):
         @csrf_exempt
         @require_http_methods(list(methods))
+        @public_surface("public listing without identities or codes; filing checks the token")
         def wrapper(request: HttpRequest, fmt: str, *args, **kwargs):
             wait = _throttled(request, public_throttle)
             if wait is not None:

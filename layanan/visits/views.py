@@ -32,6 +32,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.complaints.public_views import RateLimit, _too_many
 from layanan.core.errors import ApplicationError, NotPermitted
 from layanan.core.models import Unit
+from layanan.core.scoping import public_surface
 
 from .forms import CallForm, FinishForm, RouteForm, VisitForm
 from .models import VisitDetail
@@ -335,6 +336,7 @@ def _kiosk_headers(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the unit's guest kiosk registers a visit; it reads no other case")
 def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = _public_unit(unit_slug)
     services = walk_in_services(unit)

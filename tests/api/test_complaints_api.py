@@ -798,8 +798,9 @@ def _queries(client, url, key) -> int:
 @pytest.mark.parametrize("persona", ["kesra_officer", "kesra_handler", "admin"])
 def test_the_list_runs_a_constant_number_of_queries(client, seeded, personas, tokens, persona):
     """3 complaints or 30 (assigned, confidential, anonymous mixed, some with a standard): the
-    same queries — token, memberships, token units, count, page. Identity checks read no
-    more rows."""
+    same queries — token, memberships, token units, the unit ids of the unit scope (none for
+    the admin, who sees every unit: layanan/core/scoping.py), count, page. Identity checks read
+    no more rows."""
     _make_complaints(seeded, personas, 3)
     key = tokens[persona]
     _queries(client, COMPLAINTS, key)  # warm up: last use of the token recorded
@@ -807,7 +808,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, seeded, personas, to
     _make_complaints(seeded, personas, 27)
     thirty = _queries(client, COMPLAINTS + "?limit=200", key)
     assert three == thirty
-    assert thirty <= 5
+    assert thirty <= 6
 
 
 def test_the_detail_runs_a_constant_number_of_queries(client, seeded, personas, tokens):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from layanan.accounts.actors import SYSTEM
 from layanan.accounts.models import Membership, Role, User
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             "--force", action="store_true", help="allow demo accounts when DEBUG is off"
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: demo data for every unit
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["no_users"] and not options["force"]:
             raise CommandError(

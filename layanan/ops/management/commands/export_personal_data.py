@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from layanan.ops.export import personal_data_export
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         who.add_argument("--phone", default="")
         parser.add_argument("-o", "--output", help="write to this file instead of stdout")
 
+    @scopes_disabled()  # SYSTEM, run by the operator: searches every unit
     def handle(self, *args, **options):
         try:
             data = personal_data_export(email=options["email"], phone=options["phone"])
