@@ -1689,6 +1689,13 @@ def texts_for(bureaus) -> dict:
 
 
 def main(argv=None) -> None:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # the operator's generator writes and reads every unit
+        _main(argv)
+
+
+def _main(argv=None) -> None:
     global CTX
     args = parse_args(argv)
     if args.reset:
