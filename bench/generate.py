@@ -411,6 +411,7 @@ def ensure_units(total: int) -> None:
 
 def clone_standards(bureau, template) -> int:
     """Copy the template bureau's published standards to ``bureau`` and publish them."""
+    from layanan.accounts.actors import SYSTEM
     from layanan.catalog.models import ServiceStandard, StandardVersion, VersionStatus
     from layanan.catalog.services import LIST_FIELDS, SCALAR_FIELDS, version_publish
 
@@ -441,7 +442,7 @@ def clone_standards(bureau, template) -> int:
                 child.pk = None
                 child.version = draft
                 child.save()
-        version_publish(actor=None, version=draft)
+        version_publish(actor=SYSTEM, version=draft)
         made += 1
     return made
 
@@ -1688,6 +1689,13 @@ def texts_for(bureaus) -> dict:
 
 
 def main(argv=None) -> None:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # the operator's generator writes and reads every unit
+        _main(argv)
+
+
+def _main(argv=None) -> None:
     global CTX
     args = parse_args(argv)
     if args.reset:

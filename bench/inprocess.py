@@ -219,14 +219,19 @@ def bench_ikm(unit, year: int, repeat: int) -> list[dict]:
 def bench_inbox(user, repeat: int) -> list[dict]:
     from django.core.paginator import Paginator
     from django.utils import timezone
+    from django_scopes import scope
 
     from layanan.cases.selectors import InboxFilters, inbox_cases, sla_badge
+    from layanan.core.scoping import RequestUnits
+
+    request = type("Request", (), {"user": user})()
 
     def page(filters):
         now = timezone.now()
-        paginator = Paginator(inbox_cases(user, filters, now=now), 50)
-        rows = paginator.get_page(1)
-        badges = [sla_badge(case, now) for case in rows.object_list]
+        with scope(unit=RequestUnits(request)):  # the unit scope of the user's request
+            paginator = Paginator(inbox_cases(user, filters, now=now), 50)
+            rows = paginator.get_page(1)
+            badges = [sla_badge(case, now) for case in rows.object_list]
         return {"total": paginator.count, "rows": len(badges),
                 "overdue_on_page": badges.count("overdue")}  # fmt: skip
 
@@ -279,6 +284,13 @@ def write_results(payload: dict) -> tuple[Path, Path]:
 
 
 def main(argv=None) -> None:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # the operator's script: data of every unit (bench_inbox scopes)
+        _main(argv)
+
+
+def _main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL")
                         or DEFAULT_DATABASE_URL)  # fmt: skip

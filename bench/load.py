@@ -682,6 +682,13 @@ def _without_codes(extra: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # the operator's script picks units and codes of every unit
+        return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from layanan.cases.models import Case
 from layanan.cases.numbering import normalise_public_code
+from layanan.core.scoping import public_surface
 
 QUERY_HEADER = "X-Bench-Queries"
 
@@ -44,6 +45,7 @@ class QueryCountMiddleware:
 
 
 @require_safe
+@public_surface("scenario (a): one case by its tracking code, as on the tracking page")
 def ceiling(request: HttpRequest, code: str) -> JsonResponse:
     row = (
         Case.objects.filter(public_code=normalise_public_code(code))

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "layanan.core.security.SessionTimeoutMiddleware",
     "layanan.core.security.SecondFactorMiddleware",
+    "layanan.core.scoping.UnitScopeMiddleware",  # case tables: the user's units, or none
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]

@@ -59,22 +59,25 @@ recreate_db
 "$python" manage.py migrate --noinput -v 0
 "$python" manage.py load_demo --no-users -v 0 >/dev/null
 "$python" manage.py shell -v 0 <<'PY'
-from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scopes_disabled
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.complaints.services import complaint_create
 from layanan.core.models import Unit
 
 unit = Unit.objects.get(slug="biro-kesra")
+scopes_off = scopes_disabled()  # the operator's shell: every unit (layanan/core/scoping.py)
+scopes_off.__enter__()
 for i in range(3):
     case = complaint_create(
-        actor=AnonymousUser(), unit=unit, description=f"Loket kosong ({i}).",
+        actor=PUBLIC, unit=unit, description=f"Loket kosong ({i}).",
         requester_name=f"Pelapor {i}", requester_email=f"pelapor{i}@example.org",
     )
     attachment_add(case=case, upload=SimpleUploadedFile(
         f"bukti-{i}.pdf", b"%PDF-1.4\n% backup check " + str(i).encode() + b"\n%%EOF\n",
-        content_type="application/pdf"))
+        content_type="application/pdf"), actor=PUBLIC)
 print("cases created")
 PY
 nfiles="$(find "$MEDIA_ROOT" -type f | wc -l)"

@@ -90,6 +90,21 @@ def _second_factor_not_required(settings):
 
 
 @pytest.fixture(autouse=True)
+def _scopes_disabled(request):
+    """Tests build and inspect cases of many units directly, so they run with unit scopes
+    disabled (as pretix's suite does); requests through the test client still get the scope
+    the middleware enters. Tests marked ``scoped`` run with scopes enforced
+    (tests/core/test_scoping.py)."""
+    from django_scopes import scopes_disabled
+
+    if request.node.get_closest_marker("scoped"):
+        yield
+        return
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _private_attachment_storage(tmp_path):
     """Each test stores attachments in its own scratch directory, never in var/media."""
     from layanan.cases.models import Attachment

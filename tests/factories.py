@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.utils.text import slugify
 
+from layanan.accounts.actors import SYSTEM
 from layanan.accounts.models import Membership, Role, User
 from layanan.catalog.models import (
     ComplaintChannel,
@@ -142,6 +143,6 @@ def published_standard(**kwargs) -> ServiceStandard:
     from layanan.catalog.services import version_publish
 
     version = StandardVersionFactory(**kwargs)
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     version.standard.refresh_from_db()
     return version.standard

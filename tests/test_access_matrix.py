@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, reverse
 from django.urls import path as url_path
 from django.utils import timezone
 
+from layanan.accounts import actors
 from tests.factories import MembershipFactory, UserFactory, published_standard
 
 CONFLICT = "409"
@@ -138,6 +139,7 @@ def build_world(org) -> dict:
     attachment = attachment_add(
         case=complaint,
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        actor=actors.PUBLIC,
     )
     closed = complaint_create(actor=AnonymousUser(), unit=kesra, description="Sudah selesai.")
     Case.objects.filter(pk=closed.pk).update(status=Status.CLOSED, closed_at=timezone.now())
@@ -155,7 +157,7 @@ def build_world(org) -> dict:
         requester_email="budi@example.org",
     )
     visit = visit_register(
-        actor=None,
+        actor=actors.PUBLIC,
         unit=kesra,
         standard=None,
         name="Tamu",
@@ -183,7 +185,7 @@ def build_world(org) -> dict:
 
     def fresh_visit():
         return visit_register(
-            actor=None,
+            actor=actors.PUBLIC,
             unit=kesra,
             standard=None,
             name="Tamu",

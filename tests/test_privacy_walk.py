@@ -45,6 +45,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from layanan.accounts.actors import SYSTEM
 from layanan.cases import views as case_views
 from layanan.cases.forms import STATUS_ALL
 from layanan.cases.models import Attachment, Case, CaseEvent, CaseKind
@@ -412,7 +413,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         _point_storage(storage, storage_dir)
         # The seed catalogue, as ``load_demo --no-users`` loads it (without the holidays).
         units = ensure_organisation()
-        import_documents([str(settings.SEEDS_DIR)])
+        import_documents([str(settings.SEEDS_DIR)], actor=SYSTEM)
         LoadDemo()._publish_first_versions()
         users = {}
         for index, (name, (unit_slug, role)) in enumerate(PERSONAS.items()):

@@ -8,9 +8,10 @@ Rules are data: ``RULES`` maps an action to the roles that may perform it and to
 
 Superusers may do everything — except what a rule marks ``superuser=False``: seeing a
 confidential reporter is for the unit's complaint officer only, whoever else holds the keys
-(see cases/identity.py). Auditors read across all units but never write. Every view, API
-endpoint and service calls :func:`can` / :func:`ensure_can`; the matrix is tested in
-tests/accounts/test_permissions.py.
+(see cases/identity.py). The ``SYSTEM`` actor (commands, tasks) may do everything; the
+``PUBLIC`` actor (a citizen) may nothing; ``None`` is a ``TypeError`` (``accounts/actors.py``).
+Auditors read across all units but never write. Every view, API endpoint and service calls
+:func:`can` / :func:`ensure_can`; the matrix is tested in tests/accounts/test_permissions.py.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from layanan.core.errors import NotPermitted
 from layanan.core.models import Unit
 
+from .actors import PUBLIC, SYSTEM, require_actor
 from .models import Membership, Role
 
 R = Role
@@ -116,6 +118,8 @@ def can(user, action: str, obj: Any = None) -> bool:
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"Unknown permission action {action!r}")
+    if require_actor(user) is SYSTEM or user is PUBLIC:  # explicit actors, never None
+        return user is SYSTEM
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser and rule.superuser:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from layanan.core.scoping import ninja_scopes
+
 from . import catalogue, staff
 from .errors import register_exception_handlers
 from .throttling import public_throttle
@@ -40,6 +42,7 @@ api = NinjaAPI(
     throttle=[public_throttle],
 )
 register_exception_handlers(api)
+api.add_decorator(ninja_scopes, mode="view")  # unit scopes: layanan/core/scoping.py
 api.add_router("/", catalogue.router)
 api.add_router("/", staff.router)
 api.add_router("/", "layanan.api.complaints.router")

@@ -29,6 +29,7 @@ from ninja import Path as PathParam
 from ninja.responses import Status as Respond
 from pydantic import ConfigDict
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import visible_units
 from layanan.bookings.audience_models import AudienceDetail
 from layanan.bookings.audience_services import (
@@ -49,6 +50,7 @@ from layanan.bookings.services import (
 from layanan.cases.models import Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.core.errors import NotFound, NotPermitted
+from layanan.core.scoping import public_endpoint
 
 from . import selectors
 from .auth import token_auth
@@ -246,6 +248,7 @@ class BookingOut(Schema):
     summary="Request a facility",
     openapi_extra={"security": [{}]},
 )
+@public_endpoint("filing only creates; staff tokens are checked by the service")
 def booking_create(request: HttpRequest, payload: BookingIn):
     """Request a facility for a time range. **No token is needed** (as on the public form);
     the public's requests come through `web`. With a staff token (right to record cases in
@@ -262,7 +265,7 @@ def booking_create(request: HttpRequest, payload: BookingIn):
     if staff:
         ensure_token_can(request, "case.create", resource)
     case = booking_request_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else PUBLIC,
         resource=resource,
         starts_at=_moment(payload.starts_at),
         ends_at=_moment(payload.ends_at),
@@ -522,6 +525,7 @@ AUDIENCE_STAFF_FIELDS = ("channel", "received_at", "letter_number", "letter_date
     summary="Request an audience",
     openapi_extra={"security": [{}]},
 )
+@public_endpoint("filing only creates; staff tokens are checked by the service")
 def audience_create(request: HttpRequest, payload: AudienceIn):
     """Ask a unit for an audience. **No token is needed** (channel `web`; the unit must publish
     an audience standard: 400 `unit_takes_no_audiences`). With a staff token (right to record
@@ -536,7 +540,7 @@ def audience_create(request: HttpRequest, payload: AudienceIn):
     if staff:
         ensure_token_can(request, "case.create", unit)
     case = audience_request_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else PUBLIC,
         unit=unit,
         organisation=payload.organisation,
         topic=payload.topic,

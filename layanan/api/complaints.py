@@ -38,6 +38,7 @@ from ninja import Query, Router
 from ninja.responses import Status as Respond
 from ninja.throttling import SimpleRateThrottle
 
+from layanan.accounts import actors
 from layanan.accounts.models import User
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.events import EVENT_LABELS
@@ -61,6 +62,7 @@ from layanan.complaints.services import (
 )
 from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
+from layanan.core.scoping import public_endpoint
 
 from . import selectors
 from .auth import token_auth
@@ -230,6 +232,7 @@ def _takes_complaints(unit: Unit) -> bool:
     summary="File a complaint",
     openapi_extra={"security": [{}]},  # the token is optional
 )
+@public_endpoint("filing only creates; staff tokens are checked by complaint_create")
 def complaint_file(request: HttpRequest, payload: ComplaintIn):
     """File a complaint with a unit. **No token is needed**: the answer gives the complaint's
     `number`, the `public_code` to follow it and the `tracking_url`. The public's complaints come
@@ -282,7 +285,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     if received_at is not None and timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at, timezone.get_default_timezone())
     case = complaint_create(
-        actor=request.user if staff else None,
+        actor=request.user if staff else actors.PUBLIC,
         unit=unit,
         standard=standard,
         description=payload.description,
@@ -323,6 +326,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     url_name="track",
     summary="Follow a complaint by its tracking code",
 )
+@public_endpoint("the tracking code is the secret; the answer holds no identity")
 def track(request: HttpRequest, response: HttpResponse, public_code: str):
     """The status of a complaint, its due time, its public timeline and, once answered, the
     answer — for whoever holds the tracking code (upper or lower case, with or without dashes).

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator
 from layanan.catalog.models import ServiceStandard
 from layanan.core.errors import ApplicationError, NotFound
 from layanan.core.models import Unit
+from layanan.core.scoping import public_endpoint
 from layanan.surveys.ikm import ikm_compute
 
 from . import selectors
@@ -85,6 +86,7 @@ class IkmOut(Schema):
     summary="The satisfaction index (IKM) of a unit or service",
     by_alias=True,
 )
+@public_endpoint("published aggregates of every unit: never a case or a response")
 def ikm(request: HttpRequest, params: Query[IkmParams]):
     """Respondents, each element's NRR, the IKM and its converted value (two decimals), the
     grade and the performance. Unknown unit: 404 `unknown_unit`; unknown service: 404

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import visible_units
 from layanan.cases.identity import requester_identity_for
 from layanan.cases.models import Case, CaseKind, Status
@@ -28,6 +29,7 @@ from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, 
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
 from layanan.core.models import AuditAction
+from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
 from .audience_forms import (
@@ -101,6 +103,7 @@ def _create_kwargs(form) -> dict:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the public requests an audience of any unit")
 def request_form(request: HttpRequest) -> HttpResponse:
     """``/audiensi/``: the public's request. Rate-limited like the complaint form."""
     units = audience_units()
@@ -113,7 +116,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    case = audience_request_create(actor=None, **_create_kwargs(form))
+                    case = audience_request_create(actor=PUBLIC, **_create_kwargs(form))
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
@@ -152,6 +155,7 @@ PUBLIC_STEPS = {
 
 
 @require_safe
+@public_surface("found by the tracking code, the secret of its holder")
 def request_status(request: HttpRequest, code: str) -> HttpResponse:
     """``/audiensi/permohonan/<code>/``: the status for whoever holds the code. Never the
     requester's nor staff names."""

@@ -14,10 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseKind
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
 from layanan.core.errors import ApplicationError
+from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
 from .forms import FacilityRequestForm
@@ -40,6 +42,7 @@ ERROR_FIELDS = {
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the public requests a facility of any unit")
 def request_form(request: HttpRequest) -> HttpResponse:
     """``/fasilitas/`` (``?sarana=<id>`` preselects a facility)."""
     status = 200
@@ -53,7 +56,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     case = booking_request_create(
-                        actor=None,
+                        actor=PUBLIC,
                         resource=data["resource"],
                         starts_at=data["starts_at"],
                         ends_at=data["ends_at"],
@@ -99,6 +102,7 @@ STATE_WORDS = {
 
 
 @require_safe
+@public_surface("found by the tracking code, the secret of its holder")
 def request_status(request: HttpRequest, code: str) -> HttpResponse:
     """``/fasilitas/permohonan/<code>/``: the request as its code holder may see it."""
     normal = normalise_public_code(code)

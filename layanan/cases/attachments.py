@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can
 
 from .models import Attachment, Case
@@ -131,7 +132,7 @@ def attachment_validate(upload) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, case: Case, upload, actor=None, internal: bool = False) -> Attachment:
+def attachment_add(*, case: Case, upload, actor, internal: bool = False) -> Attachment:
     """Validate ``upload`` and attach it to ``case``, recording who added it.
 
     Called inside the caller's transaction: if the surrounding operation fails, neither the
@@ -148,7 +149,7 @@ def attachment_add(*, case: Case, upload, actor=None, internal: bool = False) ->
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_or_none(actor),
         is_internal=internal,
     )
     attachment.file.save(attachment.original_name, upload, save=False)

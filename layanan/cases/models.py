@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.catalog.models import ServiceStandard, StandardVersion
 from layanan.core.models import TimeStampedModel, Unit
+from layanan.core.scoping import unit_scoped_manager
 from layanan.workdays.durations import Duration, DurationUnit
 
 
@@ -164,6 +165,9 @@ class Case(TimeStampedModel):
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
+    # Queries outside a unit scope raise ScopeError (layanan/core/scoping.py).
+    objects = unit_scoped_manager("unit", "assigned_unit")
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -223,6 +227,8 @@ class CasePause(models.Model):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    objects = unit_scoped_manager("case__unit", "case__assigned_unit")
+
     class Meta:
         ordering = ["started_at"]
         constraints = [
@@ -258,6 +264,8 @@ class CaseEvent(models.Model):
     public_note = models.TextField(_("message to the requester"), blank=True)
     # Internal events are never shown on the public tracking page (not even their public note).
     is_internal = models.BooleanField(_("internal"), default=False)
+
+    objects = unit_scoped_manager("case__unit", "case__assigned_unit")
 
     class Meta:
         verbose_name = _("case event")
@@ -317,6 +325,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # Internal files (staff working papers) are never offered to the reporter.
     is_internal = models.BooleanField(_("internal"), default=False)
+
+    objects = unit_scoped_manager("case__unit", "case__assigned_unit")
 
     class Meta:
         verbose_name = _("attachment")

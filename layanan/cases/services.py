@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from layanan.accounts.actors import user_or_none
 from layanan.workdays.deadlines import deadline
 from layanan.workdays.durations import Duration
 
@@ -69,7 +70,8 @@ def case_create(
         version = standard.published_version if standard is not None else None
         number = allocate_number(unit=unit, kind=kind, year=timezone.localtime(received_at).year)
         public_code = new_public_code()
-        while Case.objects.filter(public_code=public_code).exists():  # ~1 in 10**17
+        # Unique across every unit, whatever the caller's unit scope: the unscoped base manager.
+        while Case._base_manager.filter(public_code=public_code).exists():  # ~1 in 10**17
             public_code = new_public_code()
         case = Case.objects.create(
             kind=kind,
@@ -81,7 +83,7 @@ def case_create(
             channel=channel,
             status=Status.RECEIVED,
             received_at=received_at,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
             **fields,
         )
         case_recompute_due(case=case, save=True, duration=duration or standard_duration(standard))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import PUBLIC, user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.core.errors import ApplicationError, Conflict
 
@@ -67,7 +68,7 @@ def case_event_record(
     is ``internal``."""
     return CaseEvent.objects.create(
         case=case,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_or_none(actor),  # PUBLIC/SYSTEM store no user; None is a TypeError
         at=at or timezone.now(),
         kind=kind,
         old_value=str(old or "")[:200],
@@ -197,7 +198,7 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
     # The requester's own words, shown back to them on their tracking page.
     case_event_record(
         case=case,
-        actor=None,
+        actor=PUBLIC,
         kind="reopened",
         old=S.CLOSED,
         new=S.IN_PROGRESS,

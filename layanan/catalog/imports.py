@@ -110,7 +110,7 @@ def import_documents(
     paths: list[str | Path],
     *,
     unit: Unit | None = None,
-    actor=None,
+    actor,
     dry_run: bool = False,
     create_units: bool = False,
     parent: Unit | None = None,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
@@ -192,7 +193,7 @@ def standard_import_parsed(
     *,
     parsed,
     unit: Unit,
-    actor=None,
+    actor,
     sources: list[str] | None = None,
     extra_issues: list | None = None,
 ) -> ImportOutcome:
@@ -201,8 +202,7 @@ def standard_import_parsed(
     Same content as the latest version → nothing changes. New service → standard + draft v1.
     Changed content → a new draft version (the published one stays until the draft is published).
     """
-    if actor is not None:
-        ensure_can(actor, "catalog.import")
+    ensure_can(actor, "catalog.import")
     issues = [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in parsed.issues]
     issues += [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in (extra_issues or [])]
     outcome = ImportOutcome(
@@ -236,7 +236,7 @@ def standard_import_parsed(
         source_name=", ".join(outcome.sources)[:255],
         content_hash=content_hash,
         import_issues=issues,
-        created_by=actor,
+        created_by=user_or_none(actor),
         change_note=_("Imported from %(src)s") % {"src": ", ".join(outcome.sources)},
         **_version_fields_from_parsed(parsed),
     )
@@ -249,8 +249,7 @@ def standard_import_parsed(
 @transaction.atomic
 def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
     """Publish a draft; the previously published version is archived and stays readable."""
-    if actor is not None:
-        ensure_can(actor, "catalog.publish", version.standard)
+    ensure_can(actor, "catalog.publish", version.standard)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be published."), "not_draft")
@@ -276,7 +275,7 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
         )
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
-    version.published_by = actor
+    version.published_by = user_or_none(actor)
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     standard.published_version = version
     standard.name = version.name
@@ -298,8 +297,7 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
 @transaction.atomic
 def version_create_draft(*, actor, source: StandardVersion) -> StandardVersion:
     """Copy a version (with its structured components) into a new editable draft."""
-    if actor is not None:
-        ensure_can(actor, "catalog.edit", source.standard)
+    ensure_can(actor, "catalog.edit", source.standard)
     standard = ServiceStandard.objects.select_for_update().get(pk=source.standard_id)
     number = (standard.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     fields = {name: getattr(source, name) for name in (*SCALAR_FIELDS, *LIST_FIELDS)}
@@ -309,7 +307,7 @@ def version_create_draft(*, actor, source: StandardVersion) -> StandardVersion:
         status=VersionStatus.DRAFT,
         source_name=source.source_name,
         content_hash="",
-        created_by=actor,
+        created_by=user_or_none(actor),
         change_note=_("Copied from version %(n)s") % {"n": source.number},
         **fields,
     )

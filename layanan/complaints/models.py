@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Case
+from layanan.core.scoping import unit_scoped_manager
 
 
 class ComplaintDetail(models.Model):
@@ -31,6 +32,9 @@ class ComplaintDetail(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
+
+    # Queries outside a unit scope raise ScopeError (layanan/core/scoping.py).
+    objects = unit_scoped_manager("case__unit", "case__assigned_unit")
 
     class Meta:
         verbose_name = _("complaint")

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
@@ -49,6 +50,7 @@ from layanan.core.errors import ApplicationError
 # RateLimit and client_address moved to layanan.core.ratelimit; imported here for the pages
 # below and for the apps that share the complaint limits (bookings, visits).
 from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit, client_address  # noqa: F401
+from layanan.core.scoping import public_surface
 from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
 
@@ -107,6 +109,7 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the public files in any unit; it reads no other case")
 def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
     """``/pengaduan/`` (choose the office) and ``/pengaduan/<unit>/`` (office fixed;
     ``?layanan=<service slug>`` preselects one of its services, as the catalogue links)."""
@@ -167,7 +170,7 @@ def _file_complaint(data: dict) -> Case:
     half-filed complaint behind (and no receipt e-mail, which is queued in the same
     transaction)."""
     case = complaint_create(
-        actor=None,  # the citizen's voice, even when a staff member is signed in
+        actor=PUBLIC,  # the citizen's voice, even when a staff member is signed in
         unit=data["unit_resolved"],
         standard=data["service"],
         description=data["description"],
@@ -180,7 +183,7 @@ def _file_complaint(data: dict) -> Case:
         confidential=data["confidential"],
     )
     for upload in data.get("attachments") or []:
-        attachment_add(case=case, upload=upload, actor=None)
+        attachment_add(case=case, upload=upload, actor=PUBLIC)
     return case
 
 
@@ -269,6 +272,7 @@ def _is_provisional(case: Case) -> bool:
 
 
 @require_safe
+@public_surface("the receipt of the case just filed, by its code")
 def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After a successful submission: the code in big groups, the link, a QR code, the number and
     the (provisional) due time — for the browser that sent it only; everyone else is sent on to
@@ -302,6 +306,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@public_surface("found by the tracking code, the secret of its holder")
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """``/lacak/``: type a code (``?kode=``), get sent to its tracking page."""
     status = 200
@@ -366,6 +371,7 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("found by the tracking code; the page shows no identity")
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
     """``/lacak/<code>/``: status in plain words, due time, public history, the answer, and —
     within the window after closing — the form to reopen it (POST here). Never the reporter's

@@ -45,6 +45,7 @@ from layanan.catalog.models import ServiceStandard
 from layanan.core.errors import ApplicationError, edge_error
 from layanan.core.models import Unit
 from layanan.core.ratelimit import TRACKING_LOOKUPS
+from layanan.core.scoping import public_surface
 
 from .formats import (
     attribute_definitions,
@@ -170,6 +171,7 @@ def open311_view(methods=("GET",)):
     def decorate(view):
         @csrf_exempt
         @require_http_methods(list(methods))
+        @public_surface("public listing without identities or codes; filing checks the token")
         def wrapper(request: HttpRequest, fmt: str, *args, **kwargs):
             wait = _throttled(request, public_throttle)
             if wait is not None:

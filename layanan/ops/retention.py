@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from layanan.accounts.actors import SYSTEM
 from layanan.cases.models import FINAL_STATUSES, Attachment, Case, CaseKind
 from layanan.cases.workflow import case_event_record
 
@@ -123,7 +124,7 @@ def _erase_one(case_id: int, report: RetentionReport) -> bool:
             transaction.on_commit(lambda name=name: Attachment.file.field.storage.delete(name))
         case_event_record(
             case=case,
-            actor=None,
+            actor=SYSTEM,
             kind=ERASED_EVENT,
             note=f"retention {settings.RETENTION_DAYS.get(case.kind)} days; "
             f"{len(files)} attachment(s) deleted",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.views import staff_context, staff_required
 from layanan.core.models import Unit
+from layanan.core.scoping import public_surface
 from layanan.surveys.models import SurveyPeriod
 
 from . import exports
@@ -127,6 +128,7 @@ def dashboard_context(ev: Evaluation) -> dict:
 
 @require_safe
 @cache_page(PUBLIC_CACHE_SECONDS)
+@public_surface("published aggregates of every unit: counts, never a case")
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     month, error = _month_from(request)
     units = list(Unit.objects.order_by("path"))

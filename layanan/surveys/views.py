@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
 from layanan.core.ratelimit import RateLimit
+from layanan.core.scoping import public_surface
 
 from .forms import KioskForm, SurveyForm
 from .ikm import BANDS, ikm_by_unit
@@ -174,6 +175,7 @@ def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_surface("published survey results of every unit: aggregates only")
 def results(request: HttpRequest) -> HttpResponse:
     """IKM per unit for a period: the one asked for (``?periode=<slug>``), else the latest
     global period that has started, else the latest of any."""

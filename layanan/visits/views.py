@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.models import OPEN_STATUSES, Case, Channel
 from layanan.cases.numbering import format_public_code, normalise_public_code
@@ -31,6 +32,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.complaints.public_views import RateLimit, _too_many
 from layanan.core.errors import ApplicationError, NotPermitted
 from layanan.core.models import Unit
+from layanan.core.scoping import public_surface
 
 from .forms import CallForm, FinishForm, RouteForm, VisitForm
 from .models import VisitDetail
@@ -334,6 +336,7 @@ def _kiosk_headers(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_surface("the unit's guest kiosk registers a visit; it reads no other case")
 def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = _public_unit(unit_slug)
     services = walk_in_services(unit)
@@ -363,7 +366,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                     unit=unit,
                     standard=standard,
                     form=form,
-                    actor=None,
+                    actor=PUBLIC,
                     channel=Channel.KIOSK,
                 )
             except ApplicationError as exc:

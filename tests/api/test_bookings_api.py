@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.models import Role
 from layanan.bookings.audience_services import audience_request_create
 from layanan.bookings.models import Resource, ResourceKind
@@ -307,7 +308,7 @@ def test_audience_list_query_count_is_constant(
 
     def file(i):
         audience_request_create(
-            actor=None,
+            actor=PUBLIC,
             unit=seeds["biro-kesra"],
             organisation=f"Org {i}",
             topic="t",

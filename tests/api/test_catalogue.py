@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.components import COMPONENTS
 from layanan.catalog.models import ComplaintChannel, CompletionTime, Fee, StandardVersion
 from layanan.catalog.services import version_publish
@@ -235,7 +236,7 @@ def test_incomplete_standard_lists_missing_components(client, org):
         components=False,
     )
     CompletionTime.objects.create(version=version, text="Sesuai jadwal", ambiguous=True)
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     body = get(client, "/api/v1/standards/biro-umum/peminjaman-ruang")
     assert body["decree_number"] is None
     assert body["completion_times"] == [
@@ -265,7 +266,7 @@ def test_fee_summary_gives_the_lowest_charge(client, org):
     Fee.objects.create(version=version, position=0, free=False, amount_idr=750_000, text="Aula")
     Fee.objects.create(version=version, position=1, free=False, amount_idr=250_000, text="Ruang")
     Fee.objects.create(version=version, position=2, free=True, text="Instansi pemerintah")
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     body = get(client, "/api/v1/standards/biro-umum/sewa-aula")
     assert body["fee"] == {"free": False, "amount_idr": 250_000}
     assert [f["amount_idr"] for f in body["fees"]] == [750_000, 250_000, None]
@@ -277,7 +278,7 @@ def test_channel_without_link_has_null_href(client, org):
     ComplaintChannel.objects.create(
         version=version, position=5, kind="complaint_box", label="Kotak"
     )
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     body = get(client, "/api/v1/standards/biro-umum/kotak")
     assert body["complaint_handling"]["channels"][-1]["href"] is None
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case
 from layanan.complaints.services import complaint_create
 from layanan.core.models import Unit
@@ -71,7 +72,7 @@ def test_another_units_token_cannot_file_or_read(client, seeds, ekon_officer, ma
     payload = {"unit": "biro-kesra", "description": "x", "channel": "phone"}
     assert_error(post(client, payload, **bearer(key)), 403, "permission_denied")
     case = complaint_create(
-        actor=None, unit=Unit.objects.get(slug="biro-kesra"), description="Kesra"
+        actor=PUBLIC, unit=Unit.objects.get(slug="biro-kesra"), description="Kesra"
     )
     assert_error(client.get(f"{URL}/{case.pk}", **bearer(key)), 404, "unknown_complaint")
 

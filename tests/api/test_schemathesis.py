@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation.meta import GenerationMode, ParameterLocation
 
+from layanan.accounts.actors import PUBLIC
 from layanan.complaints.services import complaint_create
 
 from ..factories import published_standard
@@ -46,7 +47,7 @@ def api_headers(org, kesra_officer, make_token):
         standard__slug="pelayanan-konsultasi",
     )
     complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=org["biro-kesra"],
         description="Loket konsultasi kosong.",
         requester_name="Budi",

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.models import Role
 from layanan.bookings.models import Resource, ResourceKind
 from layanan.bookings.services import booking_request_create
@@ -81,7 +82,7 @@ def file_request():
         }
         fields.update(kwargs)
         return booking_request_create(
-            actor=None, resource=resource, starts_at=starts_at, ends_at=ends_at, **fields
+            actor=PUBLIC, resource=resource, starts_at=starts_at, ends_at=ends_at, **fields
         )
 
     return _file
@@ -111,7 +112,7 @@ def file_audience(kesra):
 
     def _file(**kwargs):
         fields = {
-            "actor": None,
+            "actor": PUBLIC,
             "unit": kesra,
             "organisation": "Forum Pemuda Lintas Agama",
             "topic": "Rencana dialog kerukunan umat beragama",

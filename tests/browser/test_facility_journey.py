@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.models import Role
 from layanan.bookings.models import BookingState, Resource, ResourceKind
 from layanan.bookings.services import booking_approve, booking_request_create
@@ -73,7 +74,7 @@ def test_request_is_made_approved_and_shows_on_the_calendar(
     # Some other bookings of that week, so the calendar has something around ours.
     def other(resource, day, start, end, purpose, organisation, approve=True):
         case = booking_request_create(
-            actor=None,
+            actor=PUBLIC,
             resource=resource,
             starts_at=at(monday + dt.timedelta(days=day), *start),
             ends_at=at(monday + dt.timedelta(days=day), *end),

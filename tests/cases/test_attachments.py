@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import (
     AttachmentsField,
     attachment_add,
@@ -136,7 +137,7 @@ def test_download_is_for_staff_who_may_see_the_case(
     from django.contrib.auth.models import AnonymousUser
     from django.http import Http404
 
-    attachment = attachment_add(case=case, upload=SimpleUploadedFile("a.pdf", PDF))
+    attachment = attachment_add(case=case, upload=SimpleUploadedFile("a.pdf", PDF), actor=PUBLIC)
 
     request = rf.get("/")
     request.user = kesra_officer

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
+from layanan.accounts.actors import PUBLIC
 from layanan.api.services import api_token_create
 from layanan.cases.forms import ACTION_FORMS
 from layanan.cases.models import CaseEvent, Status
@@ -146,7 +147,7 @@ def test_existing_notes_are_sorted_by_what_their_form_said(org, kesra_officer):
     waiting = old_event(kind="status", new=Status.WAITING, note="Mohon kirim KTP.")
     rejected = old_event(kind="status", new=Status.REJECTED, note="Bukan kewenangan.")
     by_requester = case_event_record(
-        case=case, actor=None, kind="reopened", new=Status.IN_PROGRESS, note="Belum puas."
+        case=case, actor=PUBLIC, kind="reopened", new=Status.IN_PROGRESS, note="Belum puas."
     )
     internal = old_event(kind="status", new=Status.WAITING, note="Internal.", internal=True)
     migration.move_public_notes(apps, None)

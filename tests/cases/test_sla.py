@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseKind, Channel, SlaState, Status
 from layanan.cases.services import case_create
 from layanan.cases.sla import sla_sweep
@@ -29,7 +30,7 @@ FIVE_DAYS = Duration(value=5, unit="working_days", text="5 hari kerja")
 
 def make_case(org, *, due_in: dt.timedelta, duration=FIVE_DAYS, **fields) -> Case:
     case = case_create(
-        actor=None,
+        actor=PUBLIC,
         kind=CaseKind.COMPLAINT,
         unit=org["biro-kesra"],
         channel=Channel.WEB,

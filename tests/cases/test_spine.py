@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, transaction
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseEvent, CaseKind, Channel, Status
 from layanan.cases.numbering import (
     CODE_ALPHABET,
@@ -27,7 +28,7 @@ WIB = ZoneInfo("Asia/Pontianak")
 FIVE_WORKING_DAYS = Duration(value=5, unit="working_days", text="5 hari kerja")
 
 
-def make_case(unit, actor=None, received_at=None, duration=FIVE_WORKING_DAYS, **fields):
+def make_case(unit, actor=PUBLIC, received_at=None, duration=FIVE_WORKING_DAYS, **fields):
     return case_create(
         actor=actor,
         kind=CaseKind.COMPLAINT,

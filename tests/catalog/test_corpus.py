@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.importer import parse_standards, read_document
 from layanan.catalog.importer.text import norm
 
@@ -118,7 +119,7 @@ def test_corpus_imports_into_the_database(tmp_path):
     from tests.factories import UnitFactory
 
     unit = UnitFactory(slug="corpus")
-    report = import_documents([CORPUS], unit=unit)
+    report = import_documents([CORPUS], unit=unit, actor=SYSTEM)
     assert report.errors == []
     named = {
         norm(s["name"])

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit, UnitKind
@@ -143,14 +144,14 @@ def test_without_create_units_the_agencies_are_skipped(folder):
 
 def test_create_units_without_parent_makes_top_level_units(folder):
     """Without --parent the created units are top-level."""
-    import_documents([folder], create_units=True)
+    import_documents([folder], actor=SYSTEM, create_units=True)
     assert Unit.objects.filter(parent=None).count() == 2
 
 
 def test_slug_stays_unique(folder):
     """A created unit never takes an existing slug."""
     UnitFactory(name="Other", slug="puskesmas-sungai-raya")
-    import_documents([folder / "c-puskesmas.txt"], create_units=True)
+    import_documents([folder / "c-puskesmas.txt"], actor=SYSTEM, create_units=True)
     assert Unit.objects.filter(slug="puskesmas-sungai-raya-2", name="Puskesmas Sungai Raya")
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from pypdf import PdfReader
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog import poster
 from layanan.catalog.models import ComplaintChannel
 from tests.factories import StandardVersionFactory, published_standard
@@ -165,7 +166,7 @@ def test_poster_etag_changes_with_a_new_version(client, standard):
     url = standard.get_absolute_url() + "poster.pdf"
     first = client.get(url)["ETag"]
     v2 = StandardVersionFactory(standard=standard, number=2, name="Fasilitasi Audiensi (baru)")
-    version_publish(actor=None, version=v2)
+    version_publish(actor=SYSTEM, version=v2)
     response = client.get(url, HTTP_IF_NONE_MATCH=first)
     assert response.status_code == 200
     assert response["ETag"] != first
@@ -219,6 +220,6 @@ def test_poster_shows_missing_parts(org, settings):
     )
     from layanan.catalog.services import version_publish
 
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     html = poster.poster_html(version.standard, version, font_pt=11)
     assert html.count("Not available yet") >= 3  # time, cost, complaint channels, decree

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.components import COMPONENTS
 from layanan.catalog.models import ComplaintChannel, Fee, VersionStatus
 from layanan.catalog.services import version_publish
@@ -99,7 +100,7 @@ def test_missing_components_are_shown_not_hidden(client, org):
         staff_text="",
         components=False,  # no completion time, fee, complaint channel or class
     )
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     body = page(client, version.standard.get_absolute_url())
     parts = sections(body)
     assert len(parts) == 14
@@ -146,7 +147,7 @@ def test_fee_amounts_are_formatted_in_rupiah(client, org):
         version=version, label="Sewa aula", free=False, amount_idr=1500000, text="Rp. 1.500.000"
     )
     Fee.objects.create(version=version, position=1, free=False, amount_idr=50000, text="50rb")
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     body = page(client, version.standard.get_absolute_url())
     fees = sections(body)["fees"]
     assert "Rp 1.500.000" in fees
@@ -260,7 +261,7 @@ def test_archived_version_is_readable_with_banner(client, kesra_standard):
     clear "no longer in force" banner and a link to the version in force; history lists both."""
     v1 = kesra_standard.published_version
     v2 = StandardVersionFactory(standard=kesra_standard, number=2, decree_number="100/OR/2026")
-    version_publish(actor=None, version=v2)
+    version_publish(actor=SYSTEM, version=v2)
     v1.refresh_from_db()
     assert v1.status == VersionStatus.ARCHIVED
 
@@ -306,7 +307,7 @@ def incomplete_standard(org):
         ],
     )
     Fee.objects.create(version=version, free=True, text="Gratis")
-    version_publish(actor=None, version=version)
+    version_publish(actor=SYSTEM, version=version)
     return version.standard
 
 
@@ -419,7 +420,7 @@ def test_archived_version_query_count_is_pinned(
     """An archived version costs six queries: the standard, the version, its four child tables
     (the published version's children are not fetched when it is not shown)."""
     v2 = StandardVersionFactory(standard=kesra_standard, number=2)
-    version_publish(actor=None, version=v2)
+    version_publish(actor=SYSTEM, version=v2)
     with django_assert_max_num_queries(6):
         page(
             client,

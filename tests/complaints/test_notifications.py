@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.workflow import case_reopen_by_requester, case_transition
@@ -44,7 +45,7 @@ def kesra(org):
 
 def file_complaint(unit, **kwargs):
     defaults = {
-        "actor": None,
+        "actor": PUBLIC,
         "unit": unit,
         "description": "Loket tutup pada jam layanan.",
         "requester_name": "Siti Aminah",

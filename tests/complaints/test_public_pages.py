@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Attachment, Case, Channel, Status
 from layanan.cases.numbering import format_public_code
@@ -89,7 +90,7 @@ def text_of(response) -> str:
 
 def web_complaint(unit, **kwargs) -> Case:
     defaults = {
-        "actor": None,
+        "actor": PUBLIC,
         "unit": unit,
         "description": "Petugas tidak ada di loket.",
         "requester_name": "Siti Aminah",
@@ -556,7 +557,7 @@ def test_tracking_page_and_api_show_the_same_timeline(client, kesra, kesra_offic
     verification, a request for information, answer, closing and a reopening by the reporter;
     internal notes and internal events on neither."""
     case = web_complaint(kesra)
-    attachment_add(case=case, upload=SimpleUploadedFile("bukti.pdf", PDF), actor=None)
+    attachment_add(case=case, upload=SimpleUploadedFile("bukti.pdf", PDF), actor=PUBLIC)
     complaint_classify(actor=kesra_officer, case=case, class_code="normatif")
     case_transition(
         actor=kesra_officer,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.identity import requester_identity_for, requester_identity_reveal
 from layanan.cases.models import Channel, Status
 from layanan.cases.workflow import case_transition
@@ -90,14 +91,14 @@ def test_staff_may_record_the_real_time_of_receipt_the_public_may_not(seeded, ke
     assert case.received_at == received
     with pytest.raises(NotPermitted):
         complaint_create(
-            actor=None,
+            actor=PUBLIC,
             unit=seeded["biro-kesra"],
             description="x",
             received_at=received,
         )
     with pytest.raises(NotPermitted):
         complaint_create(
-            actor=None, unit=seeded["biro-kesra"], description="x", channel=Channel.PHONE
+            actor=PUBLIC, unit=seeded["biro-kesra"], description="x", channel=Channel.PHONE
         )
 
 
@@ -119,7 +120,7 @@ def test_lapor_complaints_keep_their_tracking_number(seeded, kesra_officer):
 def test_anonymous_complaint_stores_no_identity(seeded):
     """Whatever the form sends, an anonymous complaint keeps no name, email or phone."""
     case = complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=seeded["biro-kesra"],
         description="Pungutan liar di loket.",
         requester_name="Siti",
@@ -135,7 +136,7 @@ def test_confidential_identity_is_for_the_complaint_officer_only(seeded, persona
     """Only the unit's complaint officer sees a confidential reporter; handler, head, auditor,
     and another unit's officer do not."""
     case = complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=seeded["biro-kesra"],
         description="Dugaan gratifikasi.",
         requester_name="Rahasia Saja",
@@ -159,7 +160,7 @@ def test_full_cycle_and_foreign_units(seeded, personas):
     answer himself, the officer sends it and closes; another unit's officer can neither
     classify nor assign."""
     officer, handler = personas["kesra_officer"], personas["kesra_handler"]
-    case = complaint_create(actor=None, unit=seeded["biro-kesra"], description="Antrean lama.")
+    case = complaint_create(actor=PUBLIC, unit=seeded["biro-kesra"], description="Antrean lama.")
     with pytest.raises(NotPermitted):
         complaint_classify(actor=personas["ekon_officer"], case=case, class_code="ringan")
     with pytest.raises(ApplicationError):
@@ -178,7 +179,7 @@ def test_full_cycle_and_foreign_units(seeded, personas):
 
 def test_an_answer_that_fails_leaves_nothing(seeded, personas):
     """An empty answer is refused before anything is written: no event, no status change."""
-    case = complaint_create(actor=None, unit=seeded["biro-kesra"], description="Antrean lama.")
+    case = complaint_create(actor=PUBLIC, unit=seeded["biro-kesra"], description="Antrean lama.")
     before = case.events.count()
     with pytest.raises(ApplicationError):
         complaint_answer(actor=personas["kesra_officer"], case=case, answer="  ")

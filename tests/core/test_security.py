@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.numbering import CODE_LENGTH, format_public_code
 from layanan.complaints.services import complaint_create
 from tests.factories import UserFactory
@@ -177,7 +178,7 @@ def test_guessing_tracking_codes_is_futile(client, settings, org):
     cache.clear()
     settings.TRACKING_LOOKUP_RATE = (30, 600)
     case = complaint_create(
-        actor=None, unit=org["biro-kesra"], description="Loket tutup.", requester_name="Siti"
+        actor=PUBLIC, unit=org["biro-kesra"], description="Loket tutup.", requester_name="Siti"
     )
     real = reverse("complaints_public:track", args=[format_public_code(case.public_code)])
     address = {"REMOTE_ADDR": "203.0.113.99"}

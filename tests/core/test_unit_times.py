@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.numbering import format_public_code
 from layanan.complaints.services import complaint_create
 
@@ -27,7 +28,7 @@ def kesra_in_wita(org):
 
 def new_complaint(unit):
     return complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=unit,
         description="Petugas tidak ada di loket.",
         requester_name="Siti Aminah",

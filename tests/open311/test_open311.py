@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, Channel
 from layanan.complaints.services import complaint_create
 from layanan.core.models import Unit
@@ -175,13 +176,15 @@ def test_request_list_filters(client, kesra_key, seeds):
     status, start_date/end_date, default 90 days); web complaints show no location."""
     first = file(client, kesra_key).json()[0]["service_request_id"]
     web = complaint_create(
-        actor=None,
+        actor=PUBLIC,
         unit=Unit.objects.get(slug="biro-kesra"),
         description="Dari formulir web",
         location="Rumah saya, Jl. Rahasia 1",
         requester_name="Siti",
     )
-    old = complaint_create(actor=None, unit=Unit.objects.get(slug="biro-kesra"), description="Lama")
+    old = complaint_create(
+        actor=PUBLIC, unit=Unit.objects.get(slug="biro-kesra"), description="Lama"
+    )
     Case.objects.filter(pk=old.pk).update(received_at=timezone.now() - dt.timedelta(days=120))
     body = client.get(f"{BASE}/requests.json", KESRA).json()
     assert len(body) == 2  # the 120-day-old complaint is outside the default 90 days

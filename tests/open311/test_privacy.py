@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case
 from layanan.cases.numbering import format_public_code
 from layanan.complaints.services import complaint_create
@@ -51,7 +52,7 @@ def test_no_get_returns_a_tracking_code_or_tracking_url(client, kesra_key):
     file(client, kesra_key, **{"attribute[anonymous]": "true"})
     file(client, kesra_key, **{"attribute[confidential]": "true"})
     complaint_create(
-        actor=None, unit=Unit.objects.get(slug="biro-kesra"), description="Dari formulir web"
+        actor=PUBLIC, unit=Unit.objects.get(slug="biro-kesra"), description="Dari formulir web"
     )
     cases = list(Case.objects.all())
     assert len(cases) == 4

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, Status
 from layanan.complaints.services import complaint_create
@@ -34,7 +35,7 @@ def file_complaint(org):
         } | kw
         case = complaint_create(actor=AnonymousUser(), unit=org["biro-kesra"], **fields)
         if attachment:
-            attachment_add(case=case, upload=pdf())
+            attachment_add(case=case, upload=pdf(), actor=PUBLIC)
         if ended_days_ago is not None:
             ended = timezone.now() - dt.timedelta(days=ended_days_ago)
             Case.objects.filter(pk=case.pk).update(status=status, closed_at=ended)

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.workflow import case_event_record
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_export_by_phone_matches_any_way_of_writing_the_number(file_complaint, o
 
     case = file_complaint()
     visit_register(
-        actor=None,
+        actor=PUBLIC,
         unit=org["biro-kesra"],
         standard=None,
         name="Siti Aminah",

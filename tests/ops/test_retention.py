@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Attachment, Case, CaseEvent, Status
 from layanan.notify.models import OutboxMessage
 from layanan.notify.services import outbox_enqueue
@@ -112,7 +113,7 @@ def test_retention_per_kind_applies_to_visits_and_their_visitor(org, settings):
     from layanan.visits.services import visit_register
 
     case = visit_register(
-        actor=None,
+        actor=PUBLIC,
         unit=org["biro-kesra"],
         standard=None,
         name="Budi",

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import CaseKind, Channel, Status
 from layanan.cases.services import case_create
 from layanan.core.errors import Conflict
@@ -32,7 +33,7 @@ def _clear_cache():
 @pytest.fixture
 def closed_case(kesra, kesra_service):
     case = case_create(
-        actor=None,
+        actor=PUBLIC,
         kind=CaseKind.CONSULTATION,
         unit=kesra,
         channel=Channel.FACE_TO_FACE,
@@ -101,7 +102,9 @@ def test_invitation_unknown_expired_and_open_case(client, closed_case, kesra):
     assert client.post(path, ANSWERS).status_code == 410
     assert SurveyResponse.objects.count() == 0
 
-    open_case = case_create(actor=None, kind=CaseKind.CONSULTATION, unit=kesra, channel=Channel.WEB)
+    open_case = case_create(
+        actor=PUBLIC, kind=CaseKind.CONSULTATION, unit=kesra, channel=Channel.WEB
+    )
     with pytest.raises(Conflict):
         survey_invite_for_case(open_case)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import CaseEvent, CaseKind, Channel, Status
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
 from layanan.visits.models import VisitDetail, Visitor
@@ -228,7 +229,7 @@ def test_concurrent_registrations_get_gapless_tickets(org):
     def one():
         n = next(counter)
         case = visit_register(
-            actor=None,
+            actor=PUBLIC,
             unit=org["biro-kesra"],
             standard=standard,
             name=f"Tamu {n}",

@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case
 from layanan.workdays.deadlines import Calendar, deadline, whole_minute
 from layanan.workdays.durations import Duration
@@ -98,8 +99,8 @@ def test_the_migration_rounds_stored_due_times_up(seeded):
 
     migration = importlib.import_module("layanan.cases.migrations.0006_due_at_whole_minutes")
     unit = Unit.objects.get(slug="biro-kesra")
-    ragged = complaint_create(actor=None, unit=unit, description="Sebelum aturan menit bulat")
-    whole = complaint_create(actor=None, unit=unit, description="Sudah bulat")
+    ragged = complaint_create(actor=PUBLIC, unit=unit, description="Sebelum aturan menit bulat")
+    whole = complaint_create(actor=PUBLIC, unit=unit, description="Sudah bulat")
     odd = dt.datetime(2026, 12, 9, 13, 0, 27, 400000, tzinfo=WIB)
     Case.objects.filter(pk=ragged.pk).update(due_at=odd)
     Case.objects.filter(pk=whole.pk).update(due_at=odd.replace(second=0, microsecond=0))

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django_scopes import scopes_disabled
 
 from layanan.cases.sla import sla_sweep
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             help="Keep running, sweeping again every SECONDS (0: sweep once and exit).",
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: sweeps every unit
     def handle(self, *args, **options):
         pause = options["loop"]
         if pause < 0:

@@ -7,6 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from layanan.accounts.actors import SYSTEM
 from layanan.catalog.imports import import_documents
 from layanan.core.models import Unit
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         report = import_documents(
             options["paths"],
             unit=unit,
+            actor=SYSTEM,
             dry_run=options["dry_run"],
             create_units=options["create_units"],
             parent=parent,

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
+from layanan.accounts.actors import SYSTEM
 from layanan.accounts.models import Membership, Role, User
 from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard, VersionStatus
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             "--force", action="store_true", help="allow demo accounts when DEBUG is off"
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: demo data for every unit
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["no_users"] and not options["force"]:
             raise CommandError(
@@ -62,7 +65,7 @@ class Command(BaseCommand):
         for year in (this_year - 1, this_year, this_year + 1):
             holidays_sync(year=year)
         self.stdout.write(f"Holidays synced for {this_year - 1}–{this_year + 1}")
-        report = import_documents([options["seeds"]])
+        report = import_documents([options["seeds"]], actor=SYSTEM)
         for error in report.errors:
             self.stderr.write(f"Seed not read: {error['source']}: {error['error']}")
         for outcome in report.outcomes:
@@ -82,7 +85,7 @@ class Command(BaseCommand):
         for standard in ServiceStandard.objects.filter(published_version__isnull=True):
             draft = standard.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
             if draft is not None:
-                version_publish(actor=None, version=draft)
+                version_publish(actor=SYSTEM, version=draft)
                 count += 1
         return count
 

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django_scopes import scopes_disabled
 
 from layanan.notify.services import outbox_dispatch
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             help="Keep running, dispatching again every SECONDS (0: run once and exit).",
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: every unit's outbox
     def handle(self, *args, **options):
         limit, pause = options["limit"], options["loop"]
         if limit < 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from layanan.ops.retention import retention_apply, retention_erase_now
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             "repeatable",
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: retention covers every unit
     def handle(self, *args, **options):
         if options["case"]:
             if options["dry_run"]:

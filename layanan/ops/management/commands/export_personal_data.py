@@ -16,6 +16,7 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from layanan.ops.export import SYSTEM_ACTOR, personal_data_export
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             help="the staff member handling the request (recorded in the audit log)",
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: searches every unit
     def handle(self, *args, **options):
         actor = _system_actor()
         if options["by"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from layanan.core.models import Unit
 from layanan.reports import exports
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             "--email", action="store_true", help="queue the e-mail to the unit's heads"
         )
 
+    @scopes_disabled()  # SYSTEM, run by the operator: the unit is an argument
     def handle(self, *args, unit, month, output, email, **options):
         try:
             the_unit = Unit.objects.get(slug=unit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from layanan.reports.monthly import send_monthly_reports
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="act as if today were this day (YYYY-MM-DD)")
 
+    @scopes_disabled()  # SYSTEM, run by the operator: one report per unit
     def handle(self, *args, date=None, **options):
         today = None
         if date:

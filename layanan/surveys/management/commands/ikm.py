@@ -7,6 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
+    @scopes_disabled()  # SYSTEM, run by the operator: the unit is an argument
     def handle(self, *args, **options):
         unit = Unit.objects.filter(slug=options["unit"]).first()
         if unit is None:

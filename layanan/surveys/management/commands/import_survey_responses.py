@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from layanan.catalog.models import ServiceStandard
 from layanan.core.errors import ApplicationError
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="slug of the survey period; dates must fall inside it")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
 
+    @scopes_disabled()  # SYSTEM, run by the operator: cases of any unit
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
