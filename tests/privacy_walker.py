@@ -127,6 +127,9 @@ class Walker:
         self.seen.add(url)
         cache.clear()  # rate limits count every request; the walk must not turn into 429s
         response = self.client.get(url, **{**self.headers, **extra})
+        # A surface that fails (a forgotten unit scope is a ScopeError) hides what it would
+        # show: the walk counts as a walk only where every answer is a real one.
+        assert response.status_code < 500, f"{url} answered {response.status_code}"
         visit = Visit(
             url,
             response.status_code,
@@ -140,6 +143,7 @@ class Walker:
     def post(self, url: str, data: dict, **extra) -> Visit:
         cache.clear()
         response = self.client.post(url, data, **{**self.headers, **extra})
+        assert response.status_code < 500, f"POST {url} answered {response.status_code}"
         visit = Visit(
             f"POST {url}",
             response.status_code,

@@ -35,6 +35,7 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -44,18 +45,20 @@ from django.db import models, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from layanan.accounts.actors import SYSTEM
 from layanan.cases import views as case_views
 from layanan.cases.forms import STATUS_ALL
 from layanan.cases.models import Attachment, Case, CaseEvent, CaseKind
 from layanan.cases.numbering import format_public_code
+from tests.conftest import suite_now
 
 from .conftest import PERSONAS
 from .factories import MembershipFactory, UserFactory
 from .privacy_walker import Leaks, Secret, Visit, Walker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
 
 # --- what the integrator may adjust ------------------------------------------------------------
 
@@ -409,7 +412,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         OTP_REQUIRED_FOR_ROLES=(),
         SESSION_IDLE_TIMEOUT=0,
     )
-    with django_db_blocker.unblock(), quick, transaction.atomic():
+    # Module-scoped, so built before the per-test fixtures: it enters the suite's clock and
+    # disables unit scopes itself, as the autouse fixtures do for each test.
+    clock = time_machine.travel(suite_now(), tick=True)
+    with clock, scopes_disabled(), django_db_blocker.unblock(), quick, transaction.atomic():
         _point_storage(storage, storage_dir)
         # The seed catalogue, as ``load_demo --no-users`` loads it (without the holidays).
         units = ensure_organisation()

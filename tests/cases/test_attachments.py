@@ -213,7 +213,9 @@ def test_a_confidential_cases_files_are_numbered_an_ordinary_ones_keep_their_nam
         requester_name="Zulkifli",
         confidential=True,
     )
-    first = attachment_add(case=confidential, upload=SimpleUploadedFile("Zulkifli.pdf", PDF))
+    first = attachment_add(
+        case=confidential, upload=SimpleUploadedFile("Zulkifli.pdf", PDF), actor=PUBLIC
+    )
     second = attachment_add(
         case=confidential, upload=SimpleUploadedFile("KTP Zulkifli.png", PNG), actor=kesra_officer
     )
@@ -227,7 +229,9 @@ def test_a_confidential_cases_files_are_numbered_an_ordinary_ones_keep_their_nam
         channel=Channel.FACE_TO_FACE,
         requester_name="Budi",
     )
-    kept = attachment_add(case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG))
+    kept = attachment_add(
+        case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG), actor=PUBLIC
+    )
     assert kept.original_name == "Foto loket.png"
 
 
@@ -257,8 +261,8 @@ def test_existing_files_of_anonymous_and_confidential_cases_are_renamed(org, kes
         requester_name="Budi",
     )
     old_ones = [
-        attachment_add(case=anonymous, upload=SimpleUploadedFile("x.pdf", PDF)),
-        attachment_add(case=anonymous, upload=SimpleUploadedFile("y.png", PNG)),
+        attachment_add(case=anonymous, upload=SimpleUploadedFile("x.pdf", PDF), actor=PUBLIC),
+        attachment_add(case=anonymous, upload=SimpleUploadedFile("y.png", PNG), actor=PUBLIC),
     ]
     # As rows written before this change looked.
     for attachment, old in zip(old_ones, ("Zulkifli_KTP.pdf", "Rumah Zulkifli.png"), strict=True):
@@ -266,7 +270,9 @@ def test_existing_files_of_anonymous_and_confidential_cases_are_renamed(org, kes
         anonymous.events.filter(kind="attachment", new_value=attachment.original_name).update(
             new_value=old
         )
-    kept = attachment_add(case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG))
+    kept = attachment_add(
+        case=ordinary, upload=SimpleUploadedFile("Foto loket.png", PNG), actor=PUBLIC
+    )
     migration.rename(apps, None)
     names = list(
         Attachment.objects.filter(case=anonymous)
