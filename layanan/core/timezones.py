@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -52,7 +52,12 @@ def _organisation_from_db() -> tuple[str, str]:
 def _organisation() -> tuple[str, str]:
     value = cache.get(CACHE_KEY)
     if not isinstance(value, tuple | list) or len(value) != 2:
-        value = _organisation_from_db()
+        try:
+            value = _organisation_from_db()
+        except DatabaseError:
+            # The database is down: pages still render (the 503 page has a footer too) in the
+            # fallback zone, and nothing is cached, so the real values return with the database.
+            return settings.TIME_ZONE, ""
         cache.set(CACHE_KEY, value, CACHE_SECONDS)
     return value[0], value[1]
 
