@@ -690,8 +690,8 @@ class LoadReport:
         for username in self.members_created:
             out.append(
                 _(
-                    "member created   %(username)s (no password: they set one with “Forgot "
-                    "password”, or an administrator sets it)"
+                    "member created   %(username)s (no password yet: an administrator sets the "
+                    "first one in the admin)"
                 )
                 % {"username": username}
             )

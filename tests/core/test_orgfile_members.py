@@ -284,3 +284,57 @@ def test_command_shows_a_bad_member_with_its_line(tmp_path):
         call_command("load_organisation", str(path), stderr=err)
     assert f"line {line_of(text, 'boss')}: unknown role “boss”" in err.getvalue()
     assert not User.objects.exists()
+
+
+def test_the_first_run_page_loads_members_from_an_uploaded_file(client, settings):
+    """The first-run page uploads the same file: its members are created without a password,
+    the report lists them, and the entries name the administrator setting up; a bad member is
+    refused with its line and nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from layanan.setup.services import first_run_token_create
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    token, _url = first_run_token_create()
+    password = "Kapuas-sungai-terpanjang-1143"
+    client.post(
+        reverse("setup:start", args=[token]),
+        {
+            "username": "admin.contoh",
+            "full_name": "Admin Contoh",
+            "email": "admin@contoh.go.id",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    bad = FILE.replace('role = "head"', 'role = "boss"')
+    upload = SimpleUploadedFile("org.toml", bad.encode(), content_type="application/toml")
+    response = client.post(reverse("setup:organisation_file"), {"file": upload})
+    assert response.status_code == 400
+    assert f"line {line_of(bad, 'boss')}" in response.content.decode()
+    assert not Unit.objects.exists() and not Membership.objects.exists()
+
+    upload = SimpleUploadedFile("org.toml", FILE.encode(), content_type="application/toml")
+    response = client.post(reverse("setup:organisation_file"), {"file": upload})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "member created   siti" in body and "head in dinas-sosial" in body
+    assert len(roles()) == 3
+    assert not User.objects.get(username="budi").has_usable_password()
+    entries = AuditEntry.objects.filter(action=AuditAction.MEMBERSHIP_ADDED)
+    assert {e.actor_label for e in entries} == {"admin.contoh"}
+
+
+def test_the_full_example_in_the_docs_loads():
+    """The full example of docs/adopting.md (units and members) is a valid file that loads."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "adopting.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.DOTALL).group(1)
+    report = organisation_load(spec=parse_organisation(example))
+    assert report.members_created == ["siti.aminah", "budi.santoso"]
+    assert ("budi.santoso", "handler", "dinsos-rehabilitasi") in roles()
