@@ -1,11 +1,14 @@
-"""Organisation files: the unit tree, contacts, office hours and time zones as data (TOML).
+"""Organisation files: the unit tree, contacts, office hours, time zones and staff roles as data.
 
 ``parse_organisation(text)`` validates a whole file and returns an :class:`OrganisationSpec`
 or raises :class:`OrganisationFileError` with *every* problem found, each with its line.
 ``organisation_load(spec=...)`` writes it in one transaction: units are matched by slug, created
 or updated, never deleted (units that are in the database but not in the file are reported).
-Loading the same file twice changes nothing. The format is documented in docs/adopting.md; the
-shipped example is data/organisations/kalbar.toml.
+Members (``[[member]]``) are matched by username: missing users are created with an unusable
+password, their roles (``Membership`` rows) are added and recorded in the audit log; users and
+roles the file does not name are kept and reported. Loading the same file twice changes nothing.
+The format is documented in docs/adopting.md; the shipped example is
+data/organisations/kalbar.toml.
 
 Used by ``manage.py load_organisation``, ``ensure_organisation()`` (tests, ``load_demo``) and the
 first-run page (``layanan.core.first_run``).
@@ -24,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from layanan.accounts.actors import SYSTEM, require_actor
 
 from .errors import ApplicationError, NotPermitted
 from .models import TimeZone, Unit, UnitKind
@@ -52,7 +57,12 @@ TEXT_FIELDS = {
 }
 UNIT_KEYS = {*TEXT_FIELDS, "parent", "hours"}
 ORGANISATION_KEYS = set(TEXT_FIELDS) | {"hours"}
-TOP_KEYS = {"organisation", "unit"}
+TOP_KEYS = {"organisation", "unit", "member"}
+#: Keys of a ``[[member]]`` table and of one entry of its ``roles`` list.
+MEMBER_KEYS = {"username", "name", "email", "unit", "role", "roles"}
+ROLE_KEYS = {"unit", "role"}
+#: Tables written as arrays (``[[unit]]``, ``[[member]]``): their blocks are numbered in order.
+ARRAY_TABLES = ("unit", "member")
 #: Model fields written from the file (everything but the tree and the hours).
 STORED_FIELDS = (
     "name",
@@ -108,7 +118,7 @@ class SourceMap:
 
     def __init__(self, text: str):
         self.blocks: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        self.unit_lines: list[int] = []
+        self.array_lines: dict[str, list[int]] = {name: [] for name in ARRAY_TABLES}
         self.organisation_line: int | None = None
         current: tuple[str, int] = ("", 0)
         start = 1
@@ -124,11 +134,12 @@ class SourceMap:
                 continue
             close(number - 1)
             name = match.group(2).replace(" ", "")
-            if match.group(1) == "[[" and name == "unit":
-                self.unit_lines.append(number)
-                current = ("unit", len(self.unit_lines) - 1)
-            elif name.startswith("unit.") and self.unit_lines:
-                current = ("unit", len(self.unit_lines) - 1)
+            head = name.split(".", 1)[0]
+            if match.group(1) == "[[" and name in ARRAY_TABLES:
+                self.array_lines[name].append(number)
+                current = (name, len(self.array_lines[name]) - 1)
+            elif head in ARRAY_TABLES and name != head and self.array_lines[head]:
+                current = (head, len(self.array_lines[head]) - 1)
             elif name == "organisation" or name.startswith("organisation."):
                 if name == "organisation":
                     self.organisation_line = number
@@ -140,9 +151,14 @@ class SourceMap:
         self.blocks = spans
         self.lines = lines
 
+    @property
+    def unit_lines(self) -> list[int]:
+        return self.array_lines["unit"]
+
     def table(self, kind: str, index: int = 0) -> int | None:
-        if kind == "unit":
-            return self.unit_lines[index] if index < len(self.unit_lines) else None
+        if kind in ARRAY_TABLES:
+            found = self.array_lines[kind]
+            return found[index] if index < len(found) else None
         if kind == "organisation":
             return self.organisation_line
         spans = self.blocks.get((kind, 0))
@@ -155,6 +171,22 @@ class SourceMap:
         if found is None and within:
             found = self._key(kind, index, within)
         return found if found is not None else self.table(kind, index)
+
+    def item(self, kind: str, index: int, key: str, position: int) -> int | None:
+        """The line of the ``position``-th inline table of the list ``key = [ {…}, {…} ]``
+        (counted by its opening brace), else the line of ``key``."""
+        start = self.key(kind, index, key)
+        if start is None or self._key(kind, index, key) is None:
+            return start
+        seen = 0
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if number > start and _HEADER_RE.match(text):
+                break
+            seen += text.split("#", 1)[0].count("{")
+            if seen > position:
+                return number
+        return start
 
     def _key(self, kind: str, index: int, key: str) -> int | None:
         for first, last in self.blocks.get((kind, index), []):
@@ -181,8 +213,18 @@ class UnitSpec:
 
 
 @dataclass
+class MemberSpec:
+    username: str
+    name: str  # the user's full name
+    email: str
+    roles: list[tuple[str, str]]  # (unit slug, role), in the file's order
+    line: int | None = None
+
+
+@dataclass
 class OrganisationSpec:
     units: list[UnitSpec]  # parents before children, the organisation first
+    members: list[MemberSpec] = field(default_factory=list)
 
     @property
     def organisation(self) -> UnitSpec:
@@ -211,7 +253,10 @@ def parse_organisation(text: str) -> OrganisationSpec:
             problems.append(
                 FileProblem(
                     source.key(key, 0, key) or source.table(key),
-                    _("unknown key “%(key)s” (expected [organisation] and [[unit]] tables)")
+                    _(
+                        "unknown key “%(key)s” (expected [organisation], [[unit]] and "
+                        "[[member]] tables)"
+                    )
                     % {"key": key},
                 )
             )
@@ -268,6 +313,8 @@ def parse_organisation(text: str) -> OrganisationSpec:
                 )
             )
 
+    members = _member_specs(data.get("member", []), set(seen), source, problems)
+
     ordered: list[UnitSpec] = [org]
     if not problems:
         placed = {org.slug}
@@ -290,7 +337,177 @@ def parse_organisation(text: str) -> OrganisationSpec:
             remaining = [u for u in remaining if u.slug not in placed]
     if problems:
         raise OrganisationFileError(problems)
-    return OrganisationSpec(units=ordered)
+    return OrganisationSpec(units=ordered, members=members)
+
+
+def _member_specs(
+    raw_members, unit_slugs: set[str], source: SourceMap, problems: list[FileProblem]
+) -> list[MemberSpec]:
+    """Check the ``[[member]]`` tables: who (username, name, e-mail) has which role where."""
+    if not isinstance(raw_members, list) or not all(isinstance(m, dict) for m in raw_members):
+        problems.append(
+            FileProblem(source.key("", 0, "member"), _("members are written as [[member]] tables"))
+        )
+        return []
+    members: list[MemberSpec] = []
+    first: dict[str, MemberSpec] = {}
+    for index, raw in enumerate(raw_members):
+        spec = _member_spec(raw, index, unit_slugs, source, problems)
+        if not spec.username:
+            continue
+        if spec.username in first:
+            problems.append(
+                FileProblem(
+                    spec.line,
+                    _(
+                        "the member “%(username)s” is written twice (first on line %(first)s); "
+                        "give one member several roles with roles = [{ unit = …, role = … }, …]"
+                    )
+                    % {"username": spec.username, "first": first[spec.username].line},
+                )
+            )
+            continue
+        first[spec.username] = spec
+        members.append(spec)
+    return members
+
+
+def _member_spec(
+    raw: dict, index: int, unit_slugs: set[str], source: SourceMap, problems: list[FileProblem]
+) -> MemberSpec:
+    from django.contrib.auth import get_user_model
+
+    from layanan.accounts.models import Role
+
+    user_model = get_user_model()
+
+    def problem(key: str | None, message: str) -> None:
+        where = source.key("member", index, key) if key else source.table("member", index)
+        problems.append(FileProblem(where, message))
+
+    for key in raw:
+        if key not in MEMBER_KEYS:
+            problem(
+                key,
+                _("unknown key “%(key)s” (allowed: %(allowed)s)")
+                % {"key": key, "allowed": ", ".join(sorted(MEMBER_KEYS))},
+            )
+    values: dict[str, str] = {}
+    for key, limit in (("username", 150), ("name", 150), ("email", 254)):
+        value = raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problem(key if key in raw else None, _("“%(key)s” is required") % {"key": key})
+            continue
+        if not isinstance(value, str):
+            problem(key, _("“%(key)s” must be text in quotes") % {"key": key})
+            continue
+        value = value.strip()
+        if len(value) > limit:
+            problem(
+                key,
+                _("“%(key)s” is longer than %(limit)d characters") % {"key": key, "limit": limit},
+            )
+            continue
+        values[key] = value
+    username = values.get("username", "")
+    if username:
+        try:
+            user_model.username_validator(username)
+        except ValidationError:
+            problem(
+                "username",
+                _("the user name “%(username)s” may contain only letters, digits and @ . + - _")
+                % {"username": username},
+            )
+            username = ""
+    if values.get("email"):
+        try:
+            EmailValidator()(values["email"])
+        except ValidationError:
+            problem("email", _("“%(email)s” is not an e-mail address") % {"email": values["email"]})
+
+    # One role: unit = …, role = …; several: roles = [{ unit = …, role = … }, …].
+    entries: list[tuple[dict, str, int | None]] = []  # (entry, key for its line, position)
+    if "roles" in raw:
+        if "unit" in raw or "role" in raw:
+            problem(
+                "roles",
+                _("give either “unit” and “role” or “roles”, not both"),
+            )
+        elif not isinstance(raw["roles"], list) or not raw["roles"]:
+            problem(
+                "roles",
+                _('“roles” is a list such as [{ unit = "dinas-sosial", role = "handler" }, …]'),
+            )
+        else:
+            entries = [(entry, "roles", i) for i, entry in enumerate(raw["roles"])]
+    elif "unit" in raw or "role" in raw:
+        entries = [({k: raw[k] for k in ("unit", "role") if k in raw}, "", None)]
+    else:
+        problem(None, _("a member needs a “unit” and a “role” (or a list of “roles”)"))
+
+    roles: list[tuple[str, str]] = []
+    for entry, list_key, position in entries:
+
+        def entry_problem(key: str, message: str, _list=list_key, _at=position) -> None:
+            if _list:
+                where = source.item("member", index, _list, _at)
+            else:
+                where = source.key("member", index, key)
+            problems.append(FileProblem(where, message))
+
+        if not isinstance(entry, dict):
+            entry_problem(
+                "roles",
+                _('each of “roles” is a table such as { unit = "dinas-sosial", role = "head" }'),
+            )
+            continue
+        for key in entry:
+            if key not in ROLE_KEYS:
+                entry_problem(
+                    key,
+                    _("unknown key “%(key)s” (allowed: %(allowed)s)")
+                    % {"key": key, "allowed": ", ".join(sorted(ROLE_KEYS))},
+                )
+        unit, role = entry.get("unit"), entry.get("role")
+        ok = True
+        for key, value in (("unit", unit), ("role", role)):
+            if not isinstance(value, str) or not value.strip():
+                entry_problem(key, _("“%(key)s” is required, in quotes") % {"key": key})
+                ok = False
+        if not ok:
+            continue
+        unit, role = unit.strip(), role.strip()
+        if unit not in unit_slugs:
+            entry_problem(
+                "unit",
+                _("unknown unit “%(unit)s”: no unit in this file has that slug") % {"unit": unit},
+            )
+            ok = False
+        if role not in Role.values:
+            entry_problem(
+                "role",
+                _("unknown role “%(role)s” (allowed: %(allowed)s)")
+                % {"role": role, "allowed": ", ".join(Role.values)},
+            )
+            ok = False
+        if ok and (unit, role) in roles:
+            entry_problem(
+                "role",
+                _("“%(username)s” is given the role “%(role)s” in “%(unit)s” twice")
+                % {"username": username, "role": role, "unit": unit},
+            )
+            continue
+        if ok:
+            roles.append((unit, role))
+    line = source.key("member", index, "username") if "username" in raw else None
+    return MemberSpec(
+        username=username,
+        name=values.get("name", ""),
+        email=values.get("email", ""),
+        roles=roles,
+        line=line or source.table("member", index),
+    )
 
 
 def _unit_spec(
@@ -438,11 +655,23 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     not_in_file: list[str] = field(default_factory=list)  # kept: never deleted by a load
     units: dict[str, Unit] = field(default_factory=dict)
+    members_created: list[str] = field(default_factory=list)  # usernames, no password yet
+    members_updated: dict[str, list[str]] = field(default_factory=dict)  # username → fields
+    members_unchanged: list[str] = field(default_factory=list)
+    roles_added: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, unit
+    #: Roles in the database that a file with members does not name: kept, never removed.
+    roles_not_in_file: list[tuple[str, str, str]] = field(default_factory=list)
     dry_run: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(
+            self.created
+            or self.updated
+            or self.members_created
+            or self.members_updated
+            or self.roles_added
+        )
 
     def lines(self) -> list[str]:
         out = []
@@ -458,6 +687,34 @@ class LoadReport:
                 _("not in the file, kept: %(slug)s (delete it in the admin if it should go)")
                 % {"slug": slug}
             )
+        for username in self.members_created:
+            out.append(
+                _(
+                    "member created   %(username)s (no password yet: an administrator sets the "
+                    "first one in the admin)"
+                )
+                % {"username": username}
+            )
+        for username, names in self.members_updated.items():
+            out.append(
+                _("member updated   %(username)s (%(fields)s)")
+                % {"username": username, "fields": ", ".join(names)}
+            )
+        for username, role, unit in self.roles_added:
+            out.append(
+                _("role given   %(username)s: %(role)s in %(unit)s")
+                % {"username": username, "role": role, "unit": unit}
+            )
+        if self.members_created or self.members_updated or self.members_unchanged:
+            out.append(_("members unchanged: %(count)d") % {"count": len(self.members_unchanged)})
+        for username, role, unit in self.roles_not_in_file:
+            out.append(
+                _(
+                    "role not in the file, kept: %(username)s: %(role)s in %(unit)s (remove it "
+                    "in the admin if it should go)"
+                )
+                % {"username": username, "role": role, "unit": unit}
+            )
         return out
 
 
@@ -465,20 +722,25 @@ class _DryRun(Exception):
     pass
 
 
-def organisation_load(*, spec: OrganisationSpec, actor=None, dry_run: bool = False) -> LoadReport:
-    """Create or update the units of ``spec`` by slug, in one transaction.
+def organisation_load(*, spec: OrganisationSpec, actor=SYSTEM, dry_run: bool = False) -> LoadReport:
+    """Create or update the units of ``spec`` by slug, then its members by username, in one
+    transaction.
 
     Never deletes a unit (cases, staff and standards hang on units); units in the database that
-    the file does not name are listed in ``not_in_file``. With ``dry_run`` the report says what
-    a load would do and nothing is kept. ``actor`` (when given) must be a superuser: only the
+    the file does not name are listed in ``not_in_file``. Never deletes a user or a role either:
+    new users get an unusable password, each role given is recorded in the audit log
+    (``membership_added``, by ``actor``), and roles the file does not name are listed in
+    ``roles_not_in_file``. With ``dry_run`` the report says what a load would do and nothing is
+    kept. ``actor`` is ``SYSTEM`` (a command, the test fixture) or a superuser: only the
     administrator of the installation reshapes the organisation.
     """
-    if actor is not None and not actor.is_superuser:
+    if require_actor(actor) is not SYSTEM and not actor.is_superuser:
         raise NotPermitted(_("Only an administrator may load an organisation file."))
     report = LoadReport(dry_run=dry_run)
     try:
         with transaction.atomic():
             _write(spec, report)
+            _write_members(spec, report, actor)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -546,7 +808,76 @@ def _write(spec: OrganisationSpec, report: LoadReport) -> None:
     report.units = units
 
 
-def load_organisation_file(path: str | Path, *, actor=None, dry_run: bool = False) -> LoadReport:
+def _write_members(spec: OrganisationSpec, report: LoadReport, actor) -> None:
+    """Create missing users (unusable password), bring the named ones' full name and e-mail
+    in line with the file, add the roles they lack and record each in the audit log."""
+    if not spec.members:
+        return
+    from django.contrib.auth import get_user_model
+
+    from layanan.accounts.models import Membership
+
+    from .audit import audit_log
+    from .models import AuditAction
+
+    user_model = get_user_model()
+    usernames = [member.username for member in spec.members]
+    users = {
+        user.username: user
+        for user in user_model.objects.select_for_update().filter(username__in=usernames)
+    }
+    for member in spec.members:
+        user = users.get(member.username)
+        wanted = {"full_name": member.name, "email": member.email}
+        if user is None:
+            user = user_model(username=member.username, **wanted)
+            user.set_unusable_password()  # never a default password
+            user.full_clean(validate_unique=False, validate_constraints=False)
+            user.save()
+            report.members_created.append(member.username)
+        else:
+            changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(user, name, wanted[name])
+                user.save(update_fields=changed)
+                report.members_updated[member.username] = changed
+        users[member.username] = user
+        added = False
+        for unit_slug, role in member.roles:
+            unit = report.units[unit_slug]
+            membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+            if created:
+                added = True
+                audit_log(
+                    actor=actor,
+                    action=AuditAction.MEMBERSHIP_ADDED,
+                    target=membership,
+                    unit=unit,
+                    data={
+                        "member": member.username,
+                        "role": role,
+                        "unit_slug": unit_slug,
+                        "source": "organisation_file",
+                    },
+                )
+                report.roles_added.append((member.username, role, unit_slug))
+        touched = member.username in report.members_created or member.username in (
+            report.members_updated
+        )
+        if not added and not touched:
+            report.members_unchanged.append(member.username)
+    named = {(m.username, role, slug) for m in spec.members for slug, role in m.roles}
+    report.roles_not_in_file = [
+        row
+        for row in Membership.objects.order_by("user__username", "unit__path", "role").values_list(
+            "user__username", "role", "unit__slug"
+        )
+        if row not in named
+    ]
+
+
+def load_organisation_file(path: str | Path, *, actor=SYSTEM, dry_run: bool = False) -> LoadReport:
     """Read, validate and load one file (UTF-8)."""
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -1,20 +1,26 @@
-"""manage.py load_organisation FILE [--dry-run] — the unit tree, contacts, hours, time zones.
+"""manage.py load_organisation FILE [--dry-run] — the unit tree, contacts, hours, time zones
+and staff roles.
 
 Validates the whole file first (every problem with its line), then creates or updates units by
-slug in one transaction. Never deletes a unit; lists those the file does not name. Loading the
-same file twice changes nothing. Format: docs/adopting.md.
+slug and members by username in one transaction, as the SYSTEM actor. Never deletes a unit, a
+user or a role; lists those the file does not name. New users get no password. Loading the same
+file twice changes nothing. Format: docs/adopting.md.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from layanan.accounts.actors import SYSTEM
 from layanan.core.errors import ApplicationError
 from layanan.core.orgfile import OrganisationFileError, load_organisation_file
 
 
 class Command(BaseCommand):
-    help = "Load an organisation file (TOML): units, contacts, office hours, time zones."
+    help = (
+        "Load an organisation file (TOML): units, contacts, office hours, time zones and "
+        "staff roles."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="organisation file, e.g. data/organisations/kalbar.toml")
@@ -24,7 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = load_organisation_file(options["file"], dry_run=options["dry_run"])
+            report = load_organisation_file(
+                options["file"], actor=SYSTEM, dry_run=options["dry_run"]
+            )
         except OrganisationFileError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{options['file']}: {problem}")
