@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import FirstPasswordResetForm
 
 app_name = "accounts"
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(
+            form_class=FirstPasswordResetForm,
             template_name="accounts/form_page.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

@@ -57,3 +57,38 @@ def test_password_reset_mail_goes_through_smtp(client, kesra_officer, smtp_serve
     assert final.status_code == 302
     kesra_officer.refresh_from_db()
     assert kesra_officer.check_password(new)
+
+
+@pytest.mark.smtp
+def test_a_member_named_in_the_organisation_file_sets_a_first_password(client, smtp_server):
+    """Members loaded from an organisation file have no password at all (unusable); the reset
+    link reaches them as long as the account was never used, and they set their own."""
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="baru", email="Baru@Contoh.go.id")
+    member.set_unusable_password()
+    member.save()
+    response = client.post(reverse("accounts:password_reset"), {"email": "baru@contoh.go.id"})
+    assert response.status_code == 302
+    mail = smtp_server.wait_for(1)[0]
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.get_payload(decode=True).decode()).group(1)
+    page = client.get(link, follow=True)
+    new = "a-first-passphrase-for-baru-7"
+    client.post(page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    member.refresh_from_db()
+    assert member.check_password(new)
+
+
+@pytest.mark.smtp
+def test_a_used_account_without_password_gets_no_link(client, smtp_server):
+    """An account whose password was taken away after it had signed in stays locked out."""
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    locked = UserFactory(username="dikunci", email="dikunci@contoh.go.id")
+    locked.set_unusable_password()
+    locked.last_login = timezone.now()
+    locked.save()
+    client.post(reverse("accounts:password_reset"), {"email": locked.email})
+    assert smtp_server.wait_for(1, timeout=0.5) == []
