@@ -231,6 +231,21 @@ class OrganisationSpec:
         return self.units[0]
 
 
+def _text_value(value, key: str, limit: int, problem) -> str | None:
+    """``value`` stripped, or None with the problem reported (not text, or too long)."""
+    if not isinstance(value, str):
+        problem(key, _("“%(key)s” must be text in quotes") % {"key": key})
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        problem(
+            key,
+            _("“%(key)s” is longer than %(limit)d characters") % {"key": key, "limit": limit},
+        )
+        return None
+    return value
+
+
 def parse_organisation(text: str) -> OrganisationSpec:
     """Validate a whole organisation file; raises :class:`OrganisationFileError` listing every
     problem with its line, or returns the units in tree order."""
@@ -398,17 +413,9 @@ def _member_spec(
         if value is None or (isinstance(value, str) and not value.strip()):
             problem(key if key in raw else None, _("“%(key)s” is required") % {"key": key})
             continue
-        if not isinstance(value, str):
-            problem(key, _("“%(key)s” must be text in quotes") % {"key": key})
-            continue
-        value = value.strip()
-        if len(value) > limit:
-            problem(
-                key,
-                _("“%(key)s” is longer than %(limit)d characters") % {"key": key, "limit": limit},
-            )
-            continue
-        values[key] = value
+        value = _text_value(value, key, limit, problem)
+        if value is not None:
+            values[key] = value
     username = values.get("username", "")
     if username:
         try:
@@ -531,18 +538,9 @@ def _unit_spec(
     for key, limit in TEXT_FIELDS.items():
         if key not in raw:
             continue
-        value = raw[key]
-        if not isinstance(value, str):
-            problem(key, _("“%(key)s” must be text in quotes") % {"key": key})
-            continue
-        value = value.strip()
-        if len(value) > limit:
-            problem(
-                key,
-                _("“%(key)s” is longer than %(limit)d characters") % {"key": key, "limit": limit},
-            )
-            continue
-        fields[key] = value
+        value = _text_value(raw[key], key, limit, problem)
+        if value is not None:
+            fields[key] = value
     for key in ("slug", "name"):
         if key not in raw or (isinstance(raw[key], str) and not raw[key].strip()):
             problem(key, _("“%(key)s” is required") % {"key": key})
