@@ -52,7 +52,7 @@ from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.cases.selectors import case_search_q, is_overdue, overdue_q
 from layanan.cases.workflow import allowed_transitions, case_transition
 from layanan.catalog.models import ServiceStandard
-from layanan.complaints.selectors import public_timeline
+from layanan.complaints.selectors import complaint_by_code, public_timeline
 from layanan.complaints.services import (
     complaint_answer,
     complaint_assign,
@@ -92,8 +92,6 @@ from .throttling import (
     public_throttle,
     token_throttle,
 )
-
-IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
 
 # What a complaint's answer shows, joined into its one query.
 COMPLAINT_JOINS = ("unit", "standard", "assigned_unit", "assignee", "complaint")
@@ -338,14 +336,7 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
     # Whoever holds the code may read this, nobody else: no shared cache keeps a copy.
     patch_cache_control(response, private=True, no_store=True)
     code = normalise_public_code(public_code)
-    case = None
-    if 0 < len(code) <= 16:
-        case = (
-            Case.objects.filter(kind=CaseKind.COMPLAINT, public_code=code)
-            .select_related("unit", "complaint")
-            .defer(*IDENTITY_FIELDS)
-            .first()
-        )
+    case = complaint_by_code(code) if 0 < len(code) <= 16 else None
     if case is None:
         raise NotFound(_("There is no complaint with this tracking code."), "not_found")
     answer = None

@@ -41,7 +41,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
-from layanan.cases.models import Case, CaseKind, Status
+from layanan.cases.models import Case, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.cases.selectors import is_overdue
 from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
@@ -64,7 +64,7 @@ from .public_forms import (
     complaint_units,
     looks_like_code,
 )
-from .selectors import public_timeline
+from .selectors import complaint_by_code, public_timeline
 from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.
@@ -74,8 +74,6 @@ SUBMIT_LIMIT_DEFAULT = (20, 10 * 60)  # complaint POSTs, valid or not
 RECEIPT_TTL = 60 * 60
 RECEIPT_COOKIE = "pengaduan_diterima"
 RECEIPT_SALT = "layanan.complaints.receipt"
-
-IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
 
 
 # --- rate limits ---------------------------------------------------------------------------------
@@ -208,17 +206,6 @@ def _receipt_allowed(request: HttpRequest, case: Case) -> bool:
 
 
 # --- pages keyed by the tracking code --------------------------------------------------------
-
-
-def complaint_by_code(code: str) -> Case | None:
-    """The complaint with this (normalised) code, with what its public pages show, in one query.
-    The requester's identity is not even loaded."""
-    return (
-        Case.objects.filter(kind=CaseKind.COMPLAINT, public_code=code)
-        .select_related("complaint", "unit", "standard")
-        .defer(*IDENTITY_FIELDS)
-        .first()
-    )
 
 
 def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpResponse:

@@ -1,7 +1,9 @@
-"""Reads of complaints for the public: the timeline a reporter sees, in one place.
+"""Reads of complaints for the public, in one place: the complaint a tracking code names and
+the timeline a reporter sees.
 
 The tracking page (``/lacak/<code>/``, ``public_views.track_case``) and the API's
-``GET /track/{code}`` both show :func:`public_timeline`: the same entries, in the same words.
+``GET /track/{code}`` both find the complaint with :func:`complaint_by_code` and show
+:func:`public_timeline`: the same case, the same entries, in the same words.
 """
 
 from __future__ import annotations
@@ -12,8 +14,23 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.cases.models import Case, CaseEvent, Status
+from layanan.cases.models import Case, CaseEvent, CaseKind, Status
 from layanan.workdays.deadlines import format_due
+
+#: The requester's identity: never even loaded for a page or answer addressed by the code.
+IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
+
+
+def complaint_by_code(code: str) -> Case | None:
+    """The complaint with this (normalised) code, with what its public pages show, in one query.
+    The requester's identity is not even loaded."""
+    return (
+        Case.objects.filter(kind=CaseKind.COMPLAINT, public_code=code)
+        .select_related("complaint", "unit", "standard")
+        .defer(*IDENTITY_FIELDS)
+        .first()
+    )
+
 
 #: What each status change is called on the reporter's timeline.
 STATUS_EVENT_WORDS: dict[str, str] = {

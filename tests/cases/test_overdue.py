@@ -17,7 +17,7 @@ from layanan.cases.models import Case, SlaState, Status
 from layanan.cases.selectors import InboxFilters, inbox_cases, is_overdue, overdue_q
 from layanan.cases.sla import sla_sweep
 from layanan.cases.workflow import case_transition
-from layanan.complaints.public_views import complaint_by_code
+from layanan.complaints.selectors import complaint_by_code
 from layanan.reports.metrics import Month, open_by_division
 from tests.cases.test_inbox import file_complaint
 
