@@ -105,7 +105,8 @@ def _create_kwargs(form) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_surface("the public requests an audience of any unit")
 def request_form(request: HttpRequest) -> HttpResponse:
-    """``/audiensi/``: the public's request. Rate-limited like the complaint form."""
+    """``/audiensi/`` (``?instansi=<unit slug>`` preselects the unit, as the catalogue links):
+    the public's request. Rate-limited like the complaint form."""
     units = audience_units()
     status = 200
     if request.method == "POST":
@@ -130,8 +131,12 @@ def request_form(request: HttpRequest) -> HttpResponse:
     else:
         initial = {}
         units_list = list(units)
+        wanted = request.GET.get("instansi")  # the catalogue's "request online" link
+        chosen = [u for u in units_list if u.slug == wanted] if wanted else []
         if len(units_list) == 1:
-            initial["unit"] = units_list[0].pk
+            chosen = units_list
+        if chosen:
+            initial["unit"] = chosen[0].pk
         form = AudienceRequestForm(units=units, initial=initial)
     response = render(
         request,

@@ -32,7 +32,7 @@ FONT_MAX = 14.0
 FONT_MIN = 6.5
 FONT_SEARCH_STEPS = 4  # bisections after the first try: ~0.5 pt resolution, at most 6 renders
 # Bump when the template or the CSS changes, so cached posters and ETags are renewed.
-POSTER_REVISION = "3"
+POSTER_REVISION = "4"
 CACHE_SECONDS = 60 * 60
 
 

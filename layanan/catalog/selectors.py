@@ -46,6 +46,8 @@ class UnitGroup:
 
     unit: Unit
     sections: list[UnitSection] = field(default_factory=list)
+    #: what the public can do with this unit (``catalog.actions.unit_actions``), set by the page
+    actions: list = field(default_factory=list)
 
     @property
     def standard_count(self) -> int:

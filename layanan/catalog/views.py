@@ -14,8 +14,8 @@ from django.views.decorators.http import require_safe
 
 from layanan.accounts.permissions import can
 
-from . import poster, selectors
-from .models import ServiceStandard, StandardVersion, VersionStatus
+from . import actions, poster, selectors
+from .models import ServiceKind, ServiceStandard, StandardVersion, VersionStatus
 
 PRINT_CACHE_SECONDS = 60 * 60
 
@@ -28,11 +28,28 @@ def _private_when_signed_in(request: HttpRequest, response: HttpResponse) -> Htt
     return response
 
 
+def _with_actions(groups: list[selectors.UnitGroup]) -> list[selectors.UnitGroup]:
+    for group in groups:
+        standards = [s for section in group.sections for s in section.standards]
+        group.actions = actions.unit_actions(group.unit, standards)
+    return groups
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Units that offer published services, bureau by bureau, with their services."""
+    """The front door: what a citizen can do (complain, track, request, survey, results), then
+    the units that offer published services, bureau by bureau, with their services, contacts
+    and actions. One query for the standards with their units (plus one for ancestor units
+    when a service belongs to a division); the actions are computed from those rows."""
     groups = selectors.catalogue_groups(user=request.user)
-    response = render(request, "catalog/home.html", {"groups": groups})
+    standards = [s for group in groups for section in group.sections for s in section.standards]
+    kinds = actions.kinds_offered(standards)
+    context = {
+        "groups": _with_actions(groups),
+        "offers_audience": ServiceKind.AUDIENCE in kinds,
+        "offers_facility": ServiceKind.FACILITY in kinds,
+    }
+    response = render(request, "catalog/home.html", context)
     return _private_when_signed_in(request, response)
 
 
@@ -40,7 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
     """One unit: where to find it, how to reach it, and its services (with its divisions')."""
     unit, groups = selectors.unit_for_page(slug=unit_slug, user=request.user)
-    response = render(request, "catalog/unit.html", {"unit": unit, "groups": groups})
+    standards = [s for group in groups for section in group.sections for s in section.standards]
+    context = {
+        "unit": unit,
+        "groups": groups,
+        "unit_actions": actions.unit_actions(unit, standards),
+    }
+    response = render(request, "catalog/unit.html", context)
     return _private_when_signed_in(request, response)
 
 
@@ -75,6 +98,7 @@ def _render_standard(
         "completeness": version.completeness() if show_completeness else None,
         "staff_preview": show_completeness or selectors.may_view_unpublished(user, standard),
         "has_history": version.number > 1 or (published is not None and version != published),
+        "actions": actions.standard_actions(standard) if version == published else [],
     }
     response = render(request, "catalog/standard.html", context)
     if context["is_draft"]:

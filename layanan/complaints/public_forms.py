@@ -64,9 +64,15 @@ def complaint_units():
     ).order_by("path")
 
 
+def service_label(standard: ServiceStandard) -> str:
+    """A service as the complaint form lists it: with its unit, since several units offer a
+    service of the same name ("Pelayanan Konsultasi — Biro Perekonomian")."""
+    return f"{standard.name} — {standard.unit.display_name}"
+
+
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ServiceStandard) -> str:
-        return obj.name
+        return service_label(obj)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -81,9 +87,9 @@ class ComplaintForm(forms.Form):
     unit = UnitChoiceField(
         label=_("Office"),
         queryset=Unit.objects.none(),
-        required=False,
         empty_label=_("— choose the office —"),
         help_text=_("The office your complaint is about."),
+        error_messages={"required": _("Choose the office your complaint is about.")},
     )
     service = ServiceChoiceField(
         label=_("Service (optional)"),
@@ -169,7 +175,7 @@ class ComplaintForm(forms.Form):
         groups: dict[int, tuple[str, list]] = {}
         for standard in standards:
             groups.setdefault(standard.unit_id, (standard.unit.name, []))[1].append(
-                (standard.pk, standard.name)
+                (standard.pk, service_label(standard))
             )
         empty = [("", self.fields["service"].empty_label)]
         if len(groups) == 1:
@@ -221,13 +227,17 @@ class ComplaintForm(forms.Form):
         unit = self.fixed_unit or data.get("unit")
         service = data.get("service")
         if unit is None and service is not None:
+            # The office left empty but a service chosen: the service names its office.
             unit = service.unit
-        if unit is None and "unit" in self.fields and "unit" not in self.errors:
-            self.add_error("unit", _("Choose the office your complaint is about."))
-        elif unit is not None and service is not None and not service.unit.is_within(unit):
+            self.errors.pop("unit", None)
+        if unit is not None and service is not None and not service.unit.is_within(unit):
             self.add_error(
                 "service",
-                _("This service is not offered by the chosen office."),
+                _(
+                    "“%(service)s” is a service of %(service_unit)s, not of %(unit)s. Choose "
+                    "a service of %(unit)s, or “general / not sure”, or change the office."
+                )
+                % {"service": service.name, "service_unit": service.unit.name, "unit": unit.name},
             )
         data["unit_resolved"] = unit
         return data

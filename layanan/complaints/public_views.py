@@ -64,7 +64,7 @@ from .public_forms import (
     complaint_units,
     looks_like_code,
 )
-from .selectors import complaint_by_code, public_timeline
+from .selectors import complaint_by_code, public_timeline, request_status_page
 from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.
@@ -229,6 +229,12 @@ def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpRespon
     if retry_after:
         return _too_many(request, retry_after)
     case = complaint_by_code(code)
+    if case is None and url_name == "track" and code != "-":
+        # The code of an audience or facility request: its own status page answers.
+        page = request_status_page(code)
+        if page is not None:
+            url = reverse(page, kwargs={"code": format_public_code(code)})
+            return _private(HttpResponseRedirect(url))
     if case is None:
         response = render(
             request,

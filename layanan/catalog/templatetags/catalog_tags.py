@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -133,3 +135,23 @@ def without_label(text: str, label: str) -> str:
             if rest:
                 return rest
     return text
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A site path as the full address printed on paper: ``{{ path|absolute }}``."""
+    return settings.SITE_URL + path if path else ""
+
+
+@register.filter
+def complaint_path(standard) -> str:
+    """The complaint form with this service chosen ("" when it takes no complaints)."""
+    from layanan.catalog.actions import complaint_url
+
+    return complaint_url(standard) or ""
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """The full address of a named page: ``{% site_url 'complaints_public:lookup' %}``."""
+    return settings.SITE_URL + reverse(name)
