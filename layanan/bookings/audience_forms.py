@@ -74,8 +74,12 @@ class AudienceRequestForm(forms.Form):
         },
         help_text=_("They are never shown on the tracking page and not given to anyone else."),
     )
-    # Honeypot: people never see it; robots fill it.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    # Honeypot: people never see it (hidden, aria-hidden, out of the tab order); robots fill it.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

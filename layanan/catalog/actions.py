@@ -76,9 +76,7 @@ def standard_actions(standard: ServiceStandard) -> list[Action]:
     actions = []
     request = online_request(standard)
     if request is not None:
-        actions.append(
-            Action(key=request.key, label=request.label, url=request.url, primary=True)
-        )
+        actions.append(Action(key=request.key, label=request.label, url=request.url, primary=True))
     url = complaint_url(standard)
     if url is not None:
         actions.append(Action(key="complaint", label=_("Complain about this service"), url=url))

@@ -223,3 +223,27 @@ def test_poster_shows_missing_parts(org, settings):
     version_publish(actor=SYSTEM, version=version)
     html = poster.poster_html(version.standard, version, font_pt=11)
     assert html.count("Not available yet") >= 3  # time, cost, complaint channels, decree
+
+
+def test_poster_prints_the_complaint_and_tracking_addresses_beside_the_qr(client, standard):
+    """Beside the QR code the poster prints where to complain about this service online (the
+    form with unit and service chosen) and where to track a complaint or request — full
+    addresses, readable without a phone."""
+    html = poster.poster_html(standard, standard.published_version, font_pt=11)
+    qr_box = html.split('<section class="qr">')[1].split("</section>")[0]
+    complaint = f"{SITE}/pengaduan/biro-kesra/?layanan=fasilitasi-audiensi"
+    assert complaint in qr_box.replace("&amp;", "&")
+    assert f"{SITE}/lacak/" in qr_box
+    text = text_of(pdf_of(client.get(standard.get_absolute_url() + "poster.pdf")))
+    assert "/pengaduan/biro-kesra/" in text.replace(" ", "")
+    assert "/lacak/" in text.replace(" ", "")
+
+
+def test_poster_of_a_service_without_complaints_prints_only_tracking(standard):
+    """A service that takes no complaints gets no complaint address (the form would not list
+    it), still the tracking one."""
+    standard.accepts_complaints = False
+    standard.save(update_fields=["accepts_complaints"])
+    html = poster.poster_html(standard, standard.published_version, font_pt=11)
+    assert "/pengaduan/" not in html
+    assert f"{SITE}/lacak/" in html
