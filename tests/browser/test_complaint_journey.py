@@ -9,9 +9,7 @@ screenshots`` to refresh the ones in the repository), else to the test's tempora
 
 from __future__ import annotations
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,13 +20,6 @@ from tests.factories import DEFAULT_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ANSWER = "Mulai Senin loket informasi dibuka pukul 07.30 dan ditambah satu petugas."
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def no_horizontal_scroll(page) -> bool:

@@ -12,9 +12,7 @@ repository), else to the test's temporary folder.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -27,13 +25,6 @@ from layanan.complaints.services import complaint_create
 from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ Screenshots go to ``$LAYANAN_SCREENSHOTS`` when set (``docs/screenshots`` refres
 from __future__ import annotations
 
 import datetime as dt
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,13 +20,6 @@ from layanan.visits.services import visit_register, walk_in_services
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
