@@ -3,7 +3,8 @@ POST-redirect-GET.
 
 - ``/survei/<token>/``: the questionnaire of one closed case (the link from
   ``survey_invite_for_case``); answered once, then the link is spent.
-- ``/survei/kiosk/<unit>/``: the open questionnaire on the office's tablet; big touch targets;
+- ``/survei/kiosk/<unit>/``: the open questionnaire, on a visitor's phone or (``?tablet=1``,
+  whose thank-you page returns to an empty form by itself) the office's tablet; big targets;
   submissions are rate-limited per client address (settings.SURVEY_KIOSK_RATE, default 30
   per 10 minutes — a busy front desk stays well below, a script filling the box does not).
 - ``/survei/hasil/``: the IKM of every unit for the survey period running today (or the one
@@ -115,6 +116,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
 # --- the kiosk -----------------------------------------------------------------------------------
 
 
+def _tablet(request: HttpRequest) -> bool:
+    """The office's own tablet (``?tablet=1``): its thank-you page returns to an empty form."""
+    return request.GET.get("tablet") == "1"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = get_object_or_404(Unit, slug=unit_slug)
@@ -145,7 +151,8 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 status = error.status_code
             else:
                 KIOSK_RATE.hit(request)
-                return _see_other(reverse("surveys:kiosk_thanks", args=[unit.slug]))
+                thanks_url = reverse("surveys:kiosk_thanks", args=[unit.slug])
+                return _see_other(thanks_url + ("?tablet=1" if _tablet(request) else ""))
         else:
             status = 400
     else:
@@ -155,7 +162,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "unit": unit,
         "kiosk": True,
         "service_field": form["service"] if "service" in form.fields else None,
-        "action": request.path,
+        "action": request.path + ("?tablet=1" if _tablet(request) else ""),
     }
     return _private(render(request, "surveys/form.html", context, status=status))
 
@@ -163,11 +170,14 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @require_safe
 def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = get_object_or_404(Unit, slug=unit_slug)
+    tablet = _tablet(request)
     context = {
         "unit": unit,
         "kiosk": True,
-        "again_url": reverse("surveys:kiosk", args=[unit.slug]),
-        "return_seconds": KIOSK_RETURN_SECONDS,
+        "again_url": reverse("surveys:kiosk", args=[unit.slug]) + ("?tablet=1" if tablet else ""),
+        # Only the office's tablet returns by itself: a visitor on their own phone is not
+        # hurried off the page (WCAG 2.2.1, no timed refresh).
+        "return_seconds": KIOSK_RETURN_SECONDS if tablet else None,
     }
     return _private(render(request, "surveys/thanks.html", context))
 

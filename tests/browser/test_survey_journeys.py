@@ -1,0 +1,103 @@
+"""The satisfaction survey on a 360 px phone, from the home page through links only:
+
+- **survey**: a citizen fills in Biro Kesra's questionnaire and sees it recorded — the thank-you
+  page, then the results page counting their answer;
+- **results**: someone reaches the IKM results of the running survey period.
+
+Each page on the way is checked with axe-core (WCAG 2.1 A/AA) and for sideways scroll.
+Screenshots of the kiosk and the results page go to ``$LAYANAN_SCREENSHOTS`` when set
+(``docs/screenshots``), else to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from layanan.surveys.models import SurveyResponse
+from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo organisation, catalogue and running survey period, without demo answers."""
+    call_command("load_demo", "--no-users", stdout=StringIO())
+
+
+def check(page) -> None:
+    assert no_horizontal_scroll(page), page.url
+    assert_axe_clean(page)
+
+
+def test_survey_journey_fill_in_and_see_it_recorded(live_server, phone_page, demo, shots):
+    """Home → Biro Kesra → "Isi survei" → answer the nine questions → thank-you page →
+    results, where Biro Kesra now counts that one respondent."""
+    page = phone_page
+    page.goto(live_server.url + "/")
+    check(page)
+    page.locator("a", has_text="Biro Kesejahteraan Rakyat").first.click()
+    page.wait_for_url("**/unit/biro-kesra/")
+    check(page)
+    page.get_by_role("link", name="Isi survei").click()
+    page.wait_for_url("**/survei/kiosk/biro-kesra/")
+    check(page)
+    page.screenshot(path=str(shots / "survey-kiosk-360.png"))
+
+    services = page.locator("#q-service input[type=radio]")
+    if services.count():
+        services.first.check()
+    for number in range(1, 10):
+        page.locator(f"#q-u{number} input[type=radio]").nth(2).check()  # "3" on every element
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_url("**/survei/kiosk/biro-kesra/terima-kasih/")
+    assert "tercatat" in page.locator("main").inner_text()
+    check(page)
+    assert SurveyResponse.objects.filter(unit__slug="biro-kesra").count() == 1
+
+    page.get_by_role("link", name="Lihat hasil survei").click()
+    page.wait_for_url("**/survei/hasil/")
+    check(page)
+    kesra = page.locator("article.ikm", has_text="Biro Kesejahteraan Rakyat")
+    assert "75,00" in kesra.inner_text()  # nine answers of 3: NRR 3 × 25
+    assert "1 responden" in kesra.inner_text()
+
+
+def test_results_journey_reaches_the_ikm(live_server, phone_page, demo, shots):
+    """Home → a unit → "Hasil survei": the page names the running period (the demo's),
+    shows the grade table, fits the phone and passes axe."""
+    SurveyResponse.objects.create(
+        unit_id=_unit_id("biro-kesra"), channel="kiosk", **{f"u{i}": 4 for i in range(1, 10)}
+    )
+    page = phone_page
+    page.goto(live_server.url + "/")
+    check(page)
+    page.locator("a", has_text="Biro Kesejahteraan Rakyat").first.click()
+    page.wait_for_url("**/unit/biro-kesra/")
+    page.get_by_role("link", name="Hasil survei").click()
+    page.wait_for_url("**/survei/hasil/")
+    check(page)
+    body = page.locator("main").inner_text()
+    assert "Indeks Kepuasan Masyarakat" in body
+    assert "SKM Tahun" in body  # the running period load_demo creates
+    assert "100,00" in body and "Sangat Baik" in body
+    assert "1 responden" in body  # the sample size is stated
+    page.screenshot(path=str(shots / "survey-results-360.png"), full_page=True)
+
+
+def _unit_id(slug: str) -> int:
+    from layanan.core.models import Unit
+
+    return Unit.objects.get(slug=slug).pk
