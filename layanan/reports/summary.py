@@ -142,6 +142,23 @@ class Satisfaction:
     scope: ResultsScope
     ikm: IkmResult
 
+    def as_dict(self) -> dict:
+        """For the API and the XLSX: the scope, then the IKM's figures and warnings."""
+        ikm = self.ikm.as_dict()
+        return {
+            "period": self.scope.period.slug if self.scope.period else None,
+            "start": self.scope.start,
+            "end": self.scope.end,
+            "description": self.scope.describe(),
+            **{
+                key: ikm[key]
+                for key in (
+                    "respondents", "ikm_converted", "grade", "performance_label",
+                    "population", "min_sample", "sample_sufficient", "warnings",
+                )
+            },
+        }  # fmt: skip
+
 
 def satisfaction(unit: Unit, month: Month) -> Satisfaction:
     day = min(month.last_day, timezone.localdate())

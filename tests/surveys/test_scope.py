@@ -123,3 +123,35 @@ def test_a_running_period_is_named_and_no_admin_link_is_offered(client, org, adm
     html = client.get(reverse("reports:dashboard"), {"unit": "biro-kesra"}).content.decode()
     assert "SKM Semester Ini" in html
     assert reverse("admin:surveys_surveyperiod_add") not in html
+
+
+@pytest.mark.django_db
+def test_monthly_report_api_and_xlsx_carry_the_same_satisfaction(client, org, kesra_head):
+    """The monthly evaluation's API answer and XLSX carry the dashboard's satisfaction block:
+    one answer of all 4s (100.00) for six people served, the last 12 months, the warning."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from layanan.api.services import api_token_create
+
+    kesra = org["biro-kesra"]
+    _cases(kesra, 6)
+    add_responses([(4,) * 9], unit=kesra, answered_on=timezone.localdate())
+    month = timezone.localdate().strftime("%Y-%m")
+    _token, key = api_token_create(user=kesra_head, name="Uji")
+    data = client.get(
+        "/api/v1/reports/monthly",
+        {"unit": "biro-kesra", "month": month},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    ).json()
+    sat = data["satisfaction"]
+    assert sat["period"] is None and sat["end"] == timezone.localdate().isoformat()
+    assert (sat["respondents"], sat["ikm_converted"], sat["min_sample"]) == (1, 100.0, 6)
+    assert sat["sample_sufficient"] is False and len(sat["warnings"]) == 1
+    client.force_login(kesra_head)
+    xlsx = client.get(reverse("reports:monthly_xlsx", args=["biro-kesra", month]))
+    sheet = load_workbook(BytesIO(xlsx.content))["Kepuasan (IKM)"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["Responden"] == 1 and values["IKM (konversi)"] == 100.0
+    assert values["Sampel minimum"] == 6 and values["Perhatian:"].startswith("Hanya 1 responden")
