@@ -89,7 +89,9 @@ def page_arguments() -> dict[str, dict]:
     room = Resource.objects.create(
         unit=umum, name="Ruang Rapat Lt. 2", kind=ResourceKind.ROOM, capacity=20
     )
-    start = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
+    today = timezone.localdate()
+    monday = today + dt.timedelta(days=7 - today.weekday())  # next week, office hours
+    start = dt.datetime.combine(monday, dt.time(9), tzinfo=timezone.get_current_timezone())
     booking = booking_request_create(
         actor=PUBLIC,
         resource=room,
@@ -105,7 +107,7 @@ def page_arguments() -> dict[str, dict]:
         unit=kesra,
         organisation="Yayasan Cahaya Borneo",
         topic="Audiensi program beasiswa keagamaan",
-        preferred_dates=[timezone.localdate() + dt.timedelta(days=14)],
+        preferred_dates=[monday + dt.timedelta(days=7)],
         participants=5,
         requester_name="Budi Santoso",
         requester_email="budi@example.org",

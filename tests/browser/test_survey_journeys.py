@@ -11,9 +11,7 @@ Screenshots of the kiosk and the results page go to ``$LAYANAN_SCREENSHOTS`` whe
 
 from __future__ import annotations
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,13 +20,6 @@ from layanan.surveys.models import SurveyResponse
 from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
