@@ -18,6 +18,7 @@ from layanan.core.errors import ApplicationError, NotFound
 from layanan.core.models import Unit
 from layanan.core.scoping import public_endpoint
 from layanan.surveys.ikm import ikm_compute
+from layanan.surveys.scope import ikm_in_scope, results_scope
 
 from . import selectors
 from .schemas import ErrorOut, ValidationErrorOut
@@ -77,6 +78,11 @@ class IkmOut(Schema):
     min_sample: int | None = Field(description="Krejcie–Morgan minimum for that population.")
     sample_sufficient: bool | None
     warnings: list[str]
+    period: str | None = Field(
+        None,
+        description="Without `from`/`to`: the survey period running today (its slug), or null "
+        "for the last 12 months, as the results page publishes; with a range, null.",
+    )
 
 
 @router.get(
@@ -89,9 +95,11 @@ class IkmOut(Schema):
 @public_endpoint("published aggregates of every unit: never a case or a response")
 def ikm(request: HttpRequest, params: Query[IkmParams]):
     """Respondents, each element's NRR, the IKM and its converted value (two decimals), the
-    grade and the performance. Unknown unit: 404 `unknown_unit`; unknown service: 404
-    `unknown_service`; `from` after `to`: 400 `invalid_range`; a malformed date: 400
-    `invalid_request`."""
+    grade and the performance, with the Krejcie–Morgan minimum sample and its warning. Without
+    `from`/`to` the range is the survey period running today, else the last 12 months.
+
+    Unknown unit: 404 `unknown_unit`; unknown service: 404 `unknown_service`; `from` after
+    `to`: 400 `invalid_range`; a malformed date: 400 `invalid_request`."""
     if params.unit:
         unit = selectors.unit_by_slug(params.unit)
     else:
@@ -113,4 +121,11 @@ def ikm(request: HttpRequest, params: Query[IkmParams]):
             )
     if params.from_ and params.to and params.from_ > params.to:
         raise ApplicationError(_("“from” is after “to”."), "invalid_range")
-    return ikm_compute(unit=unit, service=service, start=params.from_, end=params.to).as_dict()
+    if params.from_ is None and params.to is None:
+        # No range asked for: what every page publishes (surveys/scope.py) — the survey period
+        # running today, else the last 12 months.
+        scope = results_scope(unit)
+        result = ikm_in_scope(unit, scope, service)
+        return {**result.as_dict(), "period": scope.period.slug if scope.period else None}
+    result = ikm_compute(unit=unit, service=service, start=params.from_, end=params.to)
+    return {**result.as_dict(), "period": None}

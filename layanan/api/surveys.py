@@ -235,9 +235,31 @@ class OnTimeOut(Schema):
     rate: float | None = Field(description="Percent finished by the due time.")
 
 
+class SatisfactionOut(Schema):
+    period: str | None = Field(
+        description="The survey period running at the month's end (its slug); null: the 12 "
+        "months up to then, as every report page publishes the IKM."
+    )
+    start: dt.date
+    end: dt.date
+    description: str = Field(description="What the figures cover, in the request's language.")
+    respondents: int
+    ikm_converted: float | None
+    grade: Literal["A", "B", "C", "D"] | None
+    performance_label: str | None
+    population: int | None = Field(description="People served, for the minimum sample.")
+    min_sample: int | None = Field(description="Krejcie–Morgan minimum for that population.")
+    sample_sufficient: bool | None
+    warnings: list[str]
+
+
 class MonthlyOut(Schema):
     unit: str
     month: str
+    satisfaction: SatisfactionOut = Field(
+        description="The IKM over the running survey period (else the last 12 months), with "
+        "the sample size and its warning; the month's own IKM is among the figures."
+    )
     figures: list[FigureOut] = Field(description="Key figures beside the previous month.")
     by_kind: list[CountOut]
     by_channel: list[CountOut]
@@ -278,6 +300,7 @@ def monthly(request: HttpRequest, params: Query[MonthlyParams]):
     return {
         "unit": unit.slug,
         "month": params.month,
+        "satisfaction": ev.satisfaction.as_dict(),
         "figures": [
             {
                 "key": c.key,

@@ -166,6 +166,21 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
             for vol, (_m, ikm) in zip(ev.volume_trend, ev.ikm_trend, strict=True)
         ],
     )
+    sat = ev.satisfaction.as_dict()
+    _sheet(
+        wb,
+        _("Satisfaction (IKM)"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Covers"), sat["description"]],
+            [_("Respondents"), sat["respondents"]],
+            [_("IKM (converted)"), sat["ikm_converted"]],
+            [_("Service quality (grade)"), sat["grade"]],
+            [_("People served"), sat["population"]],
+            [_("Minimum sample"), sat["min_sample"]],
+            *[[_("Caution:"), warning] for warning in sat["warnings"]],
+        ],
+    )
     del prev
     return _save(wb)
 

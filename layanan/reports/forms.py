@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,9 +33,9 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("The last day is before the first day."))
         return data
 
-    def scope(self):
-        """(start, end, period): what was chosen, else the latest period that has started, else
-        this year so far."""
+    def scope(self, default):
+        """(start, end, period): what was chosen, else ``default`` (a ``surveys.scope``
+        ``ResultsScope``: the period running today, else the last 12 months)."""
         if self.is_bound and self.is_valid():
             data = self.cleaned_data
             if data.get("periode"):
@@ -46,13 +43,9 @@ class PeriodForm(forms.Form):
                 return period.start, period.end, period
             if data.get("dari"):
                 return data["dari"], data["sampai"], None
-        if self.periods:
-            period = next(iter(self.periods.values()))
-            if not self.is_bound:
-                self.initial["periode"] = period.slug
-            return period.start, period.end, period
-        today = timezone.localdate()
-        return dt.date(today.year, 1, 1), today, None
+        if default.period is not None and not self.is_bound:
+            self.initial["periode"] = default.period.slug
+        return default.start, default.end, default.period
 
 
 class FollowUpForm(forms.Form):

@@ -20,6 +20,7 @@ from layanan.core.models import Unit
 from layanan.surveys.ikm import ElementResult, IkmResult, ikm_compute
 from layanan.surveys.models import SurveyPeriod, SurveyResponse
 from layanan.surveys.questionnaire import Education, Gender, Occupation
+from layanan.surveys.scope import period_population
 
 from .models import SkmFollowUp
 
@@ -106,7 +107,7 @@ def _profile(responses) -> list[ProfileTable]:
 def skm_report(
     *, unit: Unit, start: dt.date, end: dt.date, period: SurveyPeriod | None = None
 ) -> SkmReport:
-    population = period.population if period is not None else None
+    population = period_population(period, unit)
     ikm = ikm_compute(unit=unit, start=start, end=end, population=population)
     responses = SurveyResponse.objects.filter(
         unit__path__startswith=unit.path, answered_on__gte=start, answered_on__lte=end

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from layanan.core.models import Unit
 from layanan.surveys.ikm import IkmResult, ikm_compute
+from layanan.surveys.scope import ResultsScope, ikm_in_scope, results_scope
 
 from . import metrics
 from .metrics import Month
@@ -92,6 +93,7 @@ class MonthFigures:
             ("open", _("Open cases"), self.open_total),
             ("overdue", _("Overdue cases"), self.overdue_total),
             ("ikm", _("IKM (converted)"), float(ikm) if ikm is not None else None),
+            ("ikm_respondents", _("IKM respondents"), self.ikm.respondents),
         ]
 
 
@@ -131,6 +133,39 @@ class Comparison:
         return round(self.current - self.previous, 2)
 
 
+@dataclass(frozen=True)
+class Satisfaction:
+    """The IKM as every surface publishes it: over the survey period running at the end of the
+    month (today for this month), else the 12 months up to then, with the sample size against
+    Krejcie–Morgan (``surveys/scope.py``)."""
+
+    scope: ResultsScope
+    ikm: IkmResult
+
+    def as_dict(self) -> dict:
+        """For the API and the XLSX: the scope, then the IKM's figures and warnings."""
+        ikm = self.ikm.as_dict()
+        return {
+            "period": self.scope.period.slug if self.scope.period else None,
+            "start": self.scope.start,
+            "end": self.scope.end,
+            "description": self.scope.describe(),
+            **{
+                key: ikm[key]
+                for key in (
+                    "respondents", "ikm_converted", "grade", "performance_label",
+                    "population", "min_sample", "sample_sufficient", "warnings",
+                )
+            },
+        }  # fmt: skip
+
+
+def satisfaction(unit: Unit, month: Month) -> Satisfaction:
+    day = min(month.last_day, timezone.localdate())
+    scope = results_scope(unit, today=day)
+    return Satisfaction(scope=scope, ikm=ikm_in_scope(unit, scope))
+
+
 @dataclass
 class Evaluation:
     unit: Unit
@@ -139,6 +174,7 @@ class Evaluation:
     previous: MonthFigures
     volume_trend: list[metrics.Row] = field(default_factory=list)
     ikm_trend: list = field(default_factory=list)
+    satisfaction: Satisfaction | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
@@ -160,5 +196,6 @@ def evaluation(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> E
         previous=month_figures(unit, month.previous(), now=now),
         volume_trend=metrics.volume_trend(unit, month),
         ikm_trend=metrics.ikm_trend(unit, month),
+        satisfaction=satisfaction(unit, month),
         generated_at=now,
     )

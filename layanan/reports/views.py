@@ -28,6 +28,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.core.models import Unit
 from layanan.core.scoping import public_surface
 from layanan.surveys.models import SurveyPeriod
+from layanan.surveys.scope import current_period, results_scope
 
 from . import exports
 from .charts import bar_chart, line_chart
@@ -240,7 +241,7 @@ def _skm_scope(
 ) -> tuple[PeriodForm, dt.date, dt.date, SurveyPeriod | None]:
     periods = list(SurveyPeriod.objects.for_unit(unit).started())
     form = PeriodForm(request.GET or None, periods=periods)
-    start, end, period = form.scope()
+    start, end, period = form.scope(default=results_scope(unit))
     return form, start, end, period
 
 
@@ -276,6 +277,7 @@ def skm(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "period_form": period_form,
             "form": form,
             "may_write": may_write,
+            "running_period": current_period(unit),
             "pdf_url": f"{reverse('reports:skm_pdf', args=[unit.slug])}?{query}",
             "xlsx_url": f"{reverse('reports:skm_xlsx', args=[unit.slug])}?{query}",
             "chart": bar_chart(

@@ -3,11 +3,12 @@ POST-redirect-GET.
 
 - ``/survei/<token>/``: the questionnaire of one closed case (the link from
   ``survey_invite_for_case``); answered once, then the link is spent.
-- ``/survei/kiosk/<unit>/``: the open questionnaire on the office's tablet; big touch targets;
+- ``/survei/kiosk/<unit>/``: the open questionnaire, on a visitor's phone or (``?tablet=1``,
+  whose thank-you page returns to an empty form by itself) the office's tablet; big targets;
   submissions are rate-limited per client address (settings.SURVEY_KIOSK_RATE, default 30
   per 10 minutes — a busy front desk stays well below, a script filling the box does not).
-- ``/survei/hasil/``: the IKM of every unit for a survey period (the latest that has started,
-  or the one chosen).
+- ``/survei/hasil/``: the IKM of every unit for the survey period running today (or the one
+  chosen), else for the last 12 months — the rule of ``scope.py``, stated on the page.
 
 Pages never show who answered; the invitation page shows only the unit and the service.
 """
@@ -31,6 +32,7 @@ from layanan.core.scoping import public_surface
 from .forms import KioskForm, SurveyForm
 from .ikm import BANDS, ikm_by_unit
 from .models import ResponseChannel, SurveyInvitation, SurveyPeriod
+from .scope import results_scope, scope_of_period
 from .services import survey_answer_invitation, survey_response_create
 
 KIOSK_RATE_DEFAULT = (30, 10 * 60)  # submissions, seconds
@@ -114,6 +116,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
 # --- the kiosk -----------------------------------------------------------------------------------
 
 
+def _tablet(request: HttpRequest) -> bool:
+    """The office's own tablet (``?tablet=1``): its thank-you page returns to an empty form."""
+    return request.GET.get("tablet") == "1"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = get_object_or_404(Unit, slug=unit_slug)
@@ -144,7 +151,8 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 status = error.status_code
             else:
                 KIOSK_RATE.hit(request)
-                return _see_other(reverse("surveys:kiosk_thanks", args=[unit.slug]))
+                thanks_url = reverse("surveys:kiosk_thanks", args=[unit.slug])
+                return _see_other(thanks_url + ("?tablet=1" if _tablet(request) else ""))
         else:
             status = 400
     else:
@@ -154,7 +162,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "unit": unit,
         "kiosk": True,
         "service_field": form["service"] if "service" in form.fields else None,
-        "action": request.path,
+        "action": request.path + ("?tablet=1" if _tablet(request) else ""),
     }
     return _private(render(request, "surveys/form.html", context, status=status))
 
@@ -162,11 +170,14 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @require_safe
 def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = get_object_or_404(Unit, slug=unit_slug)
+    tablet = _tablet(request)
     context = {
         "unit": unit,
         "kiosk": True,
-        "again_url": reverse("surveys:kiosk", args=[unit.slug]),
-        "return_seconds": KIOSK_RETURN_SECONDS,
+        "again_url": reverse("surveys:kiosk", args=[unit.slug]) + ("?tablet=1" if tablet else ""),
+        # Only the office's tablet returns by itself: a visitor on their own phone is not
+        # hurried off the page (WCAG 2.2.1, no timed refresh).
+        "return_seconds": KIOSK_RETURN_SECONDS if tablet else None,
     }
     return _private(render(request, "surveys/thanks.html", context))
 
@@ -177,28 +188,31 @@ def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @require_safe
 @public_surface("published survey results of every unit: aggregates only")
 def results(request: HttpRequest) -> HttpResponse:
-    """IKM per unit for a period: the one asked for (``?periode=<slug>``), else the latest
-    global period that has started, else the latest of any."""
+    """IKM per unit: for the period asked for (``?periode=<slug>``, any that has started), else
+    for the office-wide period running today, else for the last 12 months (``scope.py``)."""
     periods = list(SurveyPeriod.objects.started().select_related("unit").order_by("-start", "pk"))
-    period = None
     wanted = request.GET.get("periode")
     if wanted:
         period = next((p for p in periods if p.slug == wanted), None)
         if period is None:
             raise Http404
-    elif periods:
-        period = next((p for p in periods if p.unit_id is None), periods[0])
+        scope = scope_of_period(period)
+    else:
+        scope = results_scope()
+    period = scope.period
+    within = period.unit if period is not None else None
     rows = []
-    if period is not None:
-        results_ = ikm_by_unit(start=period.start, end=period.end, within=period.unit)
-        top_depth = min((r.unit.path.count("/") for r in results_), default=0)
-        for result in results_:
-            if period.population is not None and result.unit.pk == period.unit_id:
-                result = dataclasses.replace(result, population=period.population)
-            rows.append({"result": result, "depth": result.unit.path.count("/") - top_depth})
+    results_ = ikm_by_unit(start=scope.start, end=scope.end, within=within)
+    top_depth = min((r.unit.path.count("/") for r in results_), default=0)
+    for result in results_:
+        population = scope.population_for(result.unit)
+        if population is not None:
+            result = dataclasses.replace(result, population=population)
+        rows.append({"result": result, "depth": result.unit.path.count("/") - top_depth})
     context = {
         "periods": periods,
         "period": period,
+        "scope": scope,
         "rows": rows,
         "bands": BANDS,
         "today": timezone.localdate(),

@@ -130,8 +130,9 @@ def test_incomplete_answers_keep_what_was_typed(client, closed_case):
 def test_kiosk_works_without_javascript(client, kesra, kesra_service, binmental_service):
     """The kiosk page lists the unit's services (its Bagian's too) as radio buttons; a plain
     form POST stores a response for the chosen service's own unit and redirects to a thank-you
-    page that returns to an empty form by itself (meta refresh, no script)."""
-    path = reverse("surveys:kiosk", args=[kesra.slug])
+    page; on the office's tablet (``?tablet=1``) that page returns to an empty form by itself
+    (meta refresh, no script), on a visitor's phone it does not (WCAG 2.2.1)."""
+    path = reverse("surveys:kiosk", args=[kesra.slug]) + "?tablet=1"
     page = client.get(path)
     body = page.content.decode()
     assert page.status_code == 200
@@ -141,8 +142,11 @@ def test_kiosk_works_without_javascript(client, kesra, kesra_service, binmental_
 
     response = client.post(path, {**ANSWERS, "service": binmental_service.pk})
     assert response.status_code == 303
+    assert response["Location"].endswith("?tablet=1")
     thanks = client.get(response["Location"])
     assert 'http-equiv="refresh"' in thanks.content.decode()
+    phone = client.get(reverse("surveys:kiosk_thanks", args=[kesra.slug]))
+    assert 'http-equiv="refresh"' not in phone.content.decode()
     stored = SurveyResponse.objects.get()
     assert (stored.unit, stored.service, stored.channel) == (
         binmental_service.unit, binmental_service, "kiosk"

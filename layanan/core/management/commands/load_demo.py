@@ -74,6 +74,7 @@ class Command(BaseCommand):
             )
         published = self._publish_first_versions()
         self.stdout.write(f"Standards published now: {published}")
+        self.stdout.write(self._survey_demo(units, responses=not options["no_users"]))
         if not options["no_users"]:
             self._staff(units)
             self.stdout.write(f"Demo staff: {', '.join(DEMO_STAFF)} (password: {DEMO_PASSWORD})")
@@ -182,3 +183,42 @@ class Command(BaseCommand):
             "dan pelayanan di loket informasi kami evaluasi setiap minggu.",
         )
         return len(cases)
+
+    # --- survey demo (issue 16.4): a running period, so results exist --------------------------
+
+    @transaction.atomic
+    def _survey_demo(self, units, *, responses: bool) -> str:
+        """An office-wide survey period for this year (the results page and the reports show
+        it as running) and, with the demo data, three kiosk answers for Biro Kesra — fewer
+        than its cases, so the Krejcie–Morgan warning is visible too. Idempotent: the period
+        by slug, the answers only into an empty table."""
+        from layanan.surveys.models import ResponseChannel, SurveyPeriod, SurveyResponse
+
+        today = timezone.localdate()
+        period, _created = SurveyPeriod.objects.get_or_create(
+            slug=f"skm-{today.year}",
+            defaults={
+                "name": f"SKM Tahun {today.year}",
+                "start": dt.date(today.year, 1, 1),
+                "end": dt.date(today.year, 12, 31),
+            },
+        )
+        made = 0
+        if responses and not SurveyResponse.objects.exists():
+            kesra = units["biro-kesra"]
+            service = ServiceStandard.objects.filter(unit=kesra).order_by("pk").first()
+            answers = [
+                (4, 3, 3, 4, 3, 4, 4, 3, 3),
+                (3, 3, 2, 4, 3, 3, 4, 3, 3),
+                (4, 4, 3, 4, 4, 4, 4, 3, 4),
+            ]
+            for days_ago, values in zip((1, 3, 6), answers, strict=True):
+                SurveyResponse.objects.create(
+                    unit=kesra,
+                    service=service,
+                    channel=ResponseChannel.KIOSK,
+                    answered_on=max(period.start, today - dt.timedelta(days=days_ago)),
+                    **{f"u{i}": v for i, v in enumerate(values, start=1)},
+                )
+                made += 1
+        return f"Survey period: {period.name} ({period.start}–{period.end}); answers added: {made}"

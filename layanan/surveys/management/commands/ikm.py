@@ -13,6 +13,7 @@ from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
 from layanan.surveys.ikm import ikm_compute, round_half_up
 from layanan.surveys.models import SurveyPeriod
+from layanan.surveys.scope import period_population
 
 
 def _date(value: str) -> datetime.date:
@@ -67,8 +68,8 @@ class Command(BaseCommand):
                     _("Unknown survey period: %(slug)s") % {"slug": options["period"]}
                 )
             start, end = period.start, period.end
-            if population is None and period.unit_id == unit.pk and service is None:
-                population = period.population
+            if population is None:
+                population = period_population(period, unit, service)
         if start and end and start > end:
             raise CommandError(_("--from is after --to."))
         if population is not None and population < 0:
