@@ -191,10 +191,6 @@ class DayAvailability:
     closes: dt.datetime | None = None
     stretches: list[Stretch] = field(default_factory=list)
 
-    @property
-    def is_today(self) -> bool:
-        return self.date == timezone.localdate()
-
 
 @dataclass
 class ResourceWeek:
