@@ -11,9 +11,7 @@ test's temporary folder.
 
 from __future__ import annotations
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -26,13 +24,6 @@ from .a11y import assert_axe_clean, no_horizontal_scroll
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HALL = "Aula Utama Kantor Gubernur"
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def check(page) -> None:
