@@ -228,6 +228,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "cases:detail": {"ref": world["complaint"].number},
         "cases:attachment_download": {"pk": world["attachment"].pk},
         "bookings:detail": {"ref": world["booking"].number},
+        "bookings_public:week": {"pk": world["booking"].booking.resource_id},
         "audience:detail": {"ref": world["audience"].number},
         "audience:reply_pdf": {"ref": world["audience"].number},
         # A fresh visit for each persona: calling one changes it.
@@ -629,6 +630,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "complaints_public:track": BY_CODE,
     "bookings_public:form": PUBLIC,
     "bookings_public:status": BY_CODE,
+    "bookings_public:schedule": PUBLIC,
+    "bookings_public:week": PUBLIC,  # times only, never who or why
     "audience:form": PUBLIC,
     "audience:status": BY_CODE,
     "visits:kiosk": PUBLIC,

@@ -62,7 +62,12 @@ class FacilityRequestForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
     # Honeypot: people never see it; robots fill it.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    # Hidden from assistive technology and out of the tab order (axe: aria-hidden-focus).
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, resources=None, **kwargs):
         super().__init__(*args, **kwargs)

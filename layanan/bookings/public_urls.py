@@ -1,7 +1,9 @@
 """Public facility request pages, included under ``fasilitas/`` (namespace ``bookings_public``).
 
 - ``form`` → ``/fasilitas/``: the request form (resource and time range);
-- ``status`` (code) → ``/fasilitas/permohonan/<code>/``: the decision, keyed by tracking code.
+- ``status`` (code) → ``/fasilitas/permohonan/<code>/``: the decision, keyed by tracking code;
+- ``schedule`` → ``/fasilitas/jadwal/``: every facility's week at a glance (``?minggu=2026-W50``);
+- ``week`` (pk) → ``/fasilitas/jadwal/<pk>/``: one facility's week, free time linking to the form.
 """
 
 from django.urls import path
@@ -13,4 +15,6 @@ app_name = "bookings_public"
 urlpatterns = [
     path("", views.request_form, name="form"),
     path("permohonan/<str:code>/", views.request_status, name="status"),
+    path("jadwal/", views.schedule, name="schedule"),
+    path("jadwal/<int:pk>/", views.resource_week, name="week"),
 ]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.models import Case, CaseKind
 
-from .models import BookingDetail, BookingState, Resource
+from .models import BookingDetail, BookingState, Resource, ResourceKind
 
 #: States shown on the calendar: what holds the slot, and what may soon.
 CALENDAR_STATES = (BookingState.APPROVED, BookingState.REQUESTED)
@@ -133,3 +135,207 @@ def week_calendar(user, monday: dt.date, *, resource_id: int | None = None) -> l
                     )
                 )
     return list(rows.values())
+
+
+# --- the public availability week ----------------------------------------------------------------
+#
+# What the public may know about a resource's week: when it is free, in use (an approved
+# booking), requested (a request awaiting decision) or closed (outside office hours, weekends,
+# holidays) — times only. The bookings are read as (resource, start, end, state) tuples, so no
+# purpose, organiser, number or name ever reaches the page.
+
+#: The order the public reads the kinds in: the big rooms first, equipment last.
+PUBLIC_KIND_ORDER = (
+    ResourceKind.HALL,
+    ResourceKind.ROOM,
+    ResourceKind.VEHICLE,
+    ResourceKind.EQUIPMENT,
+)
+#: How far ahead the public week view goes (a request may be made up to a year ahead).
+PUBLIC_WEEKS_AHEAD = 52
+#: Free time that starts in the past starts at the next multiple of this many minutes from now.
+FREE_FROM_STEP = 30
+
+
+class Availability:
+    """States of a stretch of time and the summaries of a day, as the public sees them."""
+
+    FREE = "free"  # tersedia
+    BOOKED = "booked"  # terpakai: an approved booking holds it
+    PENDING = "pending"  # dipesan: a request awaits decision
+    PARTLY = "partly"  # (a day) some office time is free, some is held
+    CLOSED = "closed"  # (a day) the office is closed: weekend or holiday
+    PAST = "past"  # (a day) over
+
+
+#: Which state wins where bookings overlap: an approval over a request.
+_RANK = {BookingState.APPROVED: 2, BookingState.REQUESTED: 1}
+_STATE_OF_RANK = {2: Availability.BOOKED, 1: Availability.PENDING}
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A piece of one day in one state (local datetimes of the office)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    state: str
+
+
+@dataclass
+class DayAvailability:
+    date: dt.date
+    summary: str
+    holiday: str = ""
+    opens: dt.datetime | None = None
+    closes: dt.datetime | None = None
+    stretches: list[Stretch] = field(default_factory=list)
+
+
+@dataclass
+class ResourceWeek:
+    resource: Resource
+    days: list[DayAvailability]
+    tz: dt.tzinfo
+
+
+def public_resources() -> QuerySet[Resource]:
+    """Resources the public may request (and see the week of), with their unit."""
+    kind_order = models.Case(
+        *(models.When(kind=kind, then=models.Value(i)) for i, kind in enumerate(PUBLIC_KIND_ORDER)),
+        default=models.Value(len(PUBLIC_KIND_ORDER)),
+    )
+    return (
+        Resource.objects.filter(is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", kind_order, "name")
+    )
+
+
+def facility_contact_units() -> list:
+    """Whom the public asks about facilities when none can be requested online: the units with
+    a published facility standard (Biro Umum's *Fasilitasi Pengguna Sarana Prasarana Kantor*),
+    else the top units of the organisation."""
+    from layanan.catalog.models import ServiceKind, ServiceStandard
+    from layanan.core.models import Unit
+
+    units = list(
+        Unit.objects.filter(
+            pk__in=ServiceStandard.objects.published()
+            .filter(service_kind=ServiceKind.FACILITY)
+            .values("unit_id")
+        ).order_by("path")
+    )
+    return units or list(Unit.objects.filter(parent__isnull=True).order_by("position", "name"))
+
+
+def public_week_bounds(value: str | None, today: dt.date) -> dt.date:
+    """Monday of the asked ISO week, kept between this week and ``PUBLIC_WEEKS_AHEAD`` weeks on
+    (the past and the far future are not shown)."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    monday = parse_week(value, today)
+    last = this_monday + dt.timedelta(weeks=PUBLIC_WEEKS_AHEAD)
+    return min(max(monday, this_monday), last)
+
+
+def public_week(
+    resources: list[Resource], monday: dt.date, *, now: dt.datetime | None = None
+) -> list[ResourceWeek]:
+    """Each resource's seven days from ``monday``: the state of every stretch of office time
+    and of any booking outside it. One query for the bookings of all resources, and the
+    working-day calendar once per unit (its office hours, holidays and overrides: a few
+    queries per unit, none per day or slot)."""
+    from layanan.workdays.deadlines import Calendar
+
+    now = now or timezone.now()
+    calendars: dict[int, Calendar] = {}
+    held: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = {r.pk: [] for r in resources}
+    if resources:
+        first = dt.datetime.combine(monday, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(days=1)
+        last = first + dt.timedelta(days=9)  # wide enough for every office zone
+        rows = BookingDetail.objects.filter(
+            resource_id__in=list(held),
+            state__in=CALENDAR_STATES,
+            starts_at__lt=last,
+            ends_at__gt=first,
+        ).values_list("resource_id", "starts_at", "ends_at", "state")
+        for resource_id, starts_at, ends_at, state in rows:
+            held[resource_id].append((starts_at, ends_at, _RANK[state]))
+    weeks = []
+    for resource in resources:
+        calendar = calendars.get(resource.unit_id)
+        if calendar is None:
+            calendar = calendars[resource.unit_id] = Calendar.for_unit(resource.unit)
+        days = [
+            _day_availability(calendar, monday + dt.timedelta(days=i), held[resource.pk], now)
+            for i in range(7)
+        ]
+        weeks.append(ResourceWeek(resource=resource, days=days, tz=calendar.tz))
+    return weeks
+
+
+def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvailability:
+    info = calendar.day(day)
+    day_start = calendar.at(day, dt.time.min)
+    day_end = calendar.at(day + dt.timedelta(days=1), dt.time.min)
+    window = (info.opens, info.closes) if info.is_working_day else None
+    result = DayAvailability(date=day, summary="", holiday=info.holiday)
+    if window:
+        result.opens, result.closes = window
+    over = day_end <= now if window is None else window[1] <= now
+    if over:
+        result.summary = Availability.PAST
+        return result
+    # Every moment where something starts or ends cuts the day; between two cuts the state is
+    # the same throughout (the strongest booking covering it, else free inside office hours).
+    pieces = [
+        (max(start, day_start), min(end, day_end), rank)
+        for start, end, rank in held
+        if start < day_end and end > day_start
+    ]
+    cuts = {p for start, end, _rank in pieces for p in (start, end)}
+    if window:
+        cuts.update(window)
+    cuts = sorted(cuts)
+    stretches: list[Stretch] = []
+    for a, b in itertools.pairwise(cuts):
+        rank = max((r for s, e, r in pieces if s <= a and e >= b), default=0)
+        if rank:
+            state = _STATE_OF_RANK[rank]
+        elif window and window[0] <= a and b <= window[1]:
+            state = Availability.FREE
+            if b <= now:
+                continue
+            if a < now:
+                a = _next_step(now.astimezone(calendar.tz))
+                if a >= b:
+                    continue
+        else:
+            continue  # outside office hours, nobody holds it: closed, not shown
+        a, b = a.astimezone(calendar.tz), b.astimezone(calendar.tz)
+        if stretches and stretches[-1].state == state and stretches[-1].end == a:
+            stretches[-1] = Stretch(stretches[-1].start, b, state)
+        else:
+            stretches.append(Stretch(a, b, state))
+    result.stretches = stretches
+    states = {s.state for s in stretches}
+    if window is None:
+        result.summary = Availability.CLOSED
+    elif states <= {Availability.FREE}:
+        result.summary = Availability.FREE if states else Availability.PAST
+    elif Availability.FREE in states:
+        result.summary = Availability.PARTLY
+    elif Availability.PENDING in states:
+        result.summary = Availability.PENDING
+    else:
+        result.summary = Availability.BOOKED
+    return result
+
+
+def _next_step(moment: dt.datetime) -> dt.datetime:
+    """``moment`` rounded up to the next multiple of ``FREE_FROM_STEP`` minutes."""
+    base = moment.replace(second=0, microsecond=0)
+    if base < moment:
+        base += dt.timedelta(minutes=1)
+    extra = -base.minute % FREE_FROM_STEP
+    return base + dt.timedelta(minutes=extra)

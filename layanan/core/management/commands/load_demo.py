@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from layanan.accounts.actors import SYSTEM
+from layanan.accounts.actors import PUBLIC, SYSTEM
 from layanan.accounts.models import Membership, Role, User
 from layanan.catalog.imports import import_documents
 from layanan.catalog.models import ServiceStandard, VersionStatus
@@ -23,6 +23,124 @@ from layanan.core.orgfile import SHIPPED_ORGANISATION
 from layanan.workdays.services import holidays_sync
 
 DEMO_PASSWORD = "layanan-demo-2026"
+
+# What Biro Umum lends (its standard "Fasilitasi Pengguna Sarana Prasarana Kantor" names no
+# rooms): the hall, meeting rooms, official vehicles and equipment of a provincial secretariat.
+# (name, kind, capacity, location, rules of use)
+_REQUEST_RULE = (
+    "Permohonan disertai surat permintaan fasilitasi, paling lambat 2 hari kerja sebelum kegiatan."
+)
+DEMO_RESOURCES = [
+    (
+        "Aula Utama Kantor Gubernur",
+        "hall",
+        400,
+        "Kantor Gubernur Kalimantan Barat, Jl. Jenderal Ahmad Yani, lantai 1",
+        f"{_REQUEST_RULE}\nKursi dan meja ditata oleh petugas Bagian Rumah Tangga; ruangan "
+        "dikembalikan dalam keadaan bersih dan rapi.\nDilarang merokok di dalam ruangan.",
+    ),
+    (
+        "Ruang Rapat Utama Lt. 3",
+        "room",
+        60,
+        "Kantor Gubernur, lantai 3",
+        f"{_REQUEST_RULE}\nPengeras suara dan layar tersedia di ruangan.",
+    ),
+    (
+        "Ruang Rapat Lt. 2",
+        "room",
+        20,
+        "Kantor Gubernur, lantai 2 (sayap kanan)",
+        f"{_REQUEST_RULE}\nKunci ruangan diambil dan dikembalikan di pos satpam.",
+    ),
+    (
+        "Ruang Rapat Kecil Lt. 1",
+        "room",
+        10,
+        "Kantor Gubernur, lantai 1, dekat Bagian Tata Usaha Pimpinan",
+        _REQUEST_RULE,
+    ),
+    (
+        "Bus Dinas KB 7011 A (29 kursi)",
+        "vehicle",
+        29,
+        "Pool kendaraan Biro Umum",
+        f"{_REQUEST_RULE}\nPengemudi disediakan Biro Umum; bahan bakar dan tol untuk perjalanan "
+        "ke luar kota ditanggung pemohon.",
+    ),
+    (
+        "Mobil Operasional KB 1209 A (7 kursi)",
+        "vehicle",
+        7,
+        "Pool kendaraan Biro Umum",
+        f"{_REQUEST_RULE}\nUntuk perjalanan dinas di dalam Kota Pontianak dan Kubu Raya.",
+    ),
+    (
+        "Sound System Portabel",
+        "equipment",
+        None,
+        "Gudang Bagian Perlengkapan",
+        f"{_REQUEST_RULE}\nDiambil dan dikembalikan di Bagian Perlengkapan; kerusakan "
+        "karena kelalaian menjadi tanggung jawab pemohon.",
+    ),
+    (
+        "Proyektor dan Layar",
+        "equipment",
+        None,
+        "Gudang Bagian Perlengkapan",
+        f"{_REQUEST_RULE}\nDiambil dan dikembalikan di Bagian Perlengkapan.",
+    ),
+]
+# (resource, nth coming working day from 0, start, end, purpose, organiser, approved?)
+DEMO_BOOKINGS = [
+    (
+        "Aula Utama Kantor Gubernur",
+        0,
+        (8, 0),
+        (12, 0),
+        "Sosialisasi SAKIP",
+        "Biro Organisasi",
+        True,
+    ),
+    ("Ruang Rapat Lt. 2", 0, (13, 0), (15, 0), "Rapat anggaran", "Bappeda", True),
+    (
+        "Bus Dinas KB 7011 A (29 kursi)",
+        1,
+        (7, 30),
+        (16, 0),
+        "Kunjungan kerja ke Mempawah",
+        "Biro Kesra",
+        True,
+    ),
+    (
+        "Proyektor dan Layar",
+        1,
+        (9, 0),
+        (12, 0),
+        "Bimbingan teknis SIPD",
+        "Biro Perekonomian",
+        False,
+    ),
+    (
+        "Aula Utama Kantor Gubernur",
+        2,
+        (9, 0),
+        (11, 30),
+        "Gladi bersih upacara",
+        "Panitia HUT Provinsi",
+        False,
+    ),
+    (
+        "Ruang Rapat Utama Lt. 3",
+        3,
+        (8, 0),
+        (16, 0),
+        "Rapat koordinasi bupati dan wali kota",
+        "Biro Pemerintahan",
+        True,
+    ),
+    ("Ruang Rapat Lt. 2", 4, (8, 0), (9, 30), "Rapat mingguan", "Biro Umum", True),
+]
 
 # username: (full name, unit slug, role)
 DEMO_STAFF = {
@@ -80,6 +198,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo staff: {', '.join(DEMO_STAFF)} (password: {DEMO_PASSWORD})")
             made = self._sample_complaints(units)
             self.stdout.write(f"Sample complaints: {made}")
+            resources, bookings = self._demo_facilities(units)
+            self.stdout.write(f"Demo facilities: {resources} new, sample bookings: {bookings}")
 
     def _publish_first_versions(self) -> int:
         count = 0
@@ -222,3 +342,51 @@ class Command(BaseCommand):
                 )
                 made += 1
         return f"Survey period: {period.name} ({period.start}–{period.end}); answers added: {made}"
+    @transaction.atomic
+    def _demo_facilities(self, units) -> tuple[int, int]:
+        """Biro Umum's rooms, hall, vehicles and equipment (``DEMO_RESOURCES``: demo data, a
+        real office enters its own in the admin), and a few requests on the coming working
+        days so the public week view has something to show — only while none of these
+        resources has a booking (idempotent). Returns (resources created, bookings made)."""
+        from layanan.bookings.models import BookingDetail, Resource
+        from layanan.bookings.services import booking_approve, booking_request_create
+        from layanan.workdays.deadlines import Calendar
+
+        umum = units["biro-umum"]
+        made = 0
+        resources = {}
+        for name, kind, capacity, location, rules in DEMO_RESOURCES:
+            resources[name], created = Resource.objects.get_or_create(
+                unit=umum,
+                name=name,
+                defaults={"kind": kind, "capacity": capacity, "location": location, "rules": rules},
+            )
+            made += created
+        if BookingDetail.objects.filter(resource__in=resources.values()).exists():
+            return made, 0
+        calendar = Calendar.for_unit(umum)
+        days = []
+        for day in calendar.working_days_after(timezone.localdate()):
+            days.append(day)
+            if len(days) == 5:
+                break
+        approver = User.objects.get(username="admin")
+        count = 0
+        for name, day, start, end, purpose, organisation, approve in DEMO_BOOKINGS:
+            opens = days[day].opens
+            start_at = opens.replace(hour=start[0], minute=start[1])
+            end_at = opens.replace(hour=end[0], minute=end[1])
+            case = booking_request_create(
+                actor=PUBLIC,
+                resource=resources[name],
+                starts_at=start_at,
+                ends_at=end_at,
+                purpose=purpose,
+                organisation=organisation,
+                requester_name=f"Panitia {organisation}",
+                requester_phone="0561736541",
+            )
+            if approve:
+                booking_approve(actor=approver, case=case)
+            count += 1
+        return made, count
