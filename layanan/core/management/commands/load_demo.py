@@ -342,6 +342,7 @@ class Command(BaseCommand):
                 )
                 made += 1
         return f"Survey period: {period.name} ({period.start}–{period.end}); answers added: {made}"
+
     @transaction.atomic
     def _demo_facilities(self, units) -> tuple[int, int]:
         """Biro Umum's rooms, hall, vehicles and equipment (``DEMO_RESOURCES``: demo data, a
