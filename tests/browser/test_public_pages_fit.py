@@ -87,7 +87,7 @@ def page_arguments() -> dict[str, dict]:
     complaint = Case.objects.filter(kind=CaseKind.COMPLAINT).order_by("pk").first()
     now = timezone.now()
     room = Resource.objects.create(
-        unit=umum, name="Ruang Rapat Lt. 2", kind=ResourceKind.ROOM, capacity=20
+        unit=umum, name="Ruang Uji Tata Letak", kind=ResourceKind.ROOM, capacity=20
     )
     today = timezone.localdate()
     monday = today + dt.timedelta(days=7 - today.weekday())  # next week, office hours
@@ -142,6 +142,8 @@ def page_arguments() -> dict[str, dict]:
         "surveys:answer": {"token": invitation.token},
         "bookings_public:form": {},
         "bookings_public:status": {"code": format_public_code(booking.public_code)},
+        "bookings_public:schedule": {},
+        "bookings_public:week": {"pk": room.pk},
         "visits:kiosk": {"unit_slug": kesra.slug},
         "visits:display": {"unit_slug": kesra.slug},
         "visits:ticket": {"unit_slug": kesra.slug, "code": visit.public_code},
@@ -178,6 +180,8 @@ PUBLIC_PAGE_NAMES = [
     "surveys:answer",
     "bookings_public:form",
     "bookings_public:status",
+    "bookings_public:schedule",
+    "bookings_public:week",
     "visits:kiosk",
     "visits:display",
     "visits:ticket",
