@@ -31,8 +31,16 @@ def case_set_duration(case: Case, duration: Duration | None) -> None:
     case.sla_text = (duration.text if duration is not None else "")[:300]
 
 
-def case_recompute_due(*, case: Case, save: bool = True, duration: Duration | None = None):
-    """Recompute ``due_at`` from the original receipt, not counting paused time."""
+def case_recompute_due(
+    *, case: Case, save: bool = True, duration: Duration | None = None, calendar=None
+):
+    """Recompute ``due_at`` from the original receipt, not counting paused time.
+
+    Call it on a row locked in the caller's transaction (``select_for_update``), as the
+    workflow, classification and the calendar recompute do: whichever of two writers comes
+    second then reads the first one's result and the calendar as committed, so no update is
+    lost. ``calendar``: the unit's :class:`~layanan.workdays.deadlines.Calendar` when the
+    caller already built it (read after taking the lock)."""
     if duration is not None:
         case_set_duration(case, duration)
     duration = case.sla_duration()
@@ -42,7 +50,11 @@ def case_recompute_due(*, case: Case, save: bool = True, duration: Duration | No
         pass  # clock stopped: keep the last due time until it runs again
     else:
         case.due_at = deadline(
-            case.received_at, duration, unit=case.unit, paused=case.pause_intervals()
+            case.received_at,
+            duration,
+            unit=case.unit if calendar is None else None,
+            paused=case.pause_intervals(),
+            calendar=calendar,
         )
     if save:
         case.save(update_fields=["due_at", "sla_value", "sla_unit", "sla_text", "updated_at"])
