@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.core.models import Unit
+from layanan.workdays.calendar_lock import calendar_read_lock
 from layanan.workdays.deadlines import Calendar, format_due
 from layanan.workdays.models import CalendarRecompute, RecomputeStatus
 
@@ -127,7 +128,9 @@ def _recompute_batch(ids: list[int], run: CalendarRecompute) -> tuple[int, int]:
         .order_by("pk")
         .prefetch_related("pauses")
     )
-    # The calendars are read after the locks: a change committed before them is seen.
+    # The calendars are read after the locks (rows, then the calendar shared): a change
+    # committed before them is seen, one in flight waits for this batch to commit.
+    calendar_read_lock()
     units = Unit.objects.in_bulk({case.unit_id for case in cases})
     calendars = {pk: Calendar.for_unit(unit) for pk, unit in units.items()}
     now = timezone.now()

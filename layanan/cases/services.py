@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from layanan.accounts.actors import user_or_none
+from layanan.workdays.calendar_lock import calendar_read_lock
 from layanan.workdays.deadlines import deadline
 from layanan.workdays.durations import Duration
 
@@ -40,9 +41,12 @@ def case_recompute_due(
     workflow, classification and the calendar recompute do: whichever of two writers comes
     second then reads the first one's result and the calendar as committed, so no update is
     lost. ``calendar``: the unit's :class:`~layanan.workdays.deadlines.Calendar` when the
-    caller already built it (read after taking the lock)."""
+    caller already built it (read after taking the lock). The calendar itself is held shared until
+    the caller commits (``workdays/calendar_lock.py``), so a calendar change in flight either
+    waits for this due time (and its recompute sees it) or is seen by it."""
     if duration is not None:
         case_set_duration(case, duration)
+    calendar_read_lock()  # no calendar change commits between this read and our commit
     duration = case.sla_duration()
     if duration is None:
         case.due_at = None

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .models import CalendarRecompute, Holiday, OfficeHours, OfficeHoursOverride
 from .services import (
@@ -65,9 +64,7 @@ class HolidayAdmin(admin.ModelAdmin):
     fields = ["date", "name", "kind", "is_estimated", "cancelled", "note", *readonly_fields]
 
     def save_model(self, request, obj, form, change):
-        holiday_save(
-            actor=request.user, holiday=obj, changed=bool(form.changed_data) or not change
-        )
+        holiday_save(actor=request.user, holiday=obj, changed=bool(form.changed_data) or not change)
         recompute_message(request, [obj.calendar_run])
 
     def delete_model(self, request, obj):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actors import SYSTEM, require_actor, user_or_none
 
+from .calendar_lock import calendar_write_lock
 from .deadlines import format_day
 from .models import CalendarRecompute, Holiday, HolidayKind, HolidaySource, OfficeHoursOverride
 
@@ -332,6 +333,7 @@ def calendar_changed(
     time) meets the change. Returns at once: the caller (an admin's save) never waits for the
     cases. A rolled-back change records and enqueues nothing."""
     require_actor(actor)
+    calendar_write_lock()  # due times being computed from the old calendar commit first
     days = sorted(set(days) | {d for d in (date_from, date_to) if d is not None})
     run = CalendarRecompute.objects.create(
         requested_by=user_or_none(actor),
