@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from layanan.accounts.actors import SYSTEM
 from layanan.cases.models import CaseEvent, SlaState, Status
 from layanan.cases.recompute import calendar_recompute_run
 from layanan.cases.sla import sla_sweep
