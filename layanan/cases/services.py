@@ -46,7 +46,8 @@ def case_recompute_due(
     waits for this due time (and its recompute sees it) or is seen by it."""
     if duration is not None:
         case_set_duration(case, duration)
-    calendar_read_lock()  # no calendar change commits between this read and our commit
+    if calendar is None:  # else the caller took the lock before building its calendar
+        calendar_read_lock()  # no calendar change commits between this read and our commit
     duration = case.sla_duration()
     if duration is None:
         case.due_at = None
