@@ -236,7 +236,8 @@ def main(argv=None) -> None:
         "",
         "| step | seconds |",
         "|---|---|",
-        f"| the admin's save (holiday_save + commit, task enqueued) | {result['request_seconds']} |",
+        "| the admin's save (holiday_save + commit, task enqueued) | "
+        f"{result['request_seconds']} |",
         f"| the recompute task (calendar_recompute_run) | {result['recompute_seconds']} |",
         "",
         f"Cases checked {result['cases_checked']}, moved {result['cases_moved']}; timeline "

@@ -422,3 +422,27 @@ def test_a_change_in_flight_is_not_lost(file, admin, kesra_officer, clock, chang
     thread.join(10)
     assert not errors, errors
     assert due(case) == expected
+
+
+def test_office_hours_changed_in_the_admin_move_the_unit_subtree(file, org, kesra_officer, client):
+    """Kesra (no hours of its own: the default week) gets a week with only Friday open,
+    07:30–16:00, in the admin. A complaint to Kesra received Fri 4 Dec 2026 10:00, normatif (Fri
+    11 Dec 16:30 on the default week), now counts Fridays: 11, 18 Dec, (25 Dec Natal, 1 Jan
+    Tahun Baru) 8, 15, 22 Jan → Fri 22 Jan 2027 16:00. The run is Kesra's (its subtree, every
+    date)."""
+    from tests.factories import UserFactory
+
+    case = file(at(2026, 12, 4, 10), "normatif")
+    assert due(case) == at(2026, 12, 11, 16, 30)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:workdays_officehours_add"),
+        {"unit": org["biro-kesra"].pk, "weekday": 4, "opens": "07:30", "closes": "16:00"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    calendar_run = CalendarRecompute.objects.order_by("-pk").first()
+    assert calendar_run.unit == org["biro-kesra"]
+    assert (calendar_run.date_from, calendar_run.date_to) == (None, None)
+    done = run(calendar_run)
+    assert due(case) == at(2027, 1, 22, 16)
+    assert (done.cases_checked, done.cases_moved) == (1, 1)
