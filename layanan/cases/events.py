@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy
 
 ANSWER_DRAFT_EVENT = "answer_drafted"
+#: The due time moved because the working-day calendar changed (``cases/recompute.py``).
+DUE_CHANGED_EVENT = "due_changed"
+
+#: Sent after events were written with ``bulk_create`` (which sends no ``post_save``), in the
+#: transaction that wrote them: ``events`` is the list, each with its ``case`` (and the case's
+#: ``unit``) loaded. Listeners react as they do to ``post_save`` of one event.
+events_bulk_created = Signal()
 
 EVENT_LABELS = {
     "received": gettext_lazy("Received"),
@@ -20,4 +28,5 @@ EVENT_LABELS = {
     "identity_erased": gettext_lazy("Identity erased (retention)"),
     "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
     "sla_overdue": gettext_lazy("Overdue: escalated to the head of unit"),
+    DUE_CHANGED_EVENT: gettext_lazy("Deadline adjusted to a calendar change"),
 }

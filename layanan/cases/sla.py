@@ -107,19 +107,25 @@ def _claim(*, column: str, state: str, condition: Q, now: dt.datetime, limit: in
         return [row[0] for row in cursor.fetchall()]
 
 
-def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepReport:
+def sla_sweep(
+    *, now: dt.datetime | None = None, batch: int = BATCH, only: list[int] | None = None
+) -> SweepReport:
+    """Sweep every running case, or only the cases ``only`` names (the calendar recompute
+    re-evaluates the cases it moved, in its own transaction: back on track, due soon, or
+    overdue and escalated — once, as any sweep)."""
     from .selectors import overdue_q, running_q  # selectors reads this module's thresholds
 
     now = now or timezone.now()
     short, long = _thresholds()
     report = SweepReport()
-    report.back_on_track = _back_on_track(now, short, long)
+    scope = Q() if only is None else Q(pk__in=only)
+    report.back_on_track = _back_on_track(now, short, long, scope)
     while True:
         with transaction.atomic():
             ids = _claim(
                 column="overdue_notified_at",
                 state=SlaState.OVERDUE,
-                condition=overdue_q(now),
+                condition=overdue_q(now) & scope,
                 now=now,
                 limit=batch,
             )
@@ -133,7 +139,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepRep
             ids = _claim(
                 column="due_soon_notified_at",
                 state=SlaState.DUE_SOON,
-                condition=running_q() & ~overdue_q(now) & within_warning_q(now),
+                condition=running_q() & ~overdue_q(now) & within_warning_q(now) & scope,
                 now=now,
                 limit=batch,
             )
@@ -144,13 +150,15 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = BATCH) -> SweepRep
     return report
 
 
-def _back_on_track(now: dt.datetime, short: dt.timedelta, long: dt.timedelta) -> int:
+def _back_on_track(
+    now: dt.datetime, short: dt.timedelta, long: dt.timedelta, scope: Q | None = None
+) -> int:
     """Open cases marked due soon/overdue whose due time has since moved beyond the threshold."""
     far = Q(sla_unit__in=SHORT_UNITS, due_at__gt=now + short) | (
         ~Q(sla_unit__in=SHORT_UNITS) & Q(due_at__gt=now + long)
     )
     return (
-        Case.objects.filter(status__in=RUNNING)
+        Case.objects.filter(scope or Q(), status__in=RUNNING)
         .exclude(sla_state=SlaState.ON_TRACK)
         .filter(far)
         .update(sla_state=SlaState.ON_TRACK, due_soon_notified_at=None, overdue_notified_at=None)

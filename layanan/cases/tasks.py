@@ -13,3 +13,14 @@ from .sla import sla_sweep
 def sla_sweep_task() -> dict:
     """The SLA sweep as a task, for deployments that schedule tasks rather than cron."""
     return sla_sweep().as_dict()
+
+
+@task
+@scopes_disabled()  # SYSTEM, a background task: the cases of every unit the change touches
+def calendar_recompute_task(run_id: int) -> dict:
+    """Recompute the running cases a calendar change touches (``cases/recompute.py``);
+    enqueued by ``workdays.services.calendar_changed`` once the change commits."""
+    from .recompute import calendar_recompute_run
+
+    run = calendar_recompute_run(run_id=run_id)
+    return {"run": run.pk, "checked": run.cases_checked, "moved": run.cases_moved}

@@ -25,6 +25,7 @@ the number, the due time and the link to the tracking page, where the citizen re
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from layanan.cases.events import DUE_CHANGED_EVENT, events_bulk_created
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.workflow import REOPEN_WINDOW
@@ -42,15 +44,29 @@ from layanan.workdays.deadlines import format_due
 
 logger = logging.getLogger("layanan.complaints")
 
-RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED = (
+RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED, DUE_MOVED = (
     "received",
     "classified",
     "waiting",
     "answered",
     "closed",
     "reopened",
+    "due_moved",
 )
-EVENTS = (RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED)
+EVENTS = (RECEIVED, CLASSIFIED, WAITING, ANSWERED, CLOSED, REOPENED, DUE_MOVED)
+
+#: A due time moved by the calendar by at least this much is told to the reporter; a smaller
+#: move (Ramadan hours under a 3-hour complaint) shows on the tracking page only.
+DUE_MOVE_TOLD = dt.timedelta(days=1)
+
+
+def _due_move(event: CaseEvent) -> dt.timedelta:
+    try:
+        old = dt.datetime.fromisoformat(event.old_value)
+        new = dt.datetime.fromisoformat(event.new_value)
+    except ValueError:
+        return dt.timedelta(0)
+    return abs(new - old)
 
 
 def reporter_event(event: CaseEvent) -> str | None:
@@ -69,6 +85,8 @@ def reporter_event(event: CaseEvent) -> str | None:
         return ANSWERED
     if event.kind == "status" and event.new_value == Status.CLOSED:
         return CLOSED
+    if event.kind == DUE_CHANGED_EVENT and _due_move(event) >= DUE_MOVE_TOLD:
+        return DUE_MOVED
     return None
 
 
@@ -158,6 +176,17 @@ def _lines(
         ]
         if due:
             lines.append(_("Answer expected by: %(due)s") % {"due": due})
+    elif event == DUE_MOVED:
+        subject = _("The due time of your complaint has changed – %(code)s") % {"code": code}
+        lines = [
+            _(
+                "The working-day calendar of %(unit)s changed, so the time limit of your "
+                "complaint was adjusted."
+            )
+            % {"unit": case.unit.name},
+            "",
+            note,
+        ]
     else:
         raise ValueError(f"unknown reporter event {event!r}")
     return subject, lines
@@ -198,6 +227,72 @@ def render_whatsapp(
     return "\n".join([f"*{subject}*", *[line for line in lines if line], "", tracking_url(case)])
 
 
+def reporter_messages(
+    case: Case,
+    event: str,
+    *,
+    key: str = "",
+    class_name: str = "",
+    note: str = "",
+    survey_url: str = "",
+) -> list[dict]:
+    """The outbox rows (keyword dicts of ``outbox_enqueue``) that tell the reporter of
+    ``case`` about ``event``: none for an anonymous complaint or one without contact details.
+    Rendered in the site's language."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown reporter event {event!r}")
+    if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
+        return []
+    dedupe = f"case:{case.pk}:{event}" + (f":{key}" if key else "")
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        if case.requester_email:
+            subject, body = render_message(
+                case, event, class_name=class_name, note=note, survey_url=survey_url
+            )
+            messages.append(
+                {
+                    "channel": "email",
+                    "recipient": case.requester_email,
+                    "subject": subject,
+                    "body": body,
+                    "dedupe_key": dedupe,
+                    "case_id": case.pk,
+                    "kind": f"complaint.{event}",
+                }
+            )
+        if case.requester_phone and settings.WHATSAPP_ENABLED:
+            messages.append(
+                {
+                    "channel": "whatsapp",
+                    "recipient": case.requester_phone,
+                    "subject": _lines(case, event, class_name)[0],
+                    "body": render_whatsapp(
+                        case, event, class_name=class_name, note=note, survey_url=survey_url
+                    ),
+                    "dedupe_key": f"{dedupe}:wa",
+                    "case_id": case.pk,
+                    "kind": f"complaint.{event}",
+                }
+            )
+    return messages
+
+
+def _enqueue_safely(build, what: str) -> list:
+    """Build and queue messages in a savepoint: a failure is logged and leaves the caller's
+    transaction intact — a citizen's complaint must not be lost because a message could not be
+    prepared."""
+    from layanan.notify.services import outbox_enqueue_many
+
+    try:
+        with transaction.atomic():
+            queued = outbox_enqueue_many(build())
+    except Exception:
+        logger.exception("Could not queue the message(s) of %s", what)
+        return []
+    return [message for message in queued if message is not None]
+
+
 def notify_reporter(
     case: Case,
     event: str,
@@ -211,53 +306,16 @@ def notify_reporter(
 
     Call inside the transaction of the change. Nothing is queued for an anonymous complaint,
     without contact details, or when the same notification (``key``) was queued before. A
-    failure to queue is logged and never breaks the caller's transaction: a citizen's complaint
-    must not be lost because a message could not be prepared.
+    failure to queue is logged and never breaks the caller's transaction.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown reporter event {event!r}")
-    if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
-        return []
-    from layanan.notify.services import outbox_enqueue
-
-    dedupe = f"case:{case.pk}:{event}" + (f":{key}" if key else "")
-    queued = []
-    try:
-        # A savepoint: a failure here leaves the caller's transaction intact.
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            if case.requester_email:
-                subject, body = render_message(
-                    case, event, class_name=class_name, note=note, survey_url=survey_url
-                )
-                queued.append(
-                    outbox_enqueue(
-                        channel="email",
-                        recipient=case.requester_email,
-                        subject=subject,
-                        body=body,
-                        dedupe_key=dedupe,
-                        case_id=case.pk,
-                        kind=f"complaint.{event}",
-                    )
-                )
-            if case.requester_phone and settings.WHATSAPP_ENABLED:
-                queued.append(
-                    outbox_enqueue(
-                        channel="whatsapp",
-                        recipient=case.requester_phone,
-                        subject=_lines(case, event, class_name)[0],
-                        body=render_whatsapp(
-                            case, event, class_name=class_name, note=note, survey_url=survey_url
-                        ),
-                        dedupe_key=f"{dedupe}:wa",
-                        case_id=case.pk,
-                        kind=f"complaint.{event}",
-                    )
-                )
-    except Exception:
-        logger.exception("Could not queue the %s message(s) of case %s", event, case.pk)
-        return []
-    return [message for message in queued if message is not None]
+    return _enqueue_safely(
+        lambda: reporter_messages(
+            case, event, key=key, class_name=class_name, note=note, survey_url=survey_url
+        ),
+        f"{event} of case {case.pk}",
+    )
 
 
 @receiver(post_save, sender=CaseEvent, dispatch_uid="complaints.notify_reporter")
@@ -276,10 +334,30 @@ def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = Fal
     # after reopening), so they are keyed by the event.
     key = "" if event == RECEIVED else str(instance.pk)
     class_name = instance.new_value if event == CLASSIFIED else ""
-    # Only the text written for the reporter (the request for information), never a note.
-    note = instance.public_note if event == WAITING else ""
+    # Only the text written for the reporter (the request for information, the reason a due
+    # time moved), never a note.
+    note = instance.public_note if event in (WAITING, DUE_MOVED) else ""
     survey_url = survey_invitation_url(case) if event == CLOSED else ""
     notify_reporter(case, event, key=key, class_name=class_name, note=note, survey_url=survey_url)
+
+
+@receiver(events_bulk_created, dispatch_uid="complaints.notify_reporters_bulk")
+def case_events_bulk_created(sender, events: list[CaseEvent], **kwargs):
+    """The same for events written in bulk (the calendar recompute): one outbox insert for the
+    batch. Only moved due times are written in bulk; each event carries its loaded case."""
+
+    def build() -> list[dict]:
+        messages = []
+        for event in events:
+            kind = reporter_event(event)
+            if kind != DUE_MOVED:
+                continue
+            messages += reporter_messages(
+                event.case, kind, key=str(event.pk or event.new_value), note=event.public_note
+            )
+        return messages
+
+    return _enqueue_safely(build, f"{len(events)} bulk events")
 
 
 def survey_invitation_url(case: Case) -> str:

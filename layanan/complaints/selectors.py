@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layanan.cases.events import DUE_CHANGED_EVENT
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
 from layanan.workdays.deadlines import format_due
 
@@ -101,6 +102,8 @@ def public_event_label(event: CaseEvent) -> str:
         return _("Complaint reopened")
     if event.kind == "attachment":
         return _("A file was attached")
+    if event.kind == DUE_CHANGED_EVENT:
+        return _("Deadline adjusted to a change in the office calendar")
     return _("Complaint updated")
 
 

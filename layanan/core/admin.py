@@ -31,6 +31,15 @@ class UnitAdmin(admin.ModelAdmin):
         (_("Time zone"), {"fields": ["time_zone"]}),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is OfficeHours and formset.has_changed() and change:
+            from layanan.workdays.admin import recompute_message
+            from layanan.workdays.services import office_hours_changed
+
+            run = office_hours_changed(actor=request.user, unit=form.instance)
+            recompute_message(request, [run])
+
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         depth = max(obj.path.count("/") - 1, 0)

@@ -737,7 +737,7 @@ def organisation_load(*, spec: OrganisationSpec, actor=SYSTEM, dry_run: bool = F
     report = LoadReport(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _write(spec, report)
+            _write(spec, report, actor)
             _write_members(spec, report, actor)
             if dry_run:
                 raise _DryRun
@@ -746,8 +746,9 @@ def organisation_load(*, spec: OrganisationSpec, actor=SYSTEM, dry_run: bool = F
     return report
 
 
-def _write(spec: OrganisationSpec, report: LoadReport) -> None:
+def _write(spec: OrganisationSpec, report: LoadReport, actor) -> None:
     from layanan.workdays.models import OfficeHours
+    from layanan.workdays.services import office_hours_changed
 
     other_roots = (
         Unit.objects.filter(parent__isnull=True)
@@ -800,6 +801,7 @@ def _write(spec: OrganisationSpec, report: LoadReport) -> None:
             )
             if item.slug not in report.created:
                 report.updated.setdefault(item.slug, []).append("hours")
+                office_hours_changed(actor=actor, unit=unit)
         if item.slug not in report.created and item.slug not in report.updated:
             report.unchanged.append(item.slug)
     report.not_in_file = [slug for slug in existing if slug not in units]

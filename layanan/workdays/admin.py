@@ -1,11 +1,42 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from .models import Holiday, OfficeHours, OfficeHoursOverride
-from .services import holiday_delete, holiday_save
+from .models import CalendarRecompute, Holiday, OfficeHours, OfficeHoursOverride
+from .services import (
+    holiday_delete,
+    holiday_save,
+    office_hours_changed,
+    override_delete,
+    override_save,
+)
+
+
+def recompute_message(request, runs) -> None:
+    """Tell the administrator that running cases are being recomputed, and where to read how
+    many moved (the run's page; the count appears when the background task finishes)."""
+    runs = [run for run in runs if run is not None]
+    if not runs:
+        return
+    if len(runs) == 1:
+        url = reverse("admin:workdays_calendarrecompute_change", args=[runs[0].pk])
+    else:
+        url = reverse("admin:workdays_calendarrecompute_changelist")
+    messages.info(
+        request,
+        format_html(
+            gettext(
+                "The due times of running cases this change touches are being recomputed in "
+                'the background. <a href="{url}">See how many cases moved</a> once it has '
+                "finished."
+            ),
+            url=url,
+        ),
+    )
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -33,10 +64,13 @@ class HolidayAdmin(admin.ModelAdmin):
     fields = ["date", "name", "kind", "is_estimated", "cancelled", "note", *readonly_fields]
 
     def save_model(self, request, obj, form, change):
-        holiday_save(holiday=obj, changed=bool(form.changed_data) or not change)
+        holiday_save(actor=request.user, holiday=obj, changed=bool(form.changed_data) or not change)
+        recompute_message(request, [obj.calendar_run])
 
     def delete_model(self, request, obj):
-        if not holiday_delete(holiday=obj):
+        deleted = holiday_delete(actor=request.user, holiday=obj)
+        recompute_message(request, [obj.calendar_run])
+        if not deleted:
             messages.warning(
                 request,
                 _(
@@ -47,7 +81,9 @@ class HolidayAdmin(admin.ModelAdmin):
             )
 
     def delete_queryset(self, request, queryset):
-        cancelled = sum(not holiday_delete(holiday=obj) for obj in queryset)
+        rows = list(queryset)
+        cancelled = sum(not holiday_delete(actor=request.user, holiday=obj) for obj in rows)
+        recompute_message(request, [obj.calendar_run for obj in rows])
         if cancelled:
             messages.warning(
                 request,
@@ -70,6 +106,31 @@ class OfficeHoursAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
 
+    def save_model(self, request, obj, form, change):
+        previous_unit = form.initial.get("unit") if change else None
+        super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
+        runs = [office_hours_changed(actor=request.user, unit=obj.unit)]
+        if previous_unit and previous_unit != obj.unit_id:
+            from layanan.core.models import Unit
+
+            runs.append(
+                office_hours_changed(actor=request.user, unit=Unit.objects.get(pk=previous_unit))
+            )
+        recompute_message(request, runs)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recompute_message(request, [office_hours_changed(actor=request.user, unit=obj.unit)])
+
+    def delete_queryset(self, request, queryset):
+        units = {row.unit for row in queryset.select_related("unit")}
+        super().delete_queryset(request, queryset)
+        recompute_message(
+            request, [office_hours_changed(actor=request.user, unit=unit) for unit in units]
+        )
+
 
 @admin.register(OfficeHoursOverride)
 class OfficeHoursOverrideAdmin(admin.ModelAdmin):
@@ -88,3 +149,47 @@ class OfficeHoursOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date_from"
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        run = override_save(
+            actor=request.user, override=obj, changed=bool(form.changed_data) or not change
+        )
+        recompute_message(request, [run])
+
+    def delete_model(self, request, obj):
+        recompute_message(request, [override_delete(actor=request.user, override=obj)])
+
+    def delete_queryset(self, request, queryset):
+        runs = [override_delete(actor=request.user, override=obj) for obj in queryset]
+        recompute_message(request, runs)
+
+
+@admin.register(CalendarRecompute)
+class CalendarRecomputeAdmin(admin.ModelAdmin):
+    """What each calendar change did to running cases: read-only."""
+
+    list_display = [
+        "requested_at",
+        "reason",
+        "requested_by",
+        "unit",
+        "date_from",
+        "date_to",
+        "status",
+        "cases_moved",
+        "cases_checked",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["reason"]
+    date_hierarchy = "requested_at"
+    list_select_related = ["requested_by", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

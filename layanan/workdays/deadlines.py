@@ -42,6 +42,7 @@ __all__ = [
     "Override",
     "YearData",
     "deadline",
+    "format_day",
     "format_due",
     "is_working_day",
     "next_opening",
@@ -547,6 +548,11 @@ BULAN = (
     "Desember",
 )
 ZONES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT"}
+
+
+def format_day(day: dt.date) -> str:
+    """``"4 Januari 2027"``: a date in Indonesian words (timeline notes and messages)."""
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def format_due(moment: dt.datetime, tz: dt.tzinfo | str | None = None, *, unit=None) -> str:

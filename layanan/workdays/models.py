@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -199,3 +200,58 @@ class OfficeHoursOverride(TimeStampedModel):
             errors["closes"] = _("Closing time must be after opening time.")
         if errors:
             raise ValidationError(errors)
+
+
+class RecomputeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CalendarRecompute(models.Model):
+    """One recomputation of running cases' due times after the calendar changed (a holiday
+    added, removed or moved; a unit's office hours; an override). Written by
+    ``services.calendar_changed`` in the transaction of the change and carried out by a
+    background task (``cases.recompute``); the admin reads how many running cases moved here.
+
+    ``date_from``/``date_to`` empty means unbounded (a unit's weekly hours changed); ``unit``
+    empty means every unit, else the unit and the units below it.
+    """
+
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("until (inclusive)"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecomputeStatus, default=RecomputeStatus.PENDING
+    )
+    cases_checked = models.PositiveIntegerField(_("running cases checked"), default=0)
+    cases_moved = models.PositiveIntegerField(_("running cases moved"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("deadline recomputation")
+        verbose_name_plural = _("deadline recomputations")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.reason}"

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from layanan.accounts.actors import SYSTEM
 from layanan.workdays.models import Holiday, HolidayKind, HolidaySource
 from layanan.workdays.services import holiday_delete, holiday_save, holidays_sync
 
@@ -50,7 +51,7 @@ def test_sync_never_overwrites_a_manual_edit():
     run_sync("2026")
     row = Holiday.objects.get(date=dt.date(2026, 3, 18))
     row.name = "Cuti bersama Nyepi (SKB perubahan)"
-    holiday_save(holiday=row, changed=True)
+    holiday_save(actor=SYSTEM, holiday=row, changed=True)
     row.refresh_from_db()
     assert row.source == HolidaySource.MANUAL
 
@@ -107,7 +108,7 @@ def test_deleting_a_synced_holiday_cancels_it():
     it back; deleting a manual row removes it."""
     run_sync("2026")
     row = Holiday.objects.get(date=dt.date(2026, 5, 15))
-    assert holiday_delete(holiday=row) is False
+    assert holiday_delete(actor=SYSTEM, holiday=row) is False
     row.refresh_from_db()
     assert (row.cancelled, row.source) == (True, HolidaySource.MANUAL)
     run_sync("2026")
@@ -115,7 +116,7 @@ def test_deleting_a_synced_holiday_cancels_it():
     assert row.cancelled
 
     local = Holiday.objects.create(date=dt.date(2026, 10, 23), name="Hari Jadi")
-    assert holiday_delete(holiday=local) is True
+    assert holiday_delete(actor=SYSTEM, holiday=local) is True
     assert not Holiday.objects.filter(pk=local.pk).exists()
 
 
@@ -125,7 +126,7 @@ def test_moving_a_synced_holiday_leaves_a_cancelled_row_behind():
     run_sync("2026")
     row = Holiday.objects.get(date=dt.date(2026, 5, 15))
     row.date = dt.date(2026, 5, 18)
-    holiday_save(holiday=row, changed=True)
+    holiday_save(actor=SYSTEM, holiday=row, changed=True)
     run_sync("2026")
     moved = Holiday.objects.get(date=dt.date(2026, 5, 18))
     old = Holiday.objects.get(date=dt.date(2026, 5, 15))
