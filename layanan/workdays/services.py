@@ -1,5 +1,6 @@
-"""Writes to the working-day calendar: syncing holidays from the ``holidays`` package and the
-admin's edits (which protect a row from later syncs)."""
+"""Writes to the working-day calendar: syncing holidays from the ``holidays`` package (on demand
+and, for this year and the next, periodically), the admin's edits (which protect a row from later
+syncs) and confirming a date against the decree (audited)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from layanan.core.audit import audit_log
+from layanan.core.models import AuditAction
 
 from .models import Holiday, HolidayKind, HolidaySource
 
@@ -77,15 +82,16 @@ def package_holidays(year: int) -> list[PackageHoliday]:
 def holidays_sync(*, year: int) -> SyncReport:
     """Bring the table in line with the package for one year. Idempotent.
 
-    Rows edited by hand (``source=manual``) are never touched; package rows are added, updated
-    (name, kind, estimated flag) or removed when the package no longer lists their date (an
-    estimated date that moved).
+    Only national rows (no unit) are compared. Rows edited by hand (``source=manual``) or
+    confirmed against the decree (``source=decree``) are never touched; package rows are added,
+    updated (name, kind, estimated flag) or removed when the package no longer lists their date
+    (an estimated date that moved).
     """
     report = SyncReport(year=year)
     listed = package_holidays(year)
     report.estimated = [h for h in listed if h.is_estimated]
     report.has_cuti_bersama = any(h.kind == HolidayKind.CUTI_BERSAMA for h in listed)
-    existing = {h.date: h for h in Holiday.objects.in_year(year).select_for_update()}
+    existing = {h.date: h for h in Holiday.objects.in_year(year).national().select_for_update()}
     for item in listed:
         row = existing.pop(item.date, None)
         if row is None:
@@ -98,7 +104,7 @@ def holidays_sync(*, year: int) -> SyncReport:
                     source=HolidaySource.PACKAGE,
                 )
             )
-        elif row.source == HolidaySource.MANUAL:
+        elif row.source != HolidaySource.PACKAGE:
             report.kept.append(row)
         elif (row.name, row.kind, row.is_estimated, row.cancelled) == (
             item.name,
@@ -141,6 +147,7 @@ def holiday_save(*, holiday: Holiday, changed: bool) -> Holiday:
     if before.date != holiday.date and before.source == HolidaySource.PACKAGE:
         Holiday.objects.get_or_create(
             date=before.date,
+            unit=None,
             defaults={
                 "name": before.name,
                 "kind": before.kind,
@@ -164,3 +171,47 @@ def holiday_delete(*, holiday: Holiday) -> bool:
         return False
     holiday.delete()
     return True
+
+
+def holidays_sync_upcoming(*, today: dt.date | None = None) -> list[SyncReport]:
+    """The periodic load: sync this year and the next as soon as the package lists holidays for
+    them (it lists next year's fixed and estimated dates long before the decree), so the new
+    year arrives with its holidays. Idempotent and safe to run daily; keeps manual edits and
+    confirmations (:func:`holidays_sync`)."""
+    today = today or timezone.localdate()
+    reports = []
+    for year in (today.year, today.year + 1):
+        if package_holidays(year):
+            reports.append(holidays_sync(year=year))
+    return reports
+
+
+@transaction.atomic
+def holiday_confirm(*, actor, holiday: Holiday, decree_number: str, decree_date: dt.date):
+    """An administrator checked the date against the decree (the SKB, or the governor's decree
+    for a local holiday): record the decree, clear the estimate flag, and protect the row from
+    later syncs. Audited. Returns the holiday."""
+    if actor is None:
+        raise TypeError("holiday_confirm needs an actor")
+    decree_number = (decree_number or "").strip()
+    if not decree_number or decree_date is None:
+        raise ValueError("a decree number and date are required")
+    row = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    was_estimated = row.is_estimated
+    row.decree_number, row.decree_date = decree_number, decree_date
+    row.is_estimated = False
+    row.source = HolidaySource.DECREE
+    row.save(update_fields=["decree_number", "decree_date", "is_estimated", "source", "updated_at"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.HOLIDAY_CONFIRMED,
+        target=row,
+        unit=row.unit,
+        data={
+            "date": row.date.isoformat(),
+            "decree_number": decree_number,
+            "decree_date": decree_date.isoformat(),
+            "was_estimated": was_estimated,
+        },
+    )
+    return row
