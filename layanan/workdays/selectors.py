@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Max, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,7 +69,9 @@ class CalendarGap:
         ) % {
             "year": self.year,
             "count": len(self.estimates),
-            "dates": ", ".join(f"{day:%d-%m-%Y} {name}" for day, name in self.estimates),
+            "dates": ", ".join(
+                f"{date_format(day, 'j M Y')} {name}" for day, name in self.estimates
+            ),
         }
 
 
