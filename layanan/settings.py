@@ -293,6 +293,12 @@ SEEDS_DIR = Path(env("LAYANAN_SEEDS_DIR", str(BASE_DIR / "data" / "seeds")))
 # Operations and privacy (layanan/ops, docs/operations.md).
 # /healthz and `manage.py healthcheck` fail when the oldest task waiting for the worker is older.
 HEALTHCHECK_TASK_MAX_AGE_SECONDS = int(env("HEALTHCHECK_TASK_MAX_AGE_SECONDS", "900"))
+
+# How far ahead the working-day calendar must be ready (holidays loaded, estimates confirmed):
+# a case received today with the longest deadline in use (60 working days, about 100 calendar
+# days around the new year) is due before this. Staff see a banner, /healthz says "degraded"
+# otherwise (layanan/workdays/selectors.py, docs/deadlines.md).
+CALENDAR_HORIZON_DAYS = int(env("CALENDAR_HORIZON_DAYS", "120"))
 # Days after closing (closed, rejected, withdrawn) before `apply_retention` erases the
 # requester's identity; the case, its times and statuses stay for the statistics. Defaults are a
 # starting point: each office sets them from its own archive retention schedule (JRA).

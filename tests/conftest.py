@@ -250,3 +250,23 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def calendar_ready(db):
+    """A working-day calendar with nothing to warn about: a New Year's Day confirmed against the
+    decree for last year to next year (the years ``workdays.selectors.calendar_gaps`` looks at
+    from the suite's clock), so that no banner or /healthz degradation gets in the way."""
+    from layanan.workdays.models import Holiday, HolidaySource
+
+    this_year = suite_now().year
+    return Holiday.objects.bulk_create(
+        Holiday(
+            date=dt.date(year, 1, 1),
+            name="Tahun Baru Masehi",
+            source=HolidaySource.DECREE,
+            decree_number="SKB 3 Menteri",
+            decree_date=dt.date(year - 1, 9, 1),
+        )
+        for year in range(this_year - 1, this_year + 2)
+    )

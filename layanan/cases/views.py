@@ -33,6 +33,7 @@ from layanan.accounts.permissions import can
 from layanan.core.errors import ApplicationError
 from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
+from layanan.workdays.selectors import calendar_gaps
 
 from .events import EVENT_LABELS
 from .forms import ACTION_FORMS, AnswerForm, CaseActionForm, DraftAnswerForm, InboxFilterForm
@@ -100,6 +101,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "narrowed": form.is_narrowed,
+            "calendar_gaps": calendar_gaps(now),
             **staff_context(request, "inbox"),
         },
     )

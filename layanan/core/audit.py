@@ -3,7 +3,8 @@
 Case changes have their own timeline (``CaseEvent``); this log covers the other writes that an
 auditor must be able to follow — publishing or archiving a standard, creating or revoking an API
 token, changing a member's role, editing a reply letter template, viewing a confidential
-reporter's identity, exporting a person's data (``AuditAction`` lists them all). In the spirit of
+reporter's identity, exporting a person's data, confirming a holiday against the decree
+(``AuditAction`` lists them all). In the spirit of
 pretix's ``LoggedModel.log_action``: who (a user, or an explicit system label for commands and
 tasks), when, the action code, the target (content type, id and a short text), the unit for
 scoping, and a JSON of non-secret details.

@@ -170,6 +170,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_REMOVED = "membership_removed", _("Took a member's role away")
     LETTER_TEMPLATE_CHANGED = "letter_template_changed", _("Edited a reply letter template")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Exported a person's data")
+    HOLIDAY_CONFIRMED = "holiday_confirmed", _("Confirmed a holiday against the decree")
 
 
 class AuditEntry(models.Model):

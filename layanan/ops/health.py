@@ -88,14 +88,47 @@ def check_cache() -> dict:
     return {"ok": ok, "backend": type(cache).__name__} | ({} if ok else {"error": "read_back"})
 
 
-CHECKS = {"database": check_database, "tasks": check_tasks, "cache": check_cache}
+def check_calendar() -> dict:
+    """The working-day calendar is ready for every year a running case reaches (holidays
+    loaded, estimated dates confirmed against the decree). A gap does not stop the site, so it
+    is never a failure: the check stays ``ok`` and says ``degraded`` with the reason, and the
+    report's status becomes ``degraded`` (HTTP 200) — layanan/workdays/selectors.py."""
+    try:
+        from layanan.workdays.selectors import calendar_gaps
+
+        gaps = calendar_gaps()
+    except Exception as exc:
+        return {"ok": True, "degraded": True, "error": type(exc).__name__}
+    result: dict = {"ok": True, "degraded": bool(gaps)}
+    if gaps:
+        result["reason"] = "; ".join(gap.describe() for gap in gaps)
+        result["gaps"] = [{"year": gap.year, "reason": gap.reason} for gap in gaps]
+    return result
+
+
+CHECKS = {
+    "database": check_database,
+    "tasks": check_tasks,
+    "cache": check_cache,
+    "calendar": check_calendar,
+}
 
 
 def health_report() -> dict:
-    """``{"status": "ok" | "fail", "checks": {name: {...}}}``."""
+    """``{"status": "ok" | "degraded" | "fail", "checks": {name: {...}}}``: ``fail`` when a
+    check fails (the site cannot serve: HTTP 503), else ``degraded`` when a check reports a
+    degradation the site works through (HTTP 200), else ``ok``."""
     checks = {name: check() for name, check in CHECKS.items()}
-    if not checks["database"]["ok"] and checks["tasks"].get("error") not in (None, "stale_queue"):
-        # The queue lives in the database: one cause, reported once.
-        checks["tasks"]["error"] = "database_unavailable"
-    status = "ok" if all(check["ok"] for check in checks.values()) else "fail"
+    if not checks["database"]["ok"]:
+        # The queue and the calendar live in the database: one cause, reported once.
+        if checks["tasks"].get("error") not in (None, "stale_queue"):
+            checks["tasks"]["error"] = "database_unavailable"
+        if "error" in checks["calendar"]:
+            checks["calendar"]["error"] = "database_unavailable"
+    if not all(check["ok"] for check in checks.values()):
+        status = "fail"
+    elif any(check.get("degraded") for check in checks.values()):
+        status = "degraded"
+    else:
+        status = "ok"
     return {"status": status, "checks": checks}

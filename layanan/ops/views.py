@@ -13,4 +13,5 @@ from .health import health_report
 @require_GET
 def healthz(request):
     report = health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    # "degraded" still serves (200): a load balancer must not take the site out for it.
+    return JsonResponse(report, status=503 if report["status"] == "fail" else 200)

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarRecompute, Holiday, OfficeHours, OfficeHoursOverride
+from .selectors import calendar_gaps
 from .services import (
+    holiday_confirm,
     holiday_delete,
     holiday_save,
     office_hours_changed,
@@ -54,14 +59,86 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DecreeForm(forms.Form):
+    decree_number = forms.CharField(
+        label=_("Decree number"),
+        max_length=120,
+        help_text=_("E.g. SKB 3 Menteri No. 1497/2025, 2/2025, 5/2025."),
+    )
+    decree_date = forms.DateField(
+        label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@admin.action(description=_("Confirm against the decree"), permissions=["change"])
+def confirm_against_decree(modeladmin, request, queryset):
+    """Ask for the decree's number and date, then confirm each selected holiday (audited)."""
+    form = DecreeForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        for holiday in queryset:
+            holiday_confirm(
+                actor=request.user,
+                holiday=holiday,
+                decree_number=form.cleaned_data["decree_number"],
+                decree_date=form.cleaned_data["decree_date"],
+            )
+        count = queryset.count()
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d holiday confirmed against the decree.",
+                "%(count)d holidays confirmed against the decree.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/workdays/holiday/confirm_decree.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Confirm against the decree"),
+            "opts": modeladmin.model._meta,
+            "holidays": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "kind", "source", "is_estimated", "cancelled"]
-    list_filter = [YearFilter, "kind", "source", "is_estimated", "cancelled"]
-    search_fields = ["name", "note"]
+    list_display = ["date", "name", "kind", "unit", "source_label", "is_estimated", "cancelled"]
+    list_filter = [YearFilter, "kind", "source", "is_estimated", "cancelled", "unit"]
+    search_fields = ["name", "note", "decree_number"]
     date_hierarchy = "date"
     readonly_fields = ["source", "created_at", "updated_at"]
-    fields = ["date", "name", "kind", "is_estimated", "cancelled", "note", *readonly_fields]
+    fields = [
+        "date",
+        "name",
+        "kind",
+        "unit",
+        "is_estimated",
+        "cancelled",
+        "decree_number",
+        "decree_date",
+        "note",
+        *readonly_fields,
+    ]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    actions = [confirm_against_decree]
+    change_list_template = "admin/workdays/holiday/change_list.html"
+
+    @admin.display(description=_("source"))
+    def source_label(self, obj):
+        return obj.source_label
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "calendar_gaps": calendar_gaps()}
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         holiday_save(actor=request.user, holiday=obj, changed=bool(form.changed_data) or not change)

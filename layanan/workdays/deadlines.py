@@ -185,7 +185,8 @@ class Calendar:
 
         Counts in the unit's time zone (nearest ancestor with one, else the organisation's
         default) unless ``tz`` is given. Costs two queries up front (the unit's ancestors and
-        their office hours), then two per year touched (holidays, overrides).
+        their office hours), then two per year touched (holidays — the national ones and the
+        local ones of the unit and its ancestors, in one query — and overrides).
         """
         from layanan.core.timezones import nearest_time_zone
 
@@ -209,10 +210,17 @@ class Calendar:
 
         def loader(year: int) -> YearData:
             first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            # National rows and the local ones of the unit's ancestors-or-self: one query.
             rows = list(
-                Holiday.objects.in_year(year).values_list("date", "name", "kind", "cancelled")
+                Holiday.objects.in_year(year)
+                .for_units(rank_of)
+                .values_list("date", "name", "kind", "cancelled", "unit_id")
             )
-            holidays = {d: (name, kind) for d, name, kind, cancelled in rows if not cancelled}
+            holidays: dict[dt.date, tuple[str, str]] = {}
+            for d, name, kind, cancelled, _unit in sorted(rows, key=_national_first):
+                if not cancelled:
+                    holidays.setdefault(d, (name, kind))
+            national_rows = any(row[4] is None for row in rows)
             overrides = []
             query = OfficeHoursOverride.objects.overlapping(first, last)
             for o in query.filter(unit__isnull=True) | query.filter(unit__in=list(rank_of)):
@@ -229,7 +237,7 @@ class Calendar:
                         order=o.pk,
                     )
                 )
-            return YearData(holidays=holidays, overrides=overrides, has_holiday_rows=bool(rows))
+            return YearData(holidays=holidays, overrides=overrides, has_holiday_rows=national_rows)
 
         if tz is None:
             tz = nearest_time_zone(chain)
@@ -611,6 +619,12 @@ def _normalise_pauses(
         else:
             merged.append((begin, end))
     return merged
+
+
+def _national_first(row: tuple) -> tuple:
+    """Order holiday rows (date, name, kind, cancelled, unit_id) by date, national rows first:
+    on a date that is both, the calendar shows the national holiday's name."""
+    return (row[0], row[4] is not None)
 
 
 def _touches(begin: dt.datetime, end: dt.datetime, paused: Sequence[Interval]) -> bool:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from layanan.core.models import TimeStampedModel, Unit
@@ -26,6 +27,7 @@ class HolidayKind(models.TextChoices):
 class HolidaySource(models.TextChoices):
     PACKAGE = "package", _("Holidays package (sync)")
     MANUAL = "manual", _("Edited by hand")
+    DECREE = "decree", _("Confirmed against the decree")
 
 
 class HolidayQuerySet(models.QuerySet):
@@ -36,16 +38,41 @@ class HolidayQuerySet(models.QuerySet):
         """Holidays that close the office (cancelled rows only remember a decree)."""
         return self.filter(cancelled=False)
 
+    def national(self) -> HolidayQuerySet:
+        """Rows that apply to every unit (``unit`` empty)."""
+        return self.filter(unit__isnull=True)
+
+    def for_units(self, unit_ids) -> HolidayQuerySet:
+        """Rows that apply to a unit whose ancestors-or-self are ``unit_ids``: every national row
+        and the local rows set on one of those units."""
+        return self.filter(Q(unit__isnull=True) | Q(unit__in=list(unit_ids)))
+
 
 class Holiday(TimeStampedModel):
-    """A date on which every office is closed (national holiday, cuti bersama, local holiday).
+    """A date on which offices are closed (national holiday, cuti bersama, local holiday).
 
     Rows synced from the ``holidays`` package have ``source=package``; any edit by an admin makes
-    the row ``manual`` and a later sync never touches it again. ``cancelled`` keeps a date that a
+    the row ``manual``, confirming it against the decree (the SKB's number and date) makes it
+    ``decree``, and a later sync never touches either again. ``cancelled`` keeps a date that a
     later decree withdrew (so the sync does not bring it back) without closing the office.
+
+    ``unit`` empty: every unit is closed. A local holiday set on a unit (a regional anniversary
+    set by the governor or the mayor) closes that unit and every unit below it, nobody else.
     """
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        related_name="holidays",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_(
+            "Empty: every unit. A local holiday set on a unit applies to it and every unit "
+            "below it."
+        ),
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
         _("kind"), max_length=20, choices=HolidayKind, default=HolidayKind.NATIONAL_HOLIDAY
@@ -66,6 +93,13 @@ class Holiday(TimeStampedModel):
             "does not add the date again."
         ),
     )
+    decree_number = models.CharField(
+        _("decree number"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. the SKB 3 Menteri number, or the governor's decree for a local holiday."),
+    )
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("E.g. the decree that set it."))
 
     objects = HolidayQuerySet.as_manager()
@@ -74,9 +108,49 @@ class Holiday(TimeStampedModel):
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         ordering = ["date"]
+        constraints = [
+            # National rows (unit empty): one per date; NULLs are distinct in a plain constraint.
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(unit__isnull=True),
+                name="holiday_unique_national_date",
+                violation_error_message=_(
+                    "There is already a holiday for every unit on this date."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["date", "unit"],
+                name="holiday_unique_unit_date",
+                violation_error_message=_("This unit already has a holiday on this date."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
+
+    def clean(self) -> None:
+        if self.unit_id is not None and self.kind != HolidayKind.LOCAL:
+            raise ValidationError(
+                {"kind": _("A holiday set on one unit is a local holiday: choose “Local holiday”.")}
+            )
+
+    @property
+    def source_label(self) -> str:
+        """Where the date comes from, as staff read it: the decree, or the package's estimate."""
+        if self.decree_number:
+            if self.decree_date:
+                return _("%(number)s of %(date)s") % {
+                    "number": self.decree_number,
+                    "date": date_format(self.decree_date, "j F Y"),
+                }
+            return self.decree_number
+        if self.source == HolidaySource.PACKAGE:
+            return (
+                _("Holidays package (estimate)")
+                if self.is_estimated
+                else _("Holidays package (sync)")
+            )
+        return _("Edited by hand")
 
 
 class Weekday(models.IntegerChoices):

@@ -1,5 +1,6 @@
-"""Writes to the working-day calendar: syncing holidays from the ``holidays`` package, the
-admin's edits (which protect a row from later syncs), and what every change to the calendar
+"""Writes to the working-day calendar: syncing holidays from the ``holidays`` package (on demand
+and, for this year and the next, periodically), the admin's edits (which protect a row from later
+syncs), confirming a date against the decree (audited), and what every change to the calendar
 sets off: :func:`calendar_changed` records a :class:`CalendarRecompute` run and, once the change
 commits, a background task recomputes the due time of every running case whose counting span
 the change touches (``layanan/cases/recompute.py``; docs/deadlines.md)."""
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actors import SYSTEM, require_actor, user_or_none
+from layanan.core.audit import audit_log
+from layanan.core.models import AuditAction
 
 from .calendar_lock import calendar_write_lock
 from .deadlines import format_day
@@ -91,9 +94,10 @@ def package_holidays(year: int) -> list[PackageHoliday]:
 def holidays_sync(*, year: int, actor=SYSTEM) -> SyncReport:
     """Bring the table in line with the package for one year. Idempotent.
 
-    Rows edited by hand (``source=manual``) are never touched; package rows are added, updated
-    (name, kind, estimated flag) or removed when the package no longer lists their date (an
-    estimated date that moved). When the days the office is closed changed, one recompute of
+    Only national rows (no unit) are compared. Rows edited by hand (``source=manual``) or
+    confirmed against the decree (``source=decree``) are never touched; package rows are added,
+    updated (name, kind, estimated flag) or removed when the package no longer lists their date
+    (an estimated date that moved). When the days the office is closed changed, one recompute of
     running cases is recorded for the whole sync (not one per row).
     """
     report = SyncReport(year=year)
@@ -101,7 +105,7 @@ def holidays_sync(*, year: int, actor=SYSTEM) -> SyncReport:
     listed = package_holidays(year)
     report.estimated = [h for h in listed if h.is_estimated]
     report.has_cuti_bersama = any(h.kind == HolidayKind.CUTI_BERSAMA for h in listed)
-    existing = {h.date: h for h in Holiday.objects.in_year(year).select_for_update()}
+    existing = {h.date: h for h in Holiday.objects.in_year(year).national().select_for_update()}
     for item in listed:
         row = existing.pop(item.date, None)
         if row is None:
@@ -114,7 +118,7 @@ def holidays_sync(*, year: int, actor=SYSTEM) -> SyncReport:
                     source=HolidaySource.PACKAGE,
                 )
             )
-        elif row.source == HolidaySource.MANUAL:
+        elif row.source != HolidaySource.PACKAGE:
             report.kept.append(row)
         elif (row.name, row.kind, row.is_estimated, row.cancelled) == (
             item.name,
@@ -180,6 +184,7 @@ def holiday_save(*, actor, holiday: Holiday, changed: bool) -> Holiday:
     if before.date != holiday.date and before.source == HolidaySource.PACKAGE:
         Holiday.objects.get_or_create(
             date=before.date,
+            unit=None,
             defaults={
                 "name": before.name,
                 "kind": before.kind,
@@ -359,3 +364,46 @@ def calendar_recompute_enqueue(run_id: int) -> None:
             run_id,
             exc_info=True,
         )
+
+
+def holidays_sync_upcoming(*, today: dt.date | None = None) -> list[SyncReport]:
+    """The periodic load: sync this year and the next as soon as the package lists holidays for
+    them (it lists next year's fixed and estimated dates long before the decree), so the new
+    year arrives with its holidays. Idempotent and safe to run daily; keeps manual edits and
+    confirmations (:func:`holidays_sync`)."""
+    today = today or timezone.localdate()
+    reports = []
+    for year in (today.year, today.year + 1):
+        if package_holidays(year):
+            reports.append(holidays_sync(year=year))
+    return reports
+
+
+@transaction.atomic
+def holiday_confirm(*, actor, holiday: Holiday, decree_number: str, decree_date: dt.date):
+    """An administrator checked the date against the decree (the SKB, or the governor's decree
+    for a local holiday): record the decree, clear the estimate flag, and protect the row from
+    later syncs. Audited. Returns the holiday."""
+    require_actor(actor)
+    decree_number = (decree_number or "").strip()
+    if not decree_number or decree_date is None:
+        raise ValueError("a decree number and date are required")
+    row = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    was_estimated = row.is_estimated
+    row.decree_number, row.decree_date = decree_number, decree_date
+    row.is_estimated = False
+    row.source = HolidaySource.DECREE
+    row.save(update_fields=["decree_number", "decree_date", "is_estimated", "source", "updated_at"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.HOLIDAY_CONFIRMED,
+        target=row,
+        unit=row.unit,
+        data={
+            "date": row.date.isoformat(),
+            "decree_number": decree_number,
+            "decree_date": decree_date.isoformat(),
+            "was_estimated": was_estimated,
+        },
+    )
+    return row

@@ -1,5 +1,7 @@
-"""The staff calendar page: a year at a glance (weekends, national holidays, cuti bersama,
-office-hour overrides) for the system default or for one unit. Server-rendered, no JavaScript."""
+"""The staff calendar page: a year at a glance (weekends, national holidays, cuti bersama, local
+holidays of the unit and its ancestors, office-hour overrides) for the system default or for one
+unit, with the banner of :func:`~layanan.workdays.selectors.calendar_gaps`. Server-rendered, no
+JavaScript."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from layanan.core.models import Unit
 
 from .deadlines import Calendar, Day
 from .models import Holiday, OfficeHoursOverride
+from .selectors import calendar_gaps
 
 MIN_YEAR, MAX_YEAR = 1950, 2200
 
@@ -70,12 +73,13 @@ def year_calendar(request: HttpRequest, year: int | None = None) -> HttpResponse
         if unit is None:
             raise Http404("Unknown unit")
     cal = Calendar.for_unit(unit)
-    holidays = list(Holiday.objects.in_year(year))
+    chain = [u.pk for u in units if unit.path.startswith(u.path)] if unit is not None else []
+    # The holidays this unit keeps: national ones and the local ones of it and its ancestors.
+    holidays = list(Holiday.objects.in_year(year).for_units(chain).select_related("unit"))
     overrides = OfficeHoursOverride.objects.overlapping(
         dt.date(year, 1, 1), dt.date(year, 12, 31)
     ).select_related("unit")
     if unit is not None:
-        chain = [u.pk for u in units if unit.path.startswith(u.path)]
         overrides = overrides.filter(Q(unit__isnull=True) | Q(unit__in=chain))
     overrides = list(overrides)
     for o in overrides:
@@ -93,7 +97,8 @@ def year_calendar(request: HttpRequest, year: int | None = None) -> HttpResponse
         "holidays": holidays,
         "overrides": overrides,
         "holiday_count": sum(1 for h in holidays if not h.cancelled),
-        "has_holidays": bool(holidays),
+        "has_holidays": any(h.unit_id is None for h in holidays),
+        "calendar_gaps": calendar_gaps(),
         **staff_context(request, "calendar"),
     }
     return render(request, "workdays/year.html", context)

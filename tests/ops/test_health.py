@@ -15,16 +15,18 @@ from layanan.ops.logging import JsonFormatter
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_each_check_without_auth_or_secrets(client, settings):
-    """/healthz answers anonymous callers with 200 and the state of database, task queue and
-    cache — and nothing that could help an attacker (no host, no password, no database name)."""
+def test_healthz_reports_each_check_without_auth_or_secrets(client, settings, calendar_ready):
+    """/healthz answers anonymous callers with 200 and the state of database, task queue, cache
+    and working-day calendar — and nothing that could help an attacker (no host, no password, no
+    database name)."""
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "tasks", "cache"}
+    assert set(body["checks"]) == {"database", "tasks", "cache", "calendar"}
+    assert body["checks"]["calendar"] == {"ok": True, "degraded": False}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["tasks"]["pending"] == 0
     text = response.content.decode()
@@ -75,11 +77,11 @@ def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
     assert "db.internal" not in response.content.decode()
 
 
-def test_healthcheck_command_prints_each_check(capsys):
+def test_healthcheck_command_prints_each_check(capsys, calendar_ready):
     """``manage.py healthcheck`` prints one line per check (and JSON with --json), exit 0."""
     call_command("healthcheck")
     out = capsys.readouterr().out
-    for name in ("database", "tasks", "cache"):
+    for name in ("database", "tasks", "cache", "calendar"):
         assert name in out
     call_command("healthcheck", "--json")
     assert json.loads(capsys.readouterr().out)["status"] == "ok"

@@ -9,7 +9,8 @@ START without an offset is local time (settings.TIME_ZONE, Asia/Pontianak). DURA
 the Indonesian parser (``layanan.workdays.durations.parse_duration``); the machine form
 ``"5 working_days"`` (minutes, hours, working_days, calendar_days) is always understood.
 Holidays come from the database: when a year involved has no rows, a warning goes to stderr and
-the deadline is still computed with weekends and office hours only (run sync_holidays first).
+the deadline is still computed with weekends and office hours only (run sync_holidays first); a
+year with estimated dates not yet confirmed against the decree is warned about too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 from layanan.core.models import Unit
 from layanan.workdays.deadlines import Calendar, deadline, format_due
 from layanan.workdays.durations import Duration, DurationUnit
+from layanan.workdays.selectors import year_gaps
 
 MACHINE_FORM = re.compile(r"^\s*(\d+)\s+(" + "|".join(DurationUnit.values) + r")\s*$")
 
@@ -70,11 +72,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown unit slug: {options['unit']}") from None
         calendar = Calendar.for_unit(unit)
         due = deadline(start, duration, calendar=calendar)
-        for year in sorted(calendar.years_without_holidays):
-            self.stderr.write(
-                f"Warning: the holiday table has no rows for {year}; computed with weekends and "
-                f"office hours only. Run: manage.py sync_holidays {year}"
-            )
+        # The same gaps staff see in the banner and /healthz (workdays/selectors.py).
+        last_year = calendar.local(due).year if due is not None else calendar.local(start).year
+        for gap in year_gaps(range(calendar.local(start).year, last_year + 1)):
+            self.stderr.write(f"Warning: {gap.describe()}")
         if due is None:
             self.stderr.write(f"No deadline: {duration.text!r} has no measurable duration.")
             return
