@@ -42,7 +42,7 @@ def test_survey_journey_fill_in_and_see_it_recorded(live_server, phone_page, dem
     page.locator("a", has_text="Biro Kesejahteraan Rakyat").first.click()
     page.wait_for_url("**/unit/biro-kesra/")
     check(page)
-    page.get_by_role("link", name="Isi survei").click()
+    page.get_by_role("link", name="Isi survei kepuasan").click()
     page.wait_for_url("**/survei/kiosk/biro-kesra/")
     check(page)
 
