@@ -107,6 +107,16 @@ class Mailbox(TimeStampedModel):
         self.password_encrypted = encrypt(plain) if plain else ""
 
 
+class AutomaticKind(models.TextChoices):
+    """Why a message was recognised as sent by a machine (``parsing.automatic_kind``)."""
+
+    AUTO_REPLY = "auto_reply", _("Automatic reply (e.g. out of office)")
+    AUTO_GENERATED = "auto_generated", _("Automatically generated")
+    BULK = "bulk", _("Bulk or mailing-list mail")
+    BOUNCE = "bounce", _("Delivery failure report (bounce)")
+    OWN = "own", _("Our own message coming back")
+
+
 class IntakeStatus(models.TextChoices):
     NEW = "new", _("Waiting for triage")
     CONVERTED = "converted", _("Turned into a case")
@@ -150,7 +160,9 @@ class IntakeMessage(models.Model):
     text = models.TextField(_("text"), blank=True)
     # Message-IDs this message answers (e-mail threading), nearest first.
     thread_ids = models.JSONField(default=list, blank=True, editable=False)
-    automatic = models.CharField(_("automatic message"), max_length=20, blank=True)
+    automatic = models.CharField(
+        _("automatic message"), max_length=20, choices=AutomaticKind, blank=True
+    )
 
     status = models.CharField(
         _("status"), max_length=16, choices=IntakeStatus, default=IntakeStatus.NEW

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.accounts.actors import SYSTEM, user_or_none
@@ -44,6 +44,7 @@ from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import AuditAction, Unit
 
 from .models import (
+    AutomaticKind,
     DismissReason,
     IntakeAttachment,
     IntakeChannel,
@@ -147,7 +148,7 @@ def intake_receive(
                 _set_status(message, IntakeStatus.IGNORED)
             elif incoming.sender_address.lower() in _own_addresses(mailbox):
                 # Our own mail come back (a forward rule, a copy to the mailbox): never answer it.
-                message.automatic = "own"
+                message.automatic = AutomaticKind.OWN
                 _set_status(message, IntakeStatus.IGNORED, "automatic")
             else:
                 _route(message, incoming)
@@ -187,7 +188,9 @@ def _store_files(message: IntakeMessage, parts) -> None:
             size=len(part.data),
         )
         try:
-            row.content_type = attachment_validate(upload)
+            # The reason is stored, so in the site's language (the poller has no visitor's).
+            with translation.override(settings.LANGUAGE_CODE):
+                row.content_type = attachment_validate(upload)
         except ValidationError as error:
             row.refused = " ".join(error.messages)[:300]
             row.content_type = part.content_type[:100]
@@ -342,21 +345,24 @@ def intake_convert(
     and the API (``complaint_create``); its files go with it."""
     from layanan.complaints.services import complaint_create
 
+    from .threading import converting
+
     message = _lock_new(actor, message)
     email = message.channel == IntakeChannel.EMAIL
-    case = complaint_create(
-        actor=actor,
-        unit=message.unit,
-        channel=Channel.EMAIL if email else Channel.WHATSAPP,
-        received_at=message.received_at,
-        subject=(subject or message.subject).strip() or _("(no subject)"),
-        description=(description or message.text).strip() or message.subject,
-        requester_name=message.sender_name,
-        requester_email=message.sender_address if email else "",
-        requester_phone="" if email else message.sender_address,
-        confidential=confidential,
-        class_code=class_code,
-    )
+    with converting(message):  # the acknowledgement goes back in the message's thread
+        case = complaint_create(
+            actor=actor,
+            unit=message.unit,
+            channel=Channel.EMAIL if email else Channel.WHATSAPP,
+            received_at=message.received_at,
+            subject=(subject or message.subject).strip() or _("(no subject)"),
+            description=(description or message.text).strip() or message.subject,
+            requester_name=message.sender_name,
+            requester_email=message.sender_address if email else "",
+            requester_phone="" if email else message.sender_address,
+            confidential=confidential,
+            class_code=class_code,
+        )
     for row in message.attachments.filter(refused="").exclude(file=""):
         with row.file.open("rb") as handle:
             upload = ContentFile(handle.read(), name=row.original_name)

@@ -12,12 +12,28 @@ e-mail carries so that their mail program shows it under their own message.
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
+
 from layanan.cases.models import Case, Channel
 
 from .models import IntakeChannel, IntakeMessage, IntakeStatus
 from .services import REPLY_PREFIX
 
 MAX_REFERENCES = 20
+
+#: The message being turned into a case right now: the case's acknowledgement is queued inside
+#: ``complaint_create``, before the message row points at the new case.
+_converting: ContextVar[IntakeMessage | None] = ContextVar("intake_converting", default=None)
+
+
+@contextlib.contextmanager
+def converting(message: IntakeMessage):
+    token = _converting.set(message)
+    try:
+        yield
+    finally:
+        _converting.reset(token)
 
 
 def email_thread_for(case: Case) -> dict | None:
@@ -34,6 +50,9 @@ def email_thread_for(case: Case) -> dict | None:
         .select_related("mailbox")
         .order_by("received_at", "pk")
     )
+    pending = _converting.get()
+    if not messages and pending is not None and pending.channel == IntakeChannel.EMAIL:
+        messages = [pending]
     if not messages:
         return None
     first, last = messages[0], messages[-1]

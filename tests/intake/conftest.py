@@ -170,6 +170,30 @@ def imap_account(imap_server, settings):
     return imap_server.add_user()
 
 
+@pytest.fixture(autouse=True)
+def _outbox_settings(settings):
+    """Nothing is dispatched on commit unless a test asks; a known sender address."""
+    settings.NOTIFY_DISPATCH_ON_COMMIT = False
+    settings.DEFAULT_FROM_EMAIL = "Layanan Kalbar <layanan@kalbarprov.go.id>"
+    settings.WHATSAPP_ENABLED = False
+
+
+@pytest.fixture
+def mailbox(org):
+    """Biro Kesra's mailbox record (no server behind it: for tests that receive directly)."""
+    from layanan.intake.models import Mailbox
+
+    box = Mailbox(
+        unit=org["biro-kesra"],
+        address="kesra@kalbarprov.go.id",
+        host="imap.kalbarprov.go.id",
+        username="kesra",
+    )
+    box.set_password("rahasia")
+    box.save()
+    return box
+
+
 @pytest.fixture
 def kesra_mailbox(org, imap_server, imap_account):
     """Biro Kesra's mailbox on the test server, its password stored encrypted."""

@@ -168,7 +168,7 @@ def test_wrong_password_is_reported_not_raised_silently(kesra_mailbox):
 def test_plaintext_refused_unless_loopback_allowed(kesra_mailbox, settings):
     """Without the test-only setting, an unencrypted mailbox is refused before connecting."""
     settings.INTAKE_IMAP_ALLOW_PLAINTEXT_LOOPBACK = False
-    with pytest.raises(MailboxError, match=r"unencrypted|tidak terenkripsi"):
+    with pytest.raises(MailboxError, match=r"unencrypted|tanpa enkripsi"):
         poll_mailbox(kesra_mailbox)
 
 
