@@ -290,10 +290,7 @@ def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Cas
         internal=True,
         at=max(message.received_at, case.received_at),
     )
-    for row in message.attachments.filter(refused="").exclude(file=""):
-        with row.file.open("rb") as handle:
-            upload = ContentFile(handle.read(), name=row.original_name)
-        attachment_add(case=case, upload=upload, actor=actor)
+    _copy_files(message, case, actor)
     label = _("The requester wrote again (%(channel)s).") % {
         "channel": message.get_channel_display()
     }
@@ -304,6 +301,14 @@ def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Cas
     message.status = IntakeStatus.ATTACHED
     message.save(update_fields=["case", "matched_by", "status"])
     return case
+
+
+def _copy_files(message: IntakeMessage, case: Case, actor) -> None:
+    """The message's accepted files onto the case (checked again there, as any upload)."""
+    for row in message.attachments.filter(refused="").exclude(file=""):
+        with row.file.open("rb") as handle:
+            upload = ContentFile(handle.read(), name=row.original_name)
+        attachment_add(case=case, upload=upload, actor=actor)
 
 
 # --- the officer's choices -------------------------------------------------------------------
@@ -363,10 +368,7 @@ def intake_convert(
             confidential=confidential,
             class_code=class_code,
         )
-    for row in message.attachments.filter(refused="").exclude(file=""):
-        with row.file.open("rb") as handle:
-            upload = ContentFile(handle.read(), name=row.original_name)
-        attachment_add(case=case, upload=upload, actor=actor)
+    _copy_files(message, case, actor)
     _decided(message, actor, IntakeStatus.CONVERTED, case=case, matched_by="")
     audit_log(
         actor=actor,

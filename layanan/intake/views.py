@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can
+from layanan.cases.attachments import private_file_response
 from layanan.cases.selectors import cases_visible_to
 from layanan.cases.views import case_url, staff_context, staff_required
 from layanan.core.errors import ApplicationError
@@ -161,17 +162,4 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = intake_attachment_for(request.user, pk)
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(attachment)
