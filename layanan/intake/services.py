@@ -23,6 +23,7 @@ no answer, never a loop.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -53,6 +54,8 @@ from .models import (
     Mailbox,
 )
 from .parsing import MailPart, ParsedMail
+
+logger = logging.getLogger("layanan.intake")
 
 #: The timeline event of a message from the requester (internal: staff read it on the case
 #: page; the tracking page, which anyone holding the code reads, does not repeat it).
@@ -151,7 +154,14 @@ def intake_receive(
                 message.automatic = AutomaticKind.OWN
                 _set_status(message, IntakeStatus.IGNORED, "automatic")
             else:
-                _route(message, incoming)
+                try:
+                    with transaction.atomic():
+                        _route(message, incoming)
+                except ApplicationError:
+                    # The case refused the step (a race with staff closing it, say): the
+                    # message is not lost, it waits in the queue for the officer.
+                    logger.warning("intake: message %s left for triage", message.pk, exc_info=True)
+                    message.refresh_from_db()
             return message
     except IntegrityError:
         if _already_recorded(unit, incoming, mailbox, uidvalidity, uid):

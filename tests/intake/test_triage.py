@@ -313,3 +313,22 @@ def test_a_web_complaint_is_not_threaded(org):
     )
     (ack,) = OutboxMessage.objects.filter(case_id=case.pk)
     assert ack.headers == {}
+
+
+def test_a_refused_step_leaves_the_message_for_triage(mailbox, kesra_officer, monkeypatch):
+    """When the case refuses the step the reply would take (staff changed it at that very
+    moment), the message is not lost: it waits in the queue and the case is untouched."""
+    from layanan.intake import services
+
+    _m, case = _converted(mailbox, kesra_officer)
+    case_transition(actor=kesra_officer, case=case, to=Status.WAITING, public_note="KK?")
+
+    def refuse(**kwargs):
+        raise Conflict("changed meanwhile", "invalid_transition")
+
+    monkeypatch.setattr(services, "case_transition", refuse)
+    reply = receive(mailbox, mails.plain(message_id="<w1@warga.example>", subject=case.number))
+    assert (reply.status, reply.case) == (IntakeStatus.NEW, None)
+    assert not CaseEvent.objects.filter(case=case, kind=REQUESTER_MESSAGE).exists()
+    case.refresh_from_db()
+    assert case.status == Status.WAITING
