@@ -190,3 +190,29 @@ def test_two_pollers_at_once_record_each_message_once(kesra_mailbox, imap_server
     assert IntakeMessage.objects.count() == 20
     assert imap_server.uids(*imap_account, criteria="UNSEEN") == []
     assert CaseEvent.objects.count() == 0
+
+
+def test_fetch_mail_command_reads_every_active_mailbox(kesra_mailbox, imap_server, imap_account):
+    """``manage.py fetch_mail`` reads the active mailboxes and says what it did; a mailbox
+    that cannot be read makes it exit non-zero after the others were read."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    imap_server.deliver(*imap_account, mails.plain(), at=timezone.now())
+    out = StringIO()
+    call_command("fetch_mail", stdout=out)
+    assert "1 recorded" in out.getvalue()
+    assert IntakeMessage.objects.count() == 1
+    broken = Mailbox.objects.create(
+        unit=kesra_mailbox.unit,
+        address="lama@kalbarprov.go.id",
+        host=imap_server.host,
+        port=imap_server.port,
+        security="plain_loopback",
+        username="lama",
+    )  # no password
+    with pytest.raises(CommandError):
+        call_command("fetch_mail", stdout=StringIO(), stderr=StringIO())
+    broken.refresh_from_db()
+    assert broken.last_error

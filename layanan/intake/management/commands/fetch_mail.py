@@ -32,6 +32,7 @@ class Command(BaseCommand):
     @scopes_disabled()  # SYSTEM, run by the operator: every unit's mailbox
     def handle(self, *args, **options):
         pause = options["loop"]
+        self.verbosity = options["verbosity"]
         if pause < 0:
             raise CommandError("--loop must not be negative")
         try:
