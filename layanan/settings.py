@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "layanan.api",
     "layanan.open311",
     "layanan.notify",
+    "layanan.intake",
     "layanan.bookings",
     "layanan.surveys",
     "layanan.visits",
@@ -226,6 +227,17 @@ WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", "https://graph.facebook.com/v20.0")
 WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10"))
+
+# Intake (layanan.intake): units' mailboxes read over IMAP; see docs/intake.md.
+# The key that encrypts mailbox passwords stored in the database (default: from SECRET_KEY).
+INTAKE_SECRET_KEY = env("INTAKE_SECRET_KEY")
+INTAKE_IMAP_TIMEOUT = float(env("INTAKE_IMAP_TIMEOUT", "30"))
+# A CA bundle for a mail server whose certificate is not signed by a public CA (else: system's).
+INTAKE_IMAP_CA_FILE = env("INTAKE_IMAP_CA_FILE")
+# Allows mailboxes on 127.0.0.1/::1 without TLS (the test suite's own IMAP server). Never on in
+# production: passwords would travel in clear.
+INTAKE_IMAP_ALLOW_PLAINTEXT_LOOPBACK = env_bool("INTAKE_IMAP_ALLOW_PLAINTEXT_LOOPBACK", False)
+INTAKE_FETCH_LIMIT = int(env("INTAKE_FETCH_LIMIT", "200"))  # messages per mailbox per run
 
 CACHES = {
     "default": (

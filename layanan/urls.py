@@ -7,6 +7,7 @@ urlpatterns = [
     path("akun/", include("layanan.accounts.urls")),
     path("api/v1/", include("layanan.api.urls")),
     path("staf/kalender/", include("layanan.workdays.urls")),
+    path("staf/masuk/", include("layanan.intake.urls")),
     path("staf/", include("layanan.cases.urls")),
     path("", include("layanan.complaints.public_urls")),
     path("survei/", include("layanan.surveys.urls")),

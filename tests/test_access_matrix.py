@@ -183,6 +183,21 @@ def build_world(org) -> dict:
 
     device = TOTPDevice.objects.create(user=UserFactory(username="otp.owner"), name="HP")
 
+    from layanan.intake.models import Mailbox
+    from layanan.intake.parsing import parse_mail
+    from layanan.intake.services import Incoming, intake_receive
+
+    from .intake.mails import with_attachments
+
+    mailbox = Mailbox.objects.create(
+        unit=kesra, address="kesra@kalbarprov.go.id", host="imap.example.org", username="kesra"
+    )
+    incoming = intake_receive(
+        unit=kesra,
+        incoming=Incoming.from_mail(parse_mail(with_attachments()), received_at=timezone.now()),
+        mailbox=mailbox,
+    )
+
     def fresh_visit():
         return visit_register(
             actor=actors.PUBLIC,
@@ -196,6 +211,8 @@ def build_world(org) -> dict:
     return {
         "device": device,
         "fresh_visit": fresh_visit,
+        "incoming": incoming,
+        "incoming_file": incoming.attachments.filter(refused="").first(),
         "users": users,
         "tokens": tokens,
         "standard": standard,
@@ -227,6 +244,8 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
     kwargs = {
         "cases:detail": {"ref": world["complaint"].number},
         "cases:attachment_download": {"pk": world["attachment"].pk},
+        "intake:detail": {"pk": world["incoming"].pk},
+        "intake:attachment_download": {"pk": world["incoming_file"].pk},
         "bookings:detail": {"ref": world["booking"].number},
         "bookings_public:week": {"pk": world["booking"].booking.resource_id},
         "audience:detail": {"ref": world["audience"].number},
@@ -590,6 +609,8 @@ def staff(**overrides: str) -> dict[str, str]:
 
 # Unit A's case seen from unit B: 404, as if it did not exist.
 A_ONLY = {"ekon_officer": HIDDEN}
+# The intake queue: roles that do not triage get a 404, as if it did not exist.
+INTAKE_OTHERS = {"kesra_front": HIDDEN, "kesra_handler": HIDDEN, "auditor": HIDDEN}
 # Biro Umum's object: no persona of Kesra or Perekonomian sees it.
 UMUM_ONLY = {
     p: HIDDEN
@@ -675,6 +696,10 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "cases:detail": staff(**A_ONLY),
     "cases:attachment_download": staff(**A_ONLY, staff_flag=HIDDEN),
     "cases:complaint_record": staff(kesra_handler=DENY, auditor=DENY),
+    # staff: the intake queue (complaint officers, heads, administrators of the unit)
+    "intake:queue": staff(**INTAKE_OTHERS),
+    "intake:detail": staff(**INTAKE_OTHERS, **A_ONLY),
+    "intake:attachment_download": staff(**INTAKE_OTHERS, **A_ONLY),
     "workdays:calendar": staff(),
     "workdays:calendar_year": staff(),
     # staff: facilities, audiences, guests

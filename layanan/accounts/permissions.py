@@ -79,6 +79,9 @@ RULES: dict[str, Rule] = {
     "visit.finish": _rule(
         R.FRONT_DESK, R.COMPLAINT_OFFICER, R.HANDLER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)
     ),
+    # The intake queue (mail and messages that arrived by themselves): the complaint officer
+    # turns each into a case, adds it to one, or dismisses it.
+    "intake.triage": _rule(R.COMPLAINT_OFFICER, R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
     # Staff area
     "staff.access": _rule(*STAFF_ROLES, reach="global"),
     "api.use_staff": _rule(*STAFF_ROLES, reach="global"),

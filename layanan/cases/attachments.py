@@ -214,15 +214,18 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.select_related("case", "case__unit").filter(pk=pk).first()
     if attachment is None or not can(request.user, "case.view", attachment.case):
         raise Http404
+    return private_file_response(attachment)
+
+
+def private_file_response(stored) -> FileResponse:
+    """A stored private file (``file``, ``original_name``, ``content_type``) as a download:
+    the type it was checked to be, ``nosniff``, not cached, sandboxed; 404 if it is gone."""
     try:
-        handle = attachment.file.open("rb")
+        handle = stored.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

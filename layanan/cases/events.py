@@ -23,6 +23,8 @@ EVENT_LABELS = {
     "assigned": gettext_lazy("Assigned"),
     "note": gettext_lazy("Internal note"),
     "attachment": gettext_lazy("File attached"),
+    # A message the requester sent on a channel (e-mail), added by layanan/intake.
+    "requester_message": gettext_lazy("Message from the requester"),
     ANSWER_DRAFT_EVENT: gettext_lazy("Answer drafted"),
     "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
     "identity_erased": gettext_lazy("Identity erased (retention)"),

@@ -74,6 +74,7 @@ def staff_context(request: HttpRequest, section: str) -> dict:
         "staff_section": section,
         "can_record": can(request.user, "case.create"),
         "can_view_reports": can(request.user, "report.view"),
+        "can_triage": can(request.user, "intake.triage"),
     }
 
 
@@ -102,9 +103,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "narrowed": form.is_narrowed,
             "calendar_gaps": calendar_gaps(now),
+            "intake_waiting": _intake_waiting(request),
             **staff_context(request, "inbox"),
         },
     )
+
+
+def _intake_waiting(request: HttpRequest) -> int | None:
+    """Messages waiting in the intake queue of the user's units (the inbox's badge), or None
+    for who may not triage."""
+    if not can(request.user, "intake.triage"):
+        return None
+    from layanan.intake.selectors import intake_waiting_count
+
+    return intake_waiting_count(request.user)
 
 
 #: The deadline badge of an inbox row: (CSS class, label) per ``sla_badge`` value; the same
@@ -167,7 +179,7 @@ def _timeline(case: Case) -> list[dict]:
         label = EVENT_LABELS.get(event.kind)
         if event.actor_id:
             actor = event.actor.display_name
-        elif event.kind == "reopened":
+        elif event.kind in ("reopened", "requester_message"):
             actor = _("The requester")
         else:
             actor = _("System")

@@ -193,10 +193,32 @@ def _lines(
 
 
 def render_message(
-    case: Case, event: str, *, class_name: str = "", note: str = "", survey_url: str = ""
+    case: Case,
+    event: str,
+    *,
+    class_name: str = "",
+    note: str = "",
+    survey_url: str = "",
+    answer: str = "",
+    replyable: bool = False,
 ) -> tuple[str, str]:
-    """(subject, body) of the e-mail for ``event``, in the active language."""
+    """(subject, body) of the e-mail for ``event``, in the active language.
+
+    ``replyable``: the complaint came by e-mail and this message goes back in its thread
+    (layanan/intake/threading.py): the reporter may answer it, and the ``answer`` itself is
+    in the message — they wrote from this address and asked there."""
     subject, lines = _lines(case, event, class_name, note, survey_url)
+    if answer:
+        lines = [*lines, "", _("Our answer:"), "", answer]
+    if replyable:
+        footer = _(
+            "This message was sent by Layanan, %(unit)s. You can reply to this e-mail: "
+            "your reply is added to your complaint."
+        ) % {"unit": case.unit.name}
+    else:
+        footer = _(
+            "This message was sent automatically by Layanan, %(unit)s. Please do not reply."
+        ) % {"unit": case.unit.name}
     body = "\n".join(
         [
             _("Dear reporter,"),
@@ -212,8 +234,7 @@ def render_message(
             ),
             "",
             "—",
-            _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
-            % {"unit": case.unit.name},
+            footer,
         ]
     )
     return subject, body
@@ -225,6 +246,13 @@ def render_whatsapp(
     """The short WhatsApp text for ``event``: what happened and the link."""
     subject, lines = _lines(case, event, class_name, note, survey_url)
     return "\n".join([f"*{subject}*", *[line for line in lines if line], "", tracking_url(case)])
+
+
+def _answer_text(case: Case) -> str:
+    from .models import ComplaintDetail
+
+    detail = ComplaintDetail._base_manager.filter(pk=case.pk).first()
+    return detail.answer if detail is not None else ""
 
 
 def reporter_messages(
@@ -243,22 +271,33 @@ def reporter_messages(
         raise ValueError(f"unknown reporter event {event!r}")
     if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
         return []
+    from layanan.intake.threading import email_thread_for
+
     dedupe = f"case:{case.pk}:{event}" + (f":{key}" if key else "")
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         if case.requester_email:
+            # A complaint that came by e-mail is answered in its own thread, answer included.
+            thread = email_thread_for(case)
             subject, body = render_message(
-                case, event, class_name=class_name, note=note, survey_url=survey_url
+                case,
+                event,
+                class_name=class_name,
+                note=note,
+                survey_url=survey_url,
+                answer=_answer_text(case) if thread and event == ANSWERED else "",
+                replyable=thread is not None,
             )
             messages.append(
                 {
                     "channel": "email",
                     "recipient": case.requester_email,
-                    "subject": subject,
+                    "subject": thread["subject"] if thread else subject,
                     "body": body,
                     "dedupe_key": dedupe,
                     "case_id": case.pk,
                     "kind": f"complaint.{event}",
+                    "headers": thread["headers"] if thread else None,
                 }
             )
         if case.requester_phone and settings.WHATSAPP_ENABLED:

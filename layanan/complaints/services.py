@@ -255,9 +255,12 @@ def complaint_answer(*, actor, case: Case, answer: str) -> Case:
         raise ApplicationError(_("The answer cannot be empty."), "answer_required")
     # The handler drafts; sending to the reporter is the complaint officer's or head's call.
     ensure_can(actor, "case.send_answer", case)
-    case = case_transition(actor=actor, case=case, to=Status.ANSWERED)
+    # The answer is stored before the transition's event, whose receiver may send it (to a
+    # complaint that came by e-mail, in its thread); the case row is locked first, as the
+    # transition does, and a refused transition rolls the answer back with it.
+    Case.objects.select_for_update().get(pk=case.pk)
     detail = ComplaintDetail.objects.select_for_update().get(pk=case.pk)
     detail.answer = answer.strip()
     detail.answered_by = actor
     detail.save(update_fields=["answer", "answered_by"])
-    return case
+    return case_transition(actor=actor, case=case, to=Status.ANSWERED)

@@ -171,6 +171,10 @@ class AuditAction(models.TextChoices):
     LETTER_TEMPLATE_CHANGED = "letter_template_changed", _("Edited a reply letter template")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Exported a person's data")
     HOLIDAY_CONFIRMED = "holiday_confirmed", _("Confirmed a holiday against the decree")
+    INTAKE_CONVERTED = "intake_converted", _("Turned an incoming message into a case")
+    INTAKE_ATTACHED = "intake_attached", _("Added an incoming message to a case")
+    INTAKE_DISMISSED = "intake_dismissed", _("Dismissed an incoming message")
+    MAILBOX_CHANGED = "mailbox_changed", _("Changed a unit's mailbox settings")
 
 
 class AuditEntry(models.Model):

@@ -56,7 +56,11 @@ def send_email(message: OutboxMessage) -> str:
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
-        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+        headers={
+            **(message.headers or {}),
+            "Message-ID": message_id,
+            "Auto-Submitted": "auto-generated",
+        },
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")

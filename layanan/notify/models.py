@@ -59,7 +59,15 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    # For e-mail: the Message-ID it was sent with (``channels.message_id_for``), so a reply
+    # naming it in In-Reply-To/References finds its case (layanan/intake/services.py).
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=255, blank=True, db_index=True
+    )
+    # Extra e-mail headers, only those of ``services.THREAD_HEADERS``: In-Reply-To and
+    # References (the answer to a complaint that came by e-mail goes back in its thread) and
+    # Reply-To (the unit's mailbox, which the intake reads).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

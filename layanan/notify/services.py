@@ -42,6 +42,9 @@ logger = logging.getLogger("layanan.notify")
 # Context keys that look like secrets are refused: the outbox is readable in the admin.
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|otp|pin$|api_?key", re.IGNORECASE)
 
+#: The e-mail headers a caller may set on a message (threading and where replies go).
+THREAD_HEADERS = ("In-Reply-To", "References", "Reply-To")
+
 # Statuses a person may put back in the queue, or cancel.
 RETRYABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
 CANCELLABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
@@ -127,6 +130,7 @@ def _prepare(
     context: dict | None = None,
     max_attempts: int | None = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> tuple[OutboxMessage, list[tuple[str, bytes, str]]]:
     """Check one message's arguments and build its (unsaved) row."""
     if channel not in OutboxChannel.values:
@@ -137,8 +141,15 @@ def _prepare(
     secret_keys = [key for key in context if _SECRET_KEY.search(str(key))]
     if secret_keys:
         raise ValueError(f"outbox context must not carry secrets: {secret_keys}")
+    headers = {key: str(value) for key, value in (headers or {}).items() if value}
+    unknown = [key for key in headers if key not in THREAD_HEADERS]
+    if unknown:
+        raise ValueError(f"outbox headers may only be {THREAD_HEADERS}: {unknown}")
+    if any("\n" in value or "\r" in value for value in headers.values()):
+        raise ValueError("outbox header values must be one line")
     recipient, problem = _clean_recipient(channel, recipient)
     message = OutboxMessage(
+        headers=headers,
         channel=channel,
         recipient=recipient,
         subject=subject[:255],
