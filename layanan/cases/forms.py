@@ -26,7 +26,6 @@ from layanan.core.models import Unit
 from .attachments import AttachmentsField, attachment_add
 from .models import OPEN_STATUSES, Case, CaseKind, Channel, Status
 from .selectors import (
-    ANSWER_DRAFT_EVENT,
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     STATUS_ALL,
@@ -36,7 +35,7 @@ from .selectors import (
     inbox_class_choices,
     inbox_division_choices,
 )
-from .workflow import REOPEN_WINDOW, case_event_record, case_transition
+from .workflow import REOPEN_WINDOW, case_answer_draft, case_event_record, case_transition
 
 S = Status
 
@@ -407,16 +406,8 @@ class DraftAnswerForm(CaseActionForm):
     def offered(self) -> bool:
         return self.case.status in (S.VERIFIED, S.IN_PROGRESS)
 
-    @transaction.atomic
     def perform(self) -> Case:
-        ensure_can(self.user, self.permission, self.case)
-        case_event_record(
-            case=self.case,
-            actor=self.user,
-            kind=ANSWER_DRAFT_EVENT,
-            note=self.cleaned_data["answer"],
-            internal=True,
-        )
+        case_answer_draft(actor=self.user, case=self.case, answer=self.cleaned_data["answer"])
         return self.case
 
 
@@ -429,11 +420,19 @@ class AnswerForm(CaseActionForm):
     help = _("The requester reads the answer on the tracking page and is told by e-mail.")
 
     answer = _answer_field(_("Answer to the requester (the requester will read it)"))
+    #: Set by the confirmation page: the sender has seen the answer as the requester will
+    #: read it. Without it the page shows that preview instead of sending (a two-step form
+    #: that needs no JavaScript).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, draft: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if draft and not self.is_bound:
             self.initial["answer"] = draft
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.cleaned_data.get("confirmed")
 
     def allowed(self) -> bool:
         return all(can(self.user, p, self.case) for p in SEND_ANSWER_PERMISSIONS)

@@ -239,7 +239,9 @@ def test_full_flow_through_the_pages(
     response = client.get(page(case))
     send = next(f for f in response.context["action_forms"] if f.action == "answer")
     assert send.initial["answer"] == "Petugas telah ditegur."  # the draft, ready to send
-    response = act(client, case, "answer", answer="Petugas telah ditegur dan dibina.")
+    response = act(
+        client, case, "answer", answer="Petugas telah ditegur dan dibina.", confirmed="1"
+    )
     assert response.status_code == 302
     assert act(client, case, "close", note="Selesai").status_code == 302
     case.refresh_from_db()
