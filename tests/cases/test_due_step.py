@@ -130,6 +130,7 @@ def test_sending_an_answer_shows_what_the_reporter_reads_and_sends_nothing(
     assert '<section class="card cp-answer"' in html  # the tracking page's own card
     assert "<p>Petugas telah ditegur.</p>\n\n<p>Terima kasih atas laporan Anda.</p>" in html
     email_subject, email_body = response.context["message"]["email"]
+    assert email_subject in html and email_body.splitlines()[0] in html
     assert "budi@example.com" not in html  # the text, never the address
     assert "Baca jawabannya di halaman pelacakan." in email_body  # Indonesian, as sent
     assert 'name="answer-confirmed" value="1"' in html
@@ -146,7 +147,7 @@ def test_sending_an_answer_shows_what_the_reporter_reads_and_sends_nothing(
 
 
 def test_changing_the_answer_from_the_preview_keeps_the_text(client, org, kesra_officer):
-    """"Change the answer" returns to the case page with the text in the open answer panel."""
+    """ "Change the answer" returns to the case page with the text in the open answer panel."""
     case = _in_progress(org, kesra_officer)
     client.force_login(kesra_officer)
     data = {"action": "answer", "answer-answer": "Draf yang belum pas", "edit": "1"}
