@@ -320,6 +320,7 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs
     "django.contrib.auth.backends.ModelBackend",
+    "layanan.accounts.admin_access.AdminRulesBackend",  # what staff administer in the admin
 ]
 # Lockout (django-axes): N failures per username and address lock that pair for a cool-off.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

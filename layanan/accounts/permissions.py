@@ -85,6 +85,13 @@ RULES: dict[str, Rule] = {
     # Reports: heads read their units' dashboards and reports, auditors every unit's.
     "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
     "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # What staff administer in the Django admin (accounts/admin_access.py), within their unit:
+    # office hours and resources (head, administrator); national and local holidays, which
+    # every unit shares (administrator); the people of the unit and their roles (administrator).
+    "calendar.edit": _rule(R.HEAD, R.ADMIN),
+    "calendar.holidays": _rule(R.ADMIN, reach="global"),
+    "resources.edit": _rule(R.HEAD, R.ADMIN),
+    "people.manage": _rule(R.ADMIN),
     # The audit log (core.AuditEntry) in the Django admin: auditors read it, nobody writes it.
     "audit.view": _rule(R.AUDITOR, reach="global"),
 }

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from layanan.accounts.admin_access import UnitScopedAdmin
+
 from .models import Holiday, OfficeHours, OfficeHoursOverride
 from .services import holiday_delete, holiday_save
 
@@ -24,7 +26,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "name", "kind", "source", "is_estimated", "cancelled"]
     list_filter = [YearFilter, "kind", "source", "is_estimated", "cancelled"]
     search_fields = ["name", "note"]
@@ -63,7 +65,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(admin.ModelAdmin):
+class OfficeHoursAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["unit", "weekday", "opens", "closes"]
     list_filter = ["weekday"]
     search_fields = ["unit__name", "unit__slug"]
@@ -72,7 +74,7 @@ class OfficeHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeHoursOverride)
-class OfficeHoursOverrideAdmin(admin.ModelAdmin):
+class OfficeHoursOverrideAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = [
         "reason",
         "unit",
