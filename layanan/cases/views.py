@@ -257,6 +257,7 @@ def _render_case(
         "draft": draft,
         "action_forms": forms,
         "due_action": due_action,
+        "due_title": forms[0].title if due_action else "",
         "bound_action": bound.action if bound is not None else "",
         "error": error,
         "received": format_due(case.received_at),
