@@ -178,6 +178,11 @@ STORAGES["attachments"] = {
     # base_url is never served: files leave only through layanan.cases.attachments
     "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": "/unserved/"},
 }
+# Posters of published standards, rendered at publishing and served from here (catalog/poster.py).
+STORAGES["posters"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT / "posters"), "base_url": "/unserved/"},
+}
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # The SLA sweep warns this many minutes before the due time (limits in minutes/hours; in days)
 SLA_DUE_SOON_SHORT_MINUTES = int(env("SLA_DUE_SOON_SHORT_MINUTES", "60"))
@@ -333,6 +338,7 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs
     "django.contrib.auth.backends.ModelBackend",
+    "layanan.accounts.admin_access.AdminRulesBackend",  # what staff administer in the admin
 ]
 # Lockout (django-axes): N failures per username and address lock that pair for a cool-off.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -105,6 +105,22 @@ def _scopes_disabled(request):
 
 
 @pytest.fixture(autouse=True)
+def _poster_storage(tmp_path):
+    """Each test keeps rendered posters in its own scratch directory, never in var/media."""
+    from django.core.files.storage import storages
+
+    storage = storages["posters"]
+    saved = storage._location
+    storage._location = str(tmp_path / "posters")
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+    yield storage
+    storage._location = saved
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+
+
+@pytest.fixture(autouse=True)
 def _private_attachment_storage(tmp_path):
     """Each test stores attachments in its own scratch directory, never in var/media."""
     from layanan.cases.models import Attachment

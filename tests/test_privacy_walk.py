@@ -377,13 +377,13 @@ def _move_through_the_workflow(world: World, officer: Client, units) -> None:
     _page_action(officer, full, "assign", division=division, assignee="", note=MARKERS["assign"])
     _page_action(officer, full, "note", note=MARKERS["note"])
     _page_action(officer, full, "draft", answer=MARKERS["draft"])
-    _page_action(officer, full, "answer", answer=PUBLIC_ANSWER)
+    _page_action(officer, full, "answer", answer=PUBLIC_ANSWER, confirmed="1")
     _page_action(officer, full, "close", note="")
 
     anonymous = world.by_key("staff-anonymous")
     _page_action(officer, anonymous, "verify", note=MARKERS["verify_page"])
     _page_action(officer, anonymous, "note", note=MARKERS["note"])
-    _page_action(officer, anonymous, "answer", answer=PUBLIC_ANSWER)
+    _page_action(officer, anonymous, "answer", answer=PUBLIC_ANSWER, confirmed="1")
 
     for filing in (world.by_key("api-named"), world.by_key("api-anonymous")):
         _api_action(filing, "verify", key, {"note": MARKERS["verify_api"]})

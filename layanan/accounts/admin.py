@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction, Unit
 
+from .admin_access import UnitScopedAdmin
 from .models import LoginRecord, Membership, User
 
 
@@ -54,14 +55,14 @@ def audit_membership_removed(*, actor, membership: Membership) -> None:
     )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(UnitScopedAdmin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(UnitScopedAdmin, BaseUserAdmin):
     inlines = [MembershipInline]
 
     def save_formset(self, request, form, formset, change):
@@ -89,6 +90,31 @@ class UserAdmin(BaseUserAdmin):
 
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "nip"]
+
+    #: What only a superuser may set: superuser status and Django's own permission tables.
+    SUPERUSER_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser:  # a unit's administrator never edits a superuser
+            queryset = queryset.exclude(is_superuser=True)
+        return queryset
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in self.SUPERUSER_FIELDS],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Layanan"), {"fields": ("full_name", "nip", "phone")}),
@@ -96,7 +122,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit"]
     search_fields = ["user__username", "user__full_name", "unit__name"]

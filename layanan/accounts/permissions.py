@@ -88,6 +88,13 @@ RULES: dict[str, Rule] = {
     # Reports: heads read their units' dashboards and reports, auditors every unit's.
     "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
     "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # What staff administer in the Django admin (accounts/admin_access.py), within their unit:
+    # office hours and resources (head, administrator); national and local holidays, which
+    # every unit shares (administrator); the people of the unit and their roles (administrator).
+    "calendar.edit": _rule(R.HEAD, R.ADMIN),
+    "calendar.holidays": _rule(R.ADMIN, reach="global"),
+    "resources.edit": _rule(R.HEAD, R.ADMIN),
+    "people.manage": _rule(R.ADMIN),
     # The audit log (core.AuditEntry) in the Django admin: auditors read it, nobody writes it.
     "audit.view": _rule(R.AUDITOR, reach="global"),
 }
@@ -145,6 +152,29 @@ def can(user, action: str, obj: Any = None) -> bool:
 def ensure_can(user, action: str, obj: Any = None) -> None:
     if not can(user, action, obj):
         raise NotPermitted(_("You are not allowed to do this."), "permission_denied")
+
+
+def members_who_can(action: str, obj: Any, *, within: Unit):
+    """Active accounts that may do ``action`` on ``obj`` through a membership held in ``within``
+    or a unit below it: :data:`RULES` read from the other side, for lists of people to choose
+    from (who may be given a case). A superuser's flag alone does not list anyone: work goes to
+    people by their role in the office, never to the keyholder."""
+    from django.db.models import Q
+
+    from .models import User
+
+    rule = RULES[action]
+    if rule.reach == "global":
+        reach = Q(memberships__role__in=rule.roles)
+    else:
+        targets = [u for u in (unit_of(obj), getattr(obj, "assigned_unit", None)) if u is not None]
+        above = {int(pk) for unit in targets for pk in unit.path.strip("/").split("/") if pk}
+        reach = Q(memberships__role__in=rule.roles, memberships__unit__in=above)
+        if rule.cross_unit_roles:
+            reach |= Q(memberships__role__in=rule.roles & rule.cross_unit_roles)
+    # One filter() call: both conditions hold for the same membership.
+    inside = Q(memberships__unit__path__startswith=within.path)
+    return User.objects.filter(reach & inside, is_active=True).distinct()
 
 
 def visible_units(user, action: str):

@@ -9,7 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "masuk/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        views.LoginView.as_view(),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,12 +7,12 @@ import base64
 import django_otp
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .landing import landing_url
 from .twofactor import (
     SESSION_KEY_2FA,
     STATE_OK,
@@ -51,7 +52,17 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return landing_url(request.user)
+
+
+class LoginView(auth_views.LoginView):
+    """The staff login page; without a ``next`` each role lands where its work is
+    (``accounts.landing``)."""
+
+    template_name = "accounts/login.html"
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 def _verified(request: HttpRequest, device: TOTPDevice) -> None:

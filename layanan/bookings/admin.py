@@ -3,6 +3,7 @@ pages and the services, which record who decided and when)."""
 
 from django.contrib import admin
 
+from layanan.accounts.admin_access import UnitScopedAdmin
 from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction
 
@@ -10,7 +11,7 @@ from .models import BookingDetail, Resource
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "capacity", "unit", "location", "is_active"]
     list_filter = ["kind", "is_active", "unit"]
     search_fields = ["name", "location", "rules"]
@@ -41,7 +42,7 @@ from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
 
 
 @admin.register(ReplyLetterTemplate)
-class ReplyLetterTemplateAdmin(admin.ModelAdmin):
+class ReplyLetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """The unit's reply letter for audience requests. ``clean()`` refuses unknown placeholders
     and number patterns without {seq} and {year} (see bookings/audience_letters.py)."""
 

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.models import Role, User
+from layanan.accounts.models import User
 from layanan.accounts.permissions import can, ensure_can
 from layanan.complaints.services import (
+    assignees_for,
     complaint_answer,
     complaint_assign,
     complaint_classes_for,
@@ -26,7 +27,6 @@ from layanan.core.models import Unit
 from .attachments import AttachmentsField, attachment_add
 from .models import OPEN_STATUSES, Case, CaseKind, Channel, Status
 from .selectors import (
-    ANSWER_DRAFT_EVENT,
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     STATUS_ALL,
@@ -36,7 +36,7 @@ from .selectors import (
     inbox_class_choices,
     inbox_division_choices,
 )
-from .workflow import REOPEN_WINDOW, case_event_record, case_transition
+from .workflow import REOPEN_WINDOW, case_answer_draft, case_event_record, case_transition
 
 S = Status
 
@@ -267,18 +267,20 @@ def assignable_divisions(case: Case):
     return Unit.objects.filter(pk=case.unit_id)
 
 
-def assignable_users(case: Case):
-    """Active handlers, complaint officers and heads within the case's unit."""
-    units = case.unit.descendants(include_self=True)
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__unit__in=units,
-            memberships__role__in=[Role.HANDLER, Role.COMPLAINT_OFFICER, Role.HEAD],
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
+def assignee_choices(case: Case, divisions) -> list:
+    """The "Person" choices of a disposition, grouped under each division: only the people who
+    may work on and answer that division's cases (``complaints.services.assignees_for``, the
+    rule the assignment itself checks)."""
+    groups = []
+    for division in divisions:
+        people = [(str(u.pk), u.display_name) for u in assignees_for(case, division)]
+        if people:
+            groups.append((division.name, people))
+    return groups
+
+
+def _user_or_none(pk: int | None):
+    return User.objects.filter(pk=pk).first() if pk is not None else None
 
 
 class AssignForm(CaseActionForm):
@@ -290,19 +292,24 @@ class AssignForm(CaseActionForm):
     error_fields = {"invalid_assignee": "assignee", "foreign_division": "division"}
 
     division = forms.ModelChoiceField(label=_("Division"), queryset=Unit.objects.none())
-    assignee = forms.ModelChoiceField(
+    assignee = forms.TypedChoiceField(
         label=_("Person (optional)"),
-        queryset=User.objects.none(),
         required=False,
-        empty_label=_("— anyone in the division —"),
+        coerce=int,
+        empty_value=None,
+        help_text=_("Listed under each division: the people who may work on its cases."),
     )
     note = _note_field(_("Instruction (optional; staff only, the requester never reads it)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = assignable_divisions(self.case)
+        divisions = assignable_divisions(self.case)
+        self.fields["division"].queryset = divisions
         self.fields["division"].label_from_instance = lambda u: u.name
-        self.fields["assignee"].queryset = assignable_users(self.case)
+        self.fields["assignee"].choices = [
+            ("", _("— anyone in the division —")),
+            *assignee_choices(self.case, divisions),
+        ]
         if not self.is_bound:
             self.initial.update(division=self.case.assigned_unit_id, assignee=self.case.assignee_id)
 
@@ -314,7 +321,7 @@ class AssignForm(CaseActionForm):
             actor=self.user,
             case=self.case,
             division=self.cleaned_data["division"],
-            assignee=self.cleaned_data.get("assignee"),
+            assignee=_user_or_none(self.cleaned_data.get("assignee")),
             note=self.note(),
         )
 
@@ -407,16 +414,8 @@ class DraftAnswerForm(CaseActionForm):
     def offered(self) -> bool:
         return self.case.status in (S.VERIFIED, S.IN_PROGRESS)
 
-    @transaction.atomic
     def perform(self) -> Case:
-        ensure_can(self.user, self.permission, self.case)
-        case_event_record(
-            case=self.case,
-            actor=self.user,
-            kind=ANSWER_DRAFT_EVENT,
-            note=self.cleaned_data["answer"],
-            internal=True,
-        )
+        case_answer_draft(actor=self.user, case=self.case, answer=self.cleaned_data["answer"])
         return self.case
 
 
@@ -429,11 +428,19 @@ class AnswerForm(CaseActionForm):
     help = _("The requester reads the answer on the tracking page and is told by e-mail.")
 
     answer = _answer_field(_("Answer to the requester (the requester will read it)"))
+    #: Set by the confirmation page: the sender has seen the answer as the requester will
+    #: read it. Without it the page shows that preview instead of sending (a two-step form
+    #: that needs no JavaScript).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, draft: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if draft and not self.is_bound:
             self.initial["answer"] = draft
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.cleaned_data.get("confirmed")
 
     def allowed(self) -> bool:
         return all(can(self.user, p, self.case) for p in SEND_ANSWER_PERMISSIONS)

@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can
+from layanan.complaints.notifications import answer_message_preview
 from layanan.core.errors import ApplicationError
 from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
@@ -49,6 +50,7 @@ from .selectors import (
     latest_answer_draft,
     sla_badge,
 )
+from .workflow import due_steps
 
 #: The POST action that shows a confidential reporter's identity (and records that it did).
 SHOW_IDENTITY = "show_identity"
@@ -231,6 +233,18 @@ def _action_forms(
     return forms
 
 
+def _due_first(case: Case, forms: list, *, draft_waiting: bool) -> tuple[list, str]:
+    """Put the step the case waits for (``workflow.due_steps``) first among the actions this
+    person may take, and name it: the page opens that panel."""
+    offered = {form.action: form for form in forms}
+    due = next(
+        (step for step in due_steps(case, draft_waiting=draft_waiting) if step in offered), ""
+    )
+    if not due:
+        return forms, ""
+    return [offered[due], *(form for form in forms if form.action != due)], due
+
+
 def _render_case(
     request: HttpRequest,
     case: Case,
@@ -243,6 +257,8 @@ def _render_case(
     now = timezone.now()
     activate_unit_time_zone(case.unit)  # this page's times in the case's unit's zone
     draft = latest_answer_draft(case)
+    forms = _action_forms(request, case, bound, draft.note if draft else "")
+    forms, due_action = _due_first(case, forms, draft_waiting=draft is not None)
     context = {
         "case": case,
         "complaint": getattr(case, "complaint", None) if case.kind == CaseKind.COMPLAINT else None,
@@ -253,13 +269,32 @@ def _render_case(
         "timeline": _timeline(case),
         "attachments": list(case_attachments(case)),
         "draft": draft,
-        "action_forms": _action_forms(request, case, bound, draft.note if draft else ""),
+        "action_forms": forms,
+        "due_action": due_action,
+        "due_title": forms[0].title if due_action else "",
         "bound_action": bound.action if bound is not None else "",
         "error": error,
         "received": format_due(case.received_at),
         **staff_context(request, "inbox"),
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _confirm_answer(request: HttpRequest, case: Case, form: AnswerForm) -> HttpResponse:
+    """Before an answer is sent: what the requester will read, exactly — the tracking page's
+    answer card (the same template) and the message they are sent — and one button to send
+    it. Works without JavaScript: the text travels in a hidden field of the confirming POST."""
+    activate_unit_time_zone(case.unit)
+    answer = form.cleaned_data["answer"]
+    context = {
+        "case": case,
+        "form": form,
+        "answer": answer,
+        "answered": format_due(timezone.now()),
+        "message": answer_message_preview(case),
+        **staff_context(request, "inbox"),
+    }
+    return render(request, "cases/answer_confirm.html", context)
 
 
 def _reveal_identity(request: HttpRequest, case: Case) -> HttpResponse:
@@ -307,6 +342,10 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return _render_case(
             request, case, bound=form, error=_("Please correct the form below."), status=400
         )
+    if getattr(form, "needs_confirmation", False):
+        if request.POST.get("edit"):  # back from the confirmation, to change the text
+            return _render_case(request, case, bound=form)
+        return _confirm_answer(request, case, form)
     try:
         form.perform()
     except ApplicationError as exc:  # NotPermitted (403), Conflict (409), others (400)

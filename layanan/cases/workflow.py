@@ -51,6 +51,40 @@ def allowed_transitions(case: Case) -> list[str]:
     return [to for to, sources in TRANSITIONS.items() if case.status in sources]
 
 
+def due_steps(case: Case, *, draft_waiting: bool) -> tuple[str, ...]:
+    """The step a case waits for, as the staff case page's actions name them (``verify``,
+    ``classify``, ``assign``, ``start``, ``draft``, ``answer``, ``resume``, ``close``,
+    ``reopen``), most pressing first. The page opens the first of these the person may take.
+
+    One place, a function of the case's state: a draft answer that waits is sent before
+    anything else (the officer's next step is "Send the answer", not "Reclassify"); an
+    unclassified complaint is classified before it is assigned; an unassigned case is assigned
+    before work starts.
+    """
+    status = case.status
+    if status == S.RECEIVED:
+        return ("verify", "classify", "start")
+    if status in (S.VERIFIED, S.IN_PROGRESS) and draft_waiting:
+        return ("answer", "draft")
+    if status == S.VERIFIED:
+        detail = getattr(case, "complaint", None) if case.kind == "complaint" else None
+        steps: tuple[str, ...] = ()
+        if detail is not None and not detail.class_code:
+            steps += ("classify",)
+        if case.assignee_id is None and case.assigned_unit_id in (None, case.unit_id):
+            steps += ("assign",)
+        return (*steps, "start", "draft", "answer")
+    if status == S.IN_PROGRESS:
+        return ("draft", "answer")
+    if status == S.WAITING:
+        return ("resume",)
+    if status == S.ANSWERED:
+        return ("close",)
+    if status == S.CLOSED:
+        return ("reopen",)
+    return ()
+
+
 def case_event_record(
     *,
     case: Case,
@@ -169,6 +203,42 @@ def case_transition(
         at=now,
     )
     return case
+
+
+@transaction.atomic
+def case_answer_draft(*, actor, case: Case, answer: str) -> CaseEvent:
+    """Keep a draft of the answer (an internal event; the complaint officer or head sends it).
+
+    Drafting is working on the case, so it starts the work: a case not yet in progress
+    (``verified``) is first moved to ``in_progress`` by the same person, as its own status
+    event, public like any "handling started" (the requester reads that the office is working
+    on it — never the draft), with an internal note saying the draft started it. Nothing is
+    skipped silently and nobody has to remember "Start work" first
+    (docs/architecture.md, *Drafting starts the work*).
+    """
+    from .events import ANSWER_DRAFT_EVENT
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_can(actor, "case.answer", case)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ApplicationError(_("The answer cannot be empty."), "answer_required")
+    if case.status not in (S.VERIFIED, S.IN_PROGRESS):
+        raise Conflict(
+            _("An answer cannot be drafted while the case is “%(status)s”.")
+            % {"status": Status(case.status).label},
+            "invalid_transition",
+        )
+    if case.status == S.VERIFIED:
+        case = case_transition(
+            actor=actor,
+            case=case,
+            to=S.IN_PROGRESS,
+            note=_("Work started by drafting the answer."),
+        )
+    return case_event_record(
+        case=case, actor=actor, kind=ANSWER_DRAFT_EVENT, note=answer, internal=True
+    )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.admin_access import UnitScopedAdmin
 from layanan.core.errors import ApplicationError
 
 from .components import LIST_FIELDS
@@ -17,7 +18,7 @@ from .models import (
 from .services import version_create_draft, version_publish
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(UnitScopedAdmin, admin.TabularInline):
     model = StandardVersion
     fields = ["number", "status", "decree_number", "source_name", "published_at"]
     readonly_fields = fields
@@ -30,7 +31,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(ServiceStandard)
-class ServiceStandardAdmin(admin.ModelAdmin):
+class ServiceStandardAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "service_kind", "published_version", "accepts_complaints"]
     list_filter = ["unit", "service_kind"]
     search_fields = ["name", "slug"]
@@ -40,28 +41,29 @@ class ServiceStandardAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
-class CompletionTimeInline(admin.TabularInline):
+class CompletionTimeInline(UnitScopedAdmin, admin.TabularInline):
     model = CompletionTime
     extra = 0
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(UnitScopedAdmin, admin.TabularInline):
     model = Fee
     extra = 0
 
 
-class ComplaintChannelInline(admin.TabularInline):
+class ComplaintChannelInline(UnitScopedAdmin, admin.TabularInline):
     model = ComplaintChannel
     extra = 0
 
 
-class ComplaintClassInline(admin.TabularInline):
+class ComplaintClassInline(UnitScopedAdmin, admin.TabularInline):
     model = ComplaintClass
     extra = 0
+    prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(StandardVersion)
-class StandardVersionAdmin(admin.ModelAdmin):
+class StandardVersionAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "standard", "number", "status", "decree_number", "published_at"]
     list_filter = ["status", "standard__unit"]
     search_fields = ["name", "decree_number", "standard__name"]

@@ -1,8 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _unit_saved(sender, instance, raw=False, **kwargs):
+    """A unit's name and contacts are printed on its posters: render them again (in the
+    background, after commit). The stored file is named by its content, so until then the
+    poster page renders the new one on demand rather than serve the old."""
+    if raw:
+        return
+    from .models import ServiceStandard
+    from .poster import poster_render_soon
+
+    for standard in ServiceStandard.objects.filter(unit=instance, published_version__isnull=False):
+        poster_render_soon(standard)
 
 
 class CatalogConfig(AppConfig):
     name = "layanan.catalog"
     label = "catalog"
     verbose_name = _("Service catalogue")
+
+    def ready(self):
+        post_save.connect(_unit_saved, sender="core.Unit", dispatch_uid="catalog.poster_unit")

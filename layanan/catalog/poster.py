@@ -15,10 +15,14 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
+import uuid
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -31,9 +35,8 @@ logger = logging.getLogger(__name__)
 FONT_MAX = 14.0
 FONT_MIN = 6.5
 FONT_SEARCH_STEPS = 4  # bisections after the first try: ~0.5 pt resolution, at most 6 renders
-# Bump when the template or the CSS changes, so cached posters and ETags are renewed.
-POSTER_REVISION = "4"
-CACHE_SECONDS = 60 * 60
+# Bump when the template or the CSS changes, so cached and stored posters and ETags are renewed.
+POSTER_REVISION = "5"
 
 
 def public_url(standard: ServiceStandard) -> str:
@@ -137,12 +140,73 @@ def render_poster_pdf(standard: ServiceStandard, version: StandardVersion | None
     return document.write_pdf()
 
 
-def cached_poster_pdf(standard: ServiceStandard) -> bytes:
-    """The poster of the published version, from the shared cache when it has been rendered."""
-    version = standard.published_version
-    key = f"catalog:poster:{poster_key(standard)}"
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_poster_pdf(standard, version)
-        cache.set(key, pdf, CACHE_SECONDS)
+# --- the stored poster -------------------------------------------------------------------------
+#
+# Rendering takes seconds (WeasyPrint, up to six layouts for a long standard), so nobody who clicks
+# "poster" should wait for it: the poster is rendered when the standard is published (a task,
+# ``catalog.tasks.render_poster``) and kept in the ``posters`` storage under its content key
+# (``poster_key``). The page serves that file; a poster not rendered yet (a worker that is
+# behind, contacts that changed since) is rendered once on demand and kept.
+
+
+def poster_storage():
+    return storages["posters"]
+
+
+def poster_file_name(standard: ServiceStandard) -> str:
+    """Where the poster of the published version is kept: one name per content key, so a
+    changed standard, unit contact or design never serves a stale file."""
+    return f"{standard.unit.slug}/{standard.slug}/{poster_key(standard)}.pdf"
+
+
+def store_poster(standard: ServiceStandard) -> bytes:
+    """Render the poster of the published version and keep it (replacing earlier renderings of
+    this standard). Returns the PDF."""
+    pdf = render_poster_pdf(standard, standard.published_version)
+    storage = poster_storage()
+    name = poster_file_name(standard)
+    folder = name.rsplit("/", 1)[0]
+    # Write under a scratch name, then move it into place: a reader never sees half a file.
+    scratch = storage.save(f"{folder}/.{uuid.uuid4().hex}.tmp", ContentFile(pdf))
+    try:
+        os.replace(storage.path(scratch), storage.path(name))
+    except NotImplementedError:  # a storage without local paths
+        storage.delete(scratch)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(pdf))
+    _, files = storage.listdir(folder)
+    for other in files:
+        if f"{folder}/{other}" != name and other.endswith(".pdf"):
+            storage.delete(f"{folder}/{other}")
     return pdf
+
+
+def stored_poster_pdf(standard: ServiceStandard) -> bytes:
+    """The poster of the published version: the stored file (no rendering), or — when it has not
+    been rendered yet — rendered now and stored for the next reader."""
+    try:
+        with poster_storage().open(poster_file_name(standard), "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        logger.info(
+            "Poster of %s/%s not stored yet: rendering on demand", standard.unit.slug, standard.slug
+        )
+        return store_poster(standard)
+
+
+def poster_render_soon(standard: ServiceStandard) -> None:
+    """Ask the task worker to render ``standard``'s poster once the current transaction commits.
+    If the task backend cannot take it, the poster is rendered on its first request instead."""
+
+    def enqueue():
+        from .tasks import render_poster
+
+        try:
+            render_poster.enqueue(standard.pk)
+        except Exception:
+            logger.warning(
+                "Could not enqueue the poster of standard %s", standard.pk, exc_info=True
+            )
+
+    transaction.on_commit(enqueue)

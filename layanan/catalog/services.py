@@ -28,6 +28,7 @@ from .models import (
     StandardVersion,
     VersionStatus,
 )
+from .poster import poster_render_soon
 
 SCALAR_FIELDS = (
     "name",
@@ -291,6 +292,8 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
             "decree": version.decree_number,
         },
     )
+    # The poster is rendered now, in the background, not when the first visitor asks for it.
+    poster_render_soon(standard)
     return version
 
 

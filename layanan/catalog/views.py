@@ -13,6 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from layanan.accounts.permissions import can
+from layanan.core.checks import site_url_is_loopback
 
 from . import actions, poster, selectors
 from .models import ServiceKind, ServiceStandard, StandardVersion, VersionStatus
@@ -100,6 +101,8 @@ def _render_standard(
         "has_history": version.number > 1 or (published is not None and version != published),
         "actions": actions.standard_actions(standard) if version == published else [],
     }
+    # Staff who print the poster are told when its QR code would lead nowhere.
+    context["site_url_warning"] = context["staff_preview"] and site_url_is_loopback()
     response = render(request, "catalog/standard.html", context)
     if context["is_draft"]:
         response["X-Robots-Tag"] = "noindex"
@@ -161,7 +164,7 @@ def standard_poster(request: HttpRequest, unit_slug: str, slug: str) -> HttpResp
     """The A4 poster (PDF) of the published version, with a QR code to the public page."""
     standard = selectors.published_standard_for_print(unit_slug=unit_slug, slug=slug)
     response = _printable(
-        request, standard, lambda: poster.cached_poster_pdf(standard), "application/pdf"
+        request, standard, lambda: poster.stored_poster_pdf(standard), "application/pdf"
     )
     if response.status_code == 200:
         filename = f"standar-pelayanan-{standard.unit.slug}-{standard.slug}.pdf"

@@ -357,6 +357,22 @@ def notify_reporter(
     )
 
 
+def answer_message_preview(case: Case) -> dict:
+    """What the reporter is sent when ``case`` is answered, for the sender to see before they
+    send it: the same rendering ``notify_reporter`` queues (e-mail; WhatsApp when switched on).
+    Names no address: ``email``/``whatsapp`` are the texts, or empty when that channel is not
+    used; ``anonymous`` when nobody can be told."""
+    preview = {"anonymous": case.is_anonymous, "email": None, "whatsapp": ""}
+    if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
+        return preview
+    with translation.override(settings.LANGUAGE_CODE):
+        if case.requester_email:
+            preview["email"] = render_message(case, ANSWERED)
+        if case.requester_phone and settings.WHATSAPP_ENABLED:
+            preview["whatsapp"] = render_whatsapp(case, ANSWERED)
+    return preview
+
+
 @receiver(post_save, sender=CaseEvent, dispatch_uid="complaints.notify_reporter")
 def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs):
     """Notify the reporter of the events they care about (new events only, not fixtures)."""

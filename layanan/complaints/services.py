@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from layanan.accounts.permissions import can, ensure_can
+from layanan.accounts.permissions import can, ensure_can, members_who_can
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.services import case_create, case_recompute_due
 from layanan.cases.workflow import case_event_record, case_transition
@@ -210,13 +210,28 @@ def invalid_assignee(person, division: Unit) -> ApplicationError:
     )
 
 
+#: Who may be given a complaint: someone who may work on it and write its answer there (the
+#: handler drafts it) — not the front desk, which may work on visits but not answer complaints.
+ASSIGNEE_ACTION = "case.answer"
+
+
+def assignees_for(case: Case, division: Unit):
+    """The people ``case`` may be given once it is assigned to ``division``: active accounts of
+    the case's unit (or below) whose role lets them work on and answer it there
+    (``ASSIGNEE_ACTION`` on the case as it will be). The one selector behind the "Person"
+    choices of a disposition and the rule ``complaint_assign`` checks."""
+    after = SimpleNamespace(unit=case.unit, assigned_unit=division)
+    return members_who_can(ASSIGNEE_ACTION, after, within=case.unit).order_by(
+        "full_name", "username"
+    )
+
+
 def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
-    """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``: an active
-    account that may work on the case there (``case.work`` on the case as it will be)."""
+    """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``
+    (:func:`assignees_for`)."""
     if assignee is None or not assignee.is_active:
         return False
-    after = SimpleNamespace(unit=case.unit, assigned_unit=division)
-    return can(assignee, "case.work", after)
+    return assignees_for(case, division).filter(pk=assignee.pk).exists()
 
 
 @transaction.atomic

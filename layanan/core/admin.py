@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.admin_access import UnitScopedAdmin
 from layanan.workdays.models import OfficeHours
 
 from .models import AuditEntry, Unit
@@ -16,7 +17,7 @@ class OfficeHoursInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """Units after the organisation file was loaded (docs/adopting.md)."""
 
     list_display = ["indented_name", "slug", "code", "kind", "time_zone", "phone", "email"]

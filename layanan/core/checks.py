@@ -10,14 +10,23 @@ added since the last ``collectstatic`` (an upgrade without it).
   runs the checks too and comes before ``collectstatic`` in the install steps);
 - the web process refuses to start with the same message (``layanan/wsgi.py``, ``asgi.py``),
   rather than answering 500 on every page.
+
+``SITE_URL`` is the address printed in every poster's QR code and every link in a message to a
+citizen. Left at a loopback address (the development default ``http://127.0.0.1:8000``), every
+printed QR code and e-mailed link would lead nowhere: ``check --deploy`` warns with
+``layanan.W001``, and the staff catalogue pages say so (``site_url_is_loopback``).
 """
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
 
@@ -89,3 +98,30 @@ def ensure_static_manifest() -> None:
     errors = static_manifest_errors()
     if errors:
         raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")
+
+
+def site_url_is_loopback(url: str | None = None) -> bool:
+    """Whether ``SITE_URL`` (or ``url``) names this machine — localhost, 127.0.0.0/8, ::1 — so
+    that a QR code or link made from it is dead on anybody else's phone."""
+    host = (urlsplit(url if url is not None else settings.SITE_URL).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@register("site_url", deploy=True)
+def check_site_url(app_configs=None, **kwargs) -> list[Warning]:
+    if not site_url_is_loopback():
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL}, an address of this machine: every poster's QR "
+            "code and every link sent to a citizen would lead nowhere.",
+            hint="Set SITE_URL to the public address of the site, e.g. "
+            "https://layanan.kalbarprov.go.id (docs/operations.md).",
+            id="layanan.W001",
+        )
+    ]

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.admin_access import UnitScopedAdmin
+
 from .models import CalendarRecompute, Holiday, OfficeHours, OfficeHoursOverride
 from .selectors import calendar_gaps
 from .services import (
@@ -109,7 +111,7 @@ def confirm_against_decree(modeladmin, request, queryset):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "name", "kind", "unit", "source_label", "is_estimated", "cancelled"]
     list_filter = [YearFilter, "kind", "source", "is_estimated", "cancelled", "unit"]
     search_fields = ["name", "note", "decree_number"]
@@ -176,7 +178,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(admin.ModelAdmin):
+class OfficeHoursAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["unit", "weekday", "opens", "closes"]
     list_filter = ["weekday"]
     search_fields = ["unit__name", "unit__slug"]
@@ -210,7 +212,7 @@ class OfficeHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeHoursOverride)
-class OfficeHoursOverrideAdmin(admin.ModelAdmin):
+class OfficeHoursOverrideAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = [
         "reason",
         "unit",

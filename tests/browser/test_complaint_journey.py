@@ -90,6 +90,10 @@ def test_citizen_files_officer_answers_citizen_reads_the_answer(
     staff_action(staff, "verify", {})
     staff_action(staff, "classify", {"class_code": "ringan"}, select=True)
     staff_action(staff, "answer", {"answer": ANSWER})
+    # Nothing is sent yet: the officer reads the answer as the citizen will, then confirms.
+    assert ANSWER in staff.locator("[data-answer-preview] .cp-answer").inner_text()
+    staff.locator('button[name="answer-confirmed"]').click()
+    staff.wait_for_load_state()
     staff_context.close()
     case.refresh_from_db()
     assert case.status == Status.ANSWERED

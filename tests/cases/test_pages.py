@@ -239,7 +239,9 @@ def test_full_flow_through_the_pages(
     response = client.get(page(case))
     send = next(f for f in response.context["action_forms"] if f.action == "answer")
     assert send.initial["answer"] == "Petugas telah ditegur."  # the draft, ready to send
-    response = act(client, case, "answer", answer="Petugas telah ditegur dan dibina.")
+    response = act(
+        client, case, "answer", answer="Petugas telah ditegur dan dibina.", confirmed="1"
+    )
     assert response.status_code == 302
     assert act(client, case, "close", note="Selesai").status_code == 302
     case.refresh_from_db()
@@ -399,7 +401,9 @@ def test_case_page_query_count_is_bounded(
     complaint_classify(actor=kesra_officer, case=case, class_code="normatif")
     client.force_login(kesra_officer)
     client.get(page(case))
-    with django_assert_max_num_queries(15) as few:
+    # 15, plus one per Bagian beyond the first for the disposition's person list (who may work
+    # each Bagian's cases): Biro Kesra has three.
+    with django_assert_max_num_queries(17) as few:
         client.get(page(case))
     count = len(few.captured_queries)  # read now: every request resets the query log
     for i in range(40):

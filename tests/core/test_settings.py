@@ -37,6 +37,7 @@ def _production(tmp_path, static_root: Path, *command: str) -> subprocess.Comple
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-123456",
         "ALLOWED_HOSTS": "layanan.example.go.id",
+        "SITE_URL": "https://layanan.example.go.id",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "STATIC_ROOT": str(static_root),
     }
