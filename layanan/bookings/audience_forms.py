@@ -75,7 +75,11 @@ class AudienceRequestForm(forms.Form):
         help_text=_("They are never shown on the tracking page and not given to anyone else."),
     )
     # Honeypot: people never see it; robots fill it.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

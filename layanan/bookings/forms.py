@@ -62,7 +62,11 @@ class FacilityRequestForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
     # Honeypot: people never see it; robots fill it.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, resources=None, **kwargs):
         super().__init__(*args, **kwargs)

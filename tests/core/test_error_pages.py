@@ -188,3 +188,9 @@ def test_the_favicon_is_served_and_cached_long(client, org):
     assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
     assert "max-age=2592000" in response["Cache-Control"]
     assert 'rel="icon"' in client.get("/", **ID).content.decode()
+
+
+def test_a_host_we_do_not_serve_is_our_400(client, org):
+    """A Host header outside ALLOWED_HOSTS: 400, our page saying so (Django's would be bare)."""
+    page = assert_our_page(client.get("/", HTTP_HOST="evil.example", **EN), 400, lang="en")
+    assert "This site is not served under that host name." in page
