@@ -64,6 +64,10 @@
         var current = selection.getAttribute("aria-labelledby");
         selection.setAttribute("aria-labelledby", current ? id + " " + current : id);
       });
+      // The box showing the current choice is a read-only textbox of its own.
+      box.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (shown) {
+        shown.setAttribute("aria-labelledby", id + " " + shown.id);
+      });
       box.querySelectorAll(".select2-search__field").forEach(function (field) {
         field.setAttribute("aria-label", name);
       });
