@@ -150,6 +150,18 @@ def _fragments(msgid: str) -> list[str]:
     return [p for p in pieces if len(p) >= 4 and re.search(r"[A-Za-z]{3}", p)]
 
 
+def pattern_for(msgid: str, plural: str | None = None) -> re.Pattern | None:
+    """A pattern that finds the message as a page shows it: its literal pieces in order, as
+    whole words, whatever fills its placeholders (either form of a plural)."""
+    alternatives = []
+    for form in filter(None, (msgid, plural)):
+        pieces = _fragments(form)
+        if pieces:
+            body = r"[\s\S]{0,80}?".join(re.escape(" ".join(p.split())) for p in pieces)
+            alternatives.append(rf"(?<![\w-]){body}(?![\w-])")
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
 @cache
 def untranslated_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     """(msgid, pattern) of every msgid the Indonesian catalogues lack; the pattern matches all
@@ -166,11 +178,9 @@ def untranslated_patterns() -> tuple[tuple[str, re.Pattern], ...]:
                     continue
                 if _translated(catalogue, context, msgid, plural):
                     continue
-                pieces = _fragments(msgid)
-                if not pieces:
-                    continue
-                body = r"[\s\S]{0,80}?".join(re.escape(" ".join(p.split())) for p in pieces)
-                found[msgid] = re.compile(rf"(?<![\w-]){body}(?![\w-])")
+                pattern = pattern_for(msgid, plural)
+                if pattern is not None:
+                    found[msgid] = pattern
     return tuple(found.items())
 
 
