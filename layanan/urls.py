@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from layanan.core.views import favicon
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("akun/", include("layanan.accounts.urls")),

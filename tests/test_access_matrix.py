@@ -637,6 +637,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     # public site
     "set_language": PUBLIC,
     "ops:healthz": PUBLIC,
+    "favicon": PUBLIC,
     "catalog:home": PUBLIC,
     "catalog:unit": PUBLIC,
     "catalog:standard": PUBLIC,

@@ -154,12 +154,13 @@ def test_admin_sends_the_policy(client, seeded):
 
 
 def test_oversized_form_body_is_refused_cleanly(client, settings):
-    """A form body above DATA_UPLOAD_MAX_MEMORY_SIZE is answered 400, not a 500 or a hang."""
+    """A form body above DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413 (the edge-error table's
+    answer, as under /api/), not a 500 or a hang."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     response = client.post(
         reverse("complaints_public:form"), {"description": "x" * 4096}, REMOTE_ADDR="192.0.2.50"
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
 
 
 def test_request_size_settings_are_sensible():
