@@ -49,6 +49,8 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "workdays.officehours": Administrable("calendar.edit", "unit"),
     "workdays.officehoursoverride": Administrable("calendar.edit", "unit"),
     "workdays.holiday": Administrable("calendar.holidays", None),
+    # Whoever changes the calendar reads how many running cases the change moved.
+    "workdays.calendarrecompute": Administrable("calendar.edit", None, actions=("view",)),
     "bookings.resource": Administrable("resources.edit", "unit"),
     "bookings.replylettertemplate": Administrable("letters.edit", "unit"),
     "accounts.user": Administrable("people.manage", "memberships__unit"),

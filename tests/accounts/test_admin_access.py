@@ -26,6 +26,7 @@ SUPERUSER_ONLY = {
     "api.apitoken",
     "auth.group",
     "accounts.loginrecord",
+    "intake.mailbox",  # mail server credentials: the office's IT staff (docs/intake.md)
 }
 
 
