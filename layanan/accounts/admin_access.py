@@ -50,6 +50,8 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "workdays.officehoursoverride": Administrable("calendar.edit", "unit"),
     "workdays.holiday": Administrable("calendar.holidays", None),
     # Whoever changes the calendar reads how many running cases the change moved.
+    # Survey periods (and the people served) span units: the administrator's, like holidays.
+    "surveys.surveyperiod": Administrable("calendar.holidays", None),
     "workdays.calendarrecompute": Administrable("calendar.edit", None, actions=("view",)),
     "bookings.resource": Administrable("resources.edit", "unit"),
     "bookings.replylettertemplate": Administrable("letters.edit", "unit"),

@@ -147,7 +147,6 @@ def test_every_registered_model_is_decided():
         "bookings.audiencedetail",
         "bookings.bookingdetail",
         "reports.skmfollowup",
-        "surveys.surveyperiod",
         "surveys.surveyresponse",
     }
 
