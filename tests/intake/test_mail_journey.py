@@ -70,6 +70,9 @@ def test_mail_to_complaint_to_answer_in_the_same_thread(
             panel.locator(f'[name="{action}-{name}"]').fill(value)
         panel.locator('button[type="submit"]').click()
         page.wait_for_load_state()
+    # The officer reads the answer as the citizen will, then confirms it.
+    page.locator('button[name="answer-confirmed"]').click()
+    page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
 
