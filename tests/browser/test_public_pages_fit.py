@@ -13,10 +13,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.browser.a11y import no_horizontal_scroll
+from tests.test_access_matrix import site_patterns
 
 WIDTHS = (320, 360, 768, 1366, 1920)
 
@@ -45,22 +46,12 @@ NOT_PAGES = {
 }
 
 
-def _walk(patterns, prefix="", namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            yield (
-                prefix + str(pattern.pattern),
-                (namespace + pattern.name if pattern.name else None),
-            )
-
-
 def public_routes() -> dict[str, str]:
-    """name → route of every named route that is not set aside."""
+    """name → route of every named route that is not set aside (the URL conf as the access
+    matrix walks it)."""
     routes = {}
-    for route, name in _walk(get_resolver().url_patterns):
+    for _key, name, route, _params in site_patterns():
+        route = route.lstrip("/")
         if route.startswith(tuple(NOT_PAGES_PREFIXES)) or name in NOT_PAGES or name is None:
             continue
         routes[name] = route
