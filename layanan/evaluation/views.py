@@ -240,7 +240,8 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def performance(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = _unit(request, unit_slug, "evaluation.performance_view")
-    form = RangeForm(request.GET or None)
+    first, last = RangeForm.default()
+    form = RangeForm(request.GET or None, initial={"dari": first, "sampai": last})
     start, end = form.range()
     rows = selectors.officer_performance(unit=unit, start=start, end=end)
     return render(

@@ -337,3 +337,32 @@ def test_the_list_shows_the_units_meetings(client, meeting, kesra_front):
     response = client.get(reverse("evaluation:home"))
     assert response.status_code == 200
     assert f'data-meeting="{meeting.pk}"' in response.content.decode()
+
+
+def test_the_meeting_page_query_count_does_not_grow(
+    client, org, meeting, kesra_head, kesra_front, django_assert_max_num_queries
+):
+    """Attendees, own and carried actions are read in a fixed number of queries (no N+1)."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    people = [kesra_head, kesra_front]
+    for _i in range(8):
+        user = UserFactory()
+        MembershipFactory(user=user, unit=org["biro-kesra"], role="handler")
+        people.append(user)
+    november = services.meetings_schedule(actor=SYSTEM, month=NOV).created[0]
+    for person in people:
+        for target in (november, meeting):
+            services.action_add(
+                actor=kesra_head,
+                meeting=target,
+                description="Tindak lanjut",
+                owner=person,
+                due_on=dt.date(2026, 12, 20),
+            )
+    _record(kesra_head, meeting, attendees=people)
+    client.force_login(kesra_front)
+    url = reverse("evaluation:meeting", args=[meeting.pk])
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.content.decode().count("data-action=") == 2 * len(people)

@@ -164,3 +164,20 @@ def test_the_auditor_reads_but_cannot_post(client, org, auditor, kesra_handler):
     response = client.post(url, {"officer": kesra_handler.pk, "kind": "oral", "breach": "x"})
     assert response.status_code == 404
     assert not Reprimand.objects.exists()
+
+
+def test_the_register_page_query_count_does_not_grow(
+    client, org, kesra_head, django_assert_max_num_queries
+):
+    """Officer, giver and unit come with the entries (no query per entry)."""
+    from layanan.accounts.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    for _i in range(12):
+        officer = UserFactory()
+        MembershipFactory(user=officer, unit=org["kesra-bina-mental"], role=Role.HANDLER)
+        _give(kesra_head, org, officer)
+    client.force_login(kesra_head)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("evaluation:reprimands", args=["biro-kesra"]))
+    assert response.content.decode().count("data-reprimand=") == 12
