@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "layanan.surveys",
     "layanan.visits",
     "layanan.reports",
+    "layanan.evaluation",
     "layanan.setup",
     "axes",
     "django_otp",

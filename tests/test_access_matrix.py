@@ -198,6 +198,16 @@ def build_world(org) -> dict:
         mailbox=mailbox,
     )
 
+    from layanan.evaluation.models import EvaluationMeeting, FollowUpAction
+
+    today = timezone.localdate()
+    meeting = EvaluationMeeting.objects.create(
+        unit=kesra, month=today.replace(day=1), planned_on=today
+    )
+    follow_up = FollowUpAction.objects.create(
+        meeting=meeting, description="Papan SOP", owner=users["kesra_front"], due_on=today
+    )
+
     def fresh_visit():
         return visit_register(
             actor=actors.PUBLIC,
@@ -210,6 +220,8 @@ def build_world(org) -> dict:
 
     return {
         "device": device,
+        "meeting": meeting,
+        "follow_up": follow_up,
         "fresh_visit": fresh_visit,
         "incoming": incoming,
         "incoming_file": incoming.attachments.filter(refused="").first(),
@@ -256,6 +268,10 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "surveys:answer": {"token": world["invitation"].token if citizen else "x" * 20},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "setup:start": {"token": "x" * 43},
+        "evaluation:meeting": {"pk": world["meeting"].pk},
+        "evaluation:meeting_edit": {"pk": world["meeting"].pk},
+        "evaluation:action_add": {"pk": world["meeting"].pk},
+        "evaluation:action_update": {"pk": world["follow_up"].pk},
         "reports:monthly_pdf": {"unit_slug": "biro-kesra", "month": world["month"]},
         "reports:monthly_xlsx": {"unit_slug": "biro-kesra", "month": world["month"]},
         "catalog:standard_version": {
@@ -621,6 +637,13 @@ REPORT_UNIT = staff(
     kesra_front=HIDDEN, kesra_officer=HIDDEN, kesra_handler=HIDDEN, ekon_officer=HIDDEN
 )
 
+# Pages of the head of Biro Kesra: every other persona of a unit gets a 404.
+HEAD_ONLY = {
+    p: HIDDEN
+    for p in ("kesra_front", "kesra_officer", "kesra_handler", "ekon_officer", "auditor", "admin")
+}
+EVALUATION_HEAD = staff(**HEAD_ONLY)
+
 # Patterns without a name, reached by a fixed URL.
 LITERAL_URLS = {
     "/admin/(?P<url>.*)$": "/admin/no-such-page/",
@@ -732,6 +755,19 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "reports:skm_xlsx": REPORT_UNIT,
     "reports:monthly_pdf": REPORT_UNIT,
     "reports:monthly_xlsx": REPORT_UNIT,
+    # staff: the evaluation (layanan/evaluation): meetings read by the unit's people (its
+    # Bagian too) and every unit's auditor and administrator, written by its head; the
+    # officers' figures for the head and the auditor; the reprimand register for the head and
+    # the auditor only — not a superuser without the role; one's own reprimands for everyone.
+    "evaluation:home": staff(),
+    "evaluation:meeting": staff(**A_ONLY),
+    "evaluation:meeting_edit": EVALUATION_HEAD,
+    "evaluation:meeting_new": EVALUATION_HEAD,
+    "evaluation:action_add": EVALUATION_HEAD,
+    "evaluation:action_update": EVALUATION_HEAD,
+    "evaluation:performance": staff(**HEAD_ONLY | {"auditor": OK}),
+    "evaluation:reprimands": staff(**HEAD_ONLY | {"auditor": OK, "superuser": HIDDEN}),
+    "evaluation:my_reprimands": staff(),
     # the first-run page: gone once the installation has units or a superuser
     "setup:start": NOBODY,
     "setup:steps": NOBODY,
