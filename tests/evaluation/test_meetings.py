@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from layanan.accounts.actors import SYSTEM
@@ -142,7 +143,7 @@ def test_a_bad_record_is_refused_and_nothing_is_written(
     attendees = {"none": [], "stranger": [kesra_head, ekon_officer]}
     overrides = dict(overrides)
     overrides["attendees"] = attendees.get(overrides.get("attendees"), [kesra_head])
-    with pytest.raises(services.EvaluationError, match=message):
+    with translation.override("en"), pytest.raises(services.EvaluationError, match=message):
         _record(kesra_head, meeting, **overrides)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED and meeting.minutes == ""
