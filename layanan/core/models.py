@@ -175,6 +175,7 @@ class AuditAction(models.TextChoices):
     INTAKE_ATTACHED = "intake_attached", _("Added an incoming message to a case")
     INTAKE_DISMISSED = "intake_dismissed", _("Dismissed an incoming message")
     MAILBOX_CHANGED = "mailbox_changed", _("Changed a unit's mailbox settings")
+    LETTER_ISSUED = "letter_issued", _("Issued a numbered letter")
 
 
 class AuditEntry(models.Model):
