@@ -135,6 +135,9 @@ class AudienceRequestForm(forms.Form):
             value = data.get(name)
             if value is not None and value < today:
                 self.add_error(name, _("This date is in the past."))
+        letter_date = data.get("letter_date")
+        if letter_date is not None and letter_date > today:
+            self.add_error("letter_date", _("The letter's date cannot be in the future."))
         if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error(
                 "email", _("Please give an email address or a telephone number so we can reply.")

@@ -370,3 +370,11 @@ def test_service_refuses_a_word_document_as_the_letter_and_writes_nothing(kesra)
         )
     assert exc.value.code == "bad_letter_file"
     assert not Case.objects.exists()
+
+
+def test_a_letter_dated_in_the_future_is_refused(client, kesra):
+    """The letter's date cannot be after today; the form comes back with the input."""
+    response = client.post(reverse("audience:form"), _post(kesra, letter_date="2026-12-20"), **EN)
+    assert response.status_code == 400
+    assert "The letter&#x27;s date cannot be in the future." in response.content.decode()
+    assert not Case.objects.exists()
