@@ -226,7 +226,7 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
         ),
         "reason": reason,
         "just_sent": bool(request.GET.get("baru")),
-        "due": format_due(case.due_at) if case.due_at and case.is_open else "",
+        "due": format_due(case.due_at, unit=case.unit) if case.due_at and case.is_open else "",
     }
     return _private(render(request, "bookings/audience/public_status.html", context))
 
@@ -479,7 +479,7 @@ def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
             else ""
         ),
         reply_date=indonesian_date(detail.reply_date) if detail.reply_date else "",
-        due=format_due(case.due_at) if case.due_at and case.is_open else "",
+        due=format_due(case.due_at, unit=case.unit) if case.due_at and case.is_open else "",
     )
     return render(request, "bookings/audience/detail.html", context, status=status)
 

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from layanan.accounts.models import Role
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.core.models import AuditAction, AuditEntry
+from tests.browser.a11y import assert_axe_clean
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def pdf_text(data: bytes) -> str:
 def test_audience_request_with_letter_to_reply_letter_download(
     live_server, browser, phone_page, org, settings, shots
 ):
-    """On a phone the form takes the letter and fits the screen; the head disposes,
+    """On a phone the form takes the letter, fits the screen and passes axe; the head disposes,
     schedules, sees the letter in the preview (its number, the web request's letter by number
     and date, "pukul 10.00 WIB") and issues it; the requester's status page offers the issued
     letter, which downloads as that PDF."""
@@ -76,6 +77,7 @@ def test_audience_request_with_letter_to_reply_letter_download(
     page.fill("#id_email", "yohanes@example.org")
     page.check("#id_consent")
     assert no_horizontal_scroll(page)
+    assert_axe_clean(page)
     page.screenshot(path=str(shots / "audience-request-phone.png"), full_page=True)
     page.locator(".bk-form button[type=submit]").click()
     page.wait_for_url("**/audiensi/permohonan/**")
@@ -118,6 +120,7 @@ def test_audience_request_with_letter_to_reply_letter_download(
     assert number in pdf_text(preview.body())
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS  # previewing issues nothing
+    assert_axe_clean(staff)
     staff.screenshot(path=str(shots / "audience-reply-preview.png"), full_page=True)
     staff.locator("#aksi-reply button[type=submit]").click()
     staff.wait_for_load_state()
@@ -131,6 +134,7 @@ def test_audience_request_with_letter_to_reply_letter_download(
     assert no_horizontal_scroll(page)
     link = page.locator('a[href$="surat-balasan.pdf"]')
     assert link.count() == 1
+    assert_axe_clean(page)
     page.screenshot(path=str(shots / "audience-status-letter-phone.png"), full_page=True)
     with page.expect_download() as info:
         link.click()
