@@ -251,6 +251,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "complaints_public:track": world["complaint"].public_code,
         "bookings_public:status": world["booking"].public_code,
         "audience:status": world["audience"].public_code,
+        "audience:public_letter": world["audience"].public_code,
         "visits:ticket": world["visit"].public_code,
     }
     kwargs = {
@@ -262,6 +263,8 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "bookings_public:week": {"pk": world["booking"].booking.resource_id},
         "audience:detail": {"ref": world["audience"].number},
         "audience:reply_pdf": {"ref": world["audience"].number},
+        "audience:reply_preview": {"ref": world["audience"].number},
+        "audience:reply_preview_pdf": {"ref": world["audience"].number},
         # A fresh visit for each persona: calling one changes it.
         "visits:action": {"pk": world["fresh_visit"]().pk, "action": "call"},
         "workdays:calendar_year": {"year": timezone.localdate().year},
@@ -679,6 +682,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "bookings_public:week": PUBLIC,  # times only, never who or why
     "audience:form": PUBLIC,
     "audience:status": BY_CODE,
+    # The reply letter exists once issued: before, 404 even with the right code.
+    "audience:public_letter": NOBODY,
     "visits:kiosk": PUBLIC,
     "visits:display": PUBLIC,
     "visits:ticket": BY_CODE,
@@ -742,6 +747,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "audience:detail": staff(**A_ONLY, kesra_handler=HIDDEN),
     # The reply letter exists once a reply is issued: 404 before, for everyone.
     "audience:reply_pdf": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
+    # The preview exists while a scheduled request awaits its letter: 404 before, for everyone.
+    "audience:reply_preview": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
+    "audience:reply_preview_pdf": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
     "visits:desk_home": staff(),
     "visits:desk": staff(**A_ONLY, kesra_handler=HIDDEN),
     "visits:register": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=HIDDEN),

@@ -180,6 +180,7 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_ADDED = "follow_up_added", _("Added a follow-up action of an evaluation meeting")
     FOLLOW_UP_CHANGED = "follow_up_changed", _("Changed a follow-up action's status")
     REPRIMAND_GIVEN = "reprimand_given", _("Recorded a reprimand of an officer")
+    LETTER_ISSUED = "letter_issued", _("Issued a numbered letter")
 
 
 class AuditEntry(models.Model):

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "accounts:password_change_done": "signed-in staff only",
     "catalog:standard_poster": "PDF",
     "catalog:standard_qr": "SVG image",
+    "audience:public_letter": "PDF: the issued reply letter (test_audience_journey.py)",
     "favicon": "icon",
 }
 

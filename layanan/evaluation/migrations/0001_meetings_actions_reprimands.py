@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0006_audit_evaluation_actions'),
+        ('core', '0005_audit_intake_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
