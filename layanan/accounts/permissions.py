@@ -88,6 +88,9 @@ RULES: dict[str, Rule] = {
     # Reports: heads read their units' dashboards and reports, auditors every unit's.
     "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
     "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # The SKM report of a survey period (aggregates, anonymous suggestions, the follow-up plan
+    # the head writes): every member of the unit reads it, since the plan is theirs to carry out.
+    "report.skm_view": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
     # What staff administer in the Django admin (accounts/admin_access.py), within their unit:
     # office hours and resources (head, administrator); national and local holidays, which
     # every unit shares (administrator); the people of the unit and their roles (administrator).

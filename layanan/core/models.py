@@ -175,6 +175,10 @@ class AuditAction(models.TextChoices):
     INTAKE_ATTACHED = "intake_attached", _("Added an incoming message to a case")
     INTAKE_DISMISSED = "intake_dismissed", _("Dismissed an incoming message")
     MAILBOX_CHANGED = "mailbox_changed", _("Changed a unit's mailbox settings")
+    SURVEY_PERIODS_PLANNED = (
+        "survey_periods_planned",
+        _("Made or moved survey periods from the standards' cadence"),
+    )
 
 
 class AuditEntry(models.Model):
