@@ -222,3 +222,31 @@ def test_task_uses_today(org, clock):
     result = plan_survey_periods_task.call()
     assert result["today"] == "2026-12-09"
     assert dates(org["biro-kesra"])[0] == (D(2026, 7, 1), D(2026, 12, 31))
+
+
+@pytest.mark.django_db
+def test_administrator_still_makes_periods_in_the_admin(org, admin_client):
+    """The admin's add form still makes a period by hand (not automatic), and its change page
+    lists the reminders sent about it."""
+    from django.urls import reverse
+
+    from layanan.surveys.models import ReminderKind, SurveyPeriodReminder
+
+    add = reverse("admin:surveys_surveyperiod_add")
+    assert admin_client.get(add).status_code == 200
+    response = admin_client.post(
+        add,
+        {
+            "unit": org["biro-kesra"].pk, "name": "Tahun 2027", "slug": "kesra-2027",
+            "start": "2027-01-01", "end": "2027-12-31", "population": "",
+            "reminders-TOTAL_FORMS": "0", "reminders-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    period = SurveyPeriod.objects.get(slug="kesra-2027")
+    assert not period.auto and period.unit == org["biro-kesra"]
+    SurveyPeriodReminder.objects.create(period=period, kind=ReminderKind.OPENED, queued=1)
+    page = admin_client.get(reverse("admin:surveys_surveyperiod_change", args=[period.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="reminders-group"' in html and 'id="reminders-0"' in html
