@@ -646,6 +646,9 @@ HEAD_ONLY = {
     for p in ("kesra_front", "kesra_officer", "kesra_handler", "ekon_officer", "auditor", "admin")
 }
 EVALUATION_HEAD = staff(**HEAD_ONLY)
+# The SKM report: every member of the unit (the follow-up plan is theirs to carry out); the
+# handler of a Bagian below does not read the Biro's, nor another bureau's officer.
+SKM_UNIT = staff(kesra_handler=HIDDEN, ekon_officer=HIDDEN)
 
 # Patterns without a name, reached by a fixed URL.
 LITERAL_URLS = {
@@ -758,9 +761,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "reports:dashboard": staff(
         kesra_front=DENY, kesra_officer=DENY, kesra_handler=DENY, ekon_officer=DENY
     ),
-    "reports:skm": REPORT_UNIT,
-    "reports:skm_pdf": REPORT_UNIT,
-    "reports:skm_xlsx": REPORT_UNIT,
+    "reports:skm": SKM_UNIT,
+    "reports:skm_pdf": SKM_UNIT,
+    "reports:skm_xlsx": SKM_UNIT,
     "reports:monthly_pdf": REPORT_UNIT,
     "reports:monthly_xlsx": REPORT_UNIT,
     # staff: the evaluation (layanan/evaluation): meetings read by the unit's people (its

@@ -101,6 +101,9 @@ RULES: dict[str, Rule] = {
     # through one of those roles, as for a confidential reporter's identity.
     "evaluation.reprimand_view": _rule(R.HEAD, R.AUDITOR, cross_unit=(R.AUDITOR,), superuser=False),
     "evaluation.reprimand_give": _rule(R.HEAD, superuser=False),
+    # The SKM report of a survey period (aggregates, anonymous suggestions, the follow-up plan
+    # the head writes): every member of the unit reads it, since the plan is theirs to carry out.
+    "report.skm_view": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
     # What staff administer in the Django admin (accounts/admin_access.py), within their unit:
     # office hours and resources (head, administrator); national and local holidays, which
     # every unit shares (administrator); the people of the unit and their roles (administrator).

@@ -72,13 +72,25 @@ def staff_required(view):
 
 def staff_context(request: HttpRequest, section: str) -> dict:
     """What the staff layout needs: the current section and which links to offer."""
+    can_view_reports = can(request.user, "report.view")
     return {
         "staff_section": section,
         "can_record": can(request.user, "case.create"),
-        "can_view_reports": can(request.user, "report.view"),
+        "can_view_reports": can_view_reports,
         "can_triage": can(request.user, "intake.triage"),
         "can_evaluate": can(request.user, "evaluation.meeting_view"),
+        # Members without the reports read their unit's SKM report (``report.skm_view``).
+        "skm_unit_slug": "" if can_view_reports else _skm_unit_slug(request.user),
     }
+
+
+def _skm_unit_slug(user) -> str:
+    """The first of the user's units (in tree order) whose SKM report they may read; no query
+    beyond the user's roles, which every request loads anyway."""
+    from layanan.accounts.permissions import roles_for
+
+    units = sorted((unit for _role, unit in roles_for(user)), key=lambda u: u.path)
+    return next((u.slug for u in units if can(user, "report.skm_view", u)), "")
 
 
 def case_url(case: Case) -> str:

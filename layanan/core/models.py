@@ -181,6 +181,10 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_CHANGED = "follow_up_changed", _("Changed a follow-up action's status")
     REPRIMAND_GIVEN = "reprimand_given", _("Recorded a reprimand of an officer")
     LETTER_ISSUED = "letter_issued", _("Issued a numbered letter")
+    SURVEY_PERIODS_PLANNED = (
+        "survey_periods_planned",
+        _("Made or moved survey periods from the standards' cadence"),
+    )
 
 
 class AuditEntry(models.Model):

@@ -5,8 +5,9 @@
 - ``/staf/laporan/`` — staff dashboard for heads, auditors and administrators, on the units
   ``visible_units(user, "report.view")`` gives; another unit is a 404.
 - ``/staf/laporan/<unit>/<YYYY-MM>/evaluasi.pdf|.xlsx`` — the monthly evaluation.
-- ``/staf/laporan/<unit>/skm/`` (+ ``skm.pdf`` / ``skm.xlsx``) — the SKM report, where the head
-  saves the follow-up plan.
+- ``/staf/laporan/<unit>/skm/`` (+ ``skm.pdf`` / ``skm.xlsx``) — the SKM report of a survey
+  period (``?periode=<slug>``, listed on the page) or a date range, where the head saves the
+  follow-up plan; every member of the unit reads it (``report.skm_view``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_safe
@@ -162,12 +164,17 @@ def _report_units(request: HttpRequest):
     return units
 
 
-def _report_unit(request: HttpRequest, slug: str) -> Unit:
+def _report_unit(request: HttpRequest, slug: str, action: str = "report.view") -> Unit:
     """The unit, when the user may read its reports; 404 otherwise (as for another's case)."""
     unit = get_object_or_404(Unit, slug=slug)
-    if not can(request.user, "report.view", unit):
+    if not can(request.user, action, unit):
         raise Http404
     return unit
+
+
+def _skm_unit(request: HttpRequest, slug: str) -> Unit:
+    """The SKM report is read by every member of the unit (``report.skm_view``)."""
+    return _report_unit(request, slug, "report.skm_view")
 
 
 @staff_required
@@ -236,10 +243,30 @@ def monthly_xlsx(request: HttpRequest, unit_slug: str, month: str) -> HttpRespon
 # --- SKM -----------------------------------------------------------------------------------------
 
 
+def _skm_periods(unit: Unit, periods: list[SurveyPeriod], chosen: SurveyPeriod | None) -> list:
+    """The periods of the unit that have started, newest first, each with its report link and
+    whether its follow-up plan is written (one query)."""
+    from .models import SkmFollowUp
+
+    written = set(SkmFollowUp.objects.filter(unit=unit).values_list("start", "end"))
+    base = reverse("reports:skm", args=[unit.slug])
+    today = timezone.localdate()
+    return [
+        {
+            "period": p,
+            "url": f"{base}?{urlencode({'periode': p.slug})}",
+            "running": p.contains(today),
+            "follow_up": (p.start, p.end) in written,
+            "chosen": chosen is not None and chosen.pk == p.pk,
+        }
+        for p in periods
+    ]
+
+
 def _skm_scope(
     request: HttpRequest, unit: Unit
 ) -> tuple[PeriodForm, dt.date, dt.date, SurveyPeriod | None]:
-    periods = list(SurveyPeriod.objects.for_unit(unit).started())
+    periods = list(SurveyPeriod.objects.for_unit(unit).started().select_related("unit"))
     form = PeriodForm(request.GET or None, periods=periods)
     start, end, period = form.scope(default=results_scope(unit))
     return form, start, end, period
@@ -248,7 +275,7 @@ def _skm_scope(
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def skm(request: HttpRequest, unit_slug: str) -> HttpResponse:
-    unit = _report_unit(request, unit_slug)
+    unit = _skm_unit(request, unit_slug)
     period_form, start, end, period = _skm_scope(request, unit)
     may_write = can(request.user, "report.follow_up", unit)
     report = skm_report(unit=unit, start=start, end=end, period=period)
@@ -278,6 +305,7 @@ def skm(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "form": form,
             "may_write": may_write,
             "running_period": current_period(unit),
+            "periods": _skm_periods(unit, period_form.periods.values(), period),
             "pdf_url": f"{reverse('reports:skm_pdf', args=[unit.slug])}?{query}",
             "xlsx_url": f"{reverse('reports:skm_xlsx', args=[unit.slug])}?{query}",
             "chart": bar_chart(
@@ -292,7 +320,7 @@ def skm(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @staff_required
 @require_safe
 def skm_pdf(request: HttpRequest, unit_slug: str) -> HttpResponse:
-    unit = _report_unit(request, unit_slug)
+    unit = _skm_unit(request, unit_slug)
     _form, start, end, period = _skm_scope(request, unit)
     report = skm_report(unit=unit, start=start, end=end, period=period)
     return _download(
@@ -303,7 +331,7 @@ def skm_pdf(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @staff_required
 @require_safe
 def skm_xlsx(request: HttpRequest, unit_slug: str) -> HttpResponse:
-    unit = _report_unit(request, unit_slug)
+    unit = _skm_unit(request, unit_slug)
     _form, start, end, period = _skm_scope(request, unit)
     report = skm_report(unit=unit, start=start, end=end, period=period)
     return _download(exports.skm_xlsx(report), XLSX, exports.skm_filename(report, "xlsx"))

@@ -8,6 +8,9 @@ are aggregates and never say who answered.
 
 The day the questionnaire was answered (``answered_on``) is what periods and date ranges filter
 on; a ``SurveyPeriod`` is only a named date range (a semester, a year) for one unit or for all.
+An administrator makes periods in the admin; ``periods.py`` also makes them (``auto``) from the
+cadence of the unit's standards, and ``reminders.py`` records each reminder it sent to the
+head about a period (``SurveyPeriodReminder``, one per period and kind).
 """
 
 from __future__ import annotations
@@ -57,6 +60,15 @@ class SurveyPeriod(TimeStampedModel):
         help_text=_(
             "Number of people served in the period, for the minimum sample size. When empty, "
             "the cases recorded in the period are counted."
+        ),
+    )
+    auto = models.BooleanField(
+        _("made automatically"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Made from the survey cadence of the unit's standards. Saving it in the admin makes "
+            "it the administrator's own: it is then never moved or removed automatically."
         ),
     )
 
@@ -189,3 +201,42 @@ class SurveyInvitation(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class ReminderKind(models.TextChoices):
+    OPENED = "opened", _("The period has opened")
+    SAMPLE = "sample", _("Sample checked one month before the end")
+    CLOSED = "closed", _("The period has closed")
+
+
+class SurveyPeriodReminder(models.Model):
+    """One reminder about a period to the head(s) of its unit, recorded once (``reminders.py``).
+
+    The sample check is recorded even when the sample was large enough (``queued`` = 0): it is
+    done once, one month before the period ends, and the record says what was found."""
+
+    period = models.ForeignKey(
+        SurveyPeriod,
+        verbose_name=_("survey period"),
+        related_name="reminders",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("reminder"), max_length=10, choices=ReminderKind)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
+    min_sample = models.PositiveIntegerField(_("minimum sample"), null=True, blank=True)
+    ikm = models.DecimalField(
+        _("converted IKM"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    queued = models.PositiveSmallIntegerField(_("e-mails queued"), default=0)
+
+    class Meta:
+        verbose_name = _("survey period reminder")
+        verbose_name_plural = _("survey period reminders")
+        ordering = ["period", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "kind"], name="survey_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_kind_display()}"

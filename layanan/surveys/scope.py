@@ -11,7 +11,8 @@ the administrator entered it for that unit (an office-wide period's for the top 
 cases the unit recorded in the range (``ikm.population_served``). The warning itself is
 ``IkmResult.sample_short`` / ``IkmResult.warnings``: one rule, shown everywhere.
 
-Creating periods is the administrator's job (admin → Survey periods); nothing here makes one.
+Periods are made by the administrator (admin → Survey periods) and, from the cadence of the
+unit's standards, by ``periods.py``; nothing here makes one.
 """
 
 from __future__ import annotations
