@@ -175,6 +175,7 @@ class AuditAction(models.TextChoices):
     INTAKE_ATTACHED = "intake_attached", _("Added an incoming message to a case")
     INTAKE_DISMISSED = "intake_dismissed", _("Dismissed an incoming message")
     MAILBOX_CHANGED = "mailbox_changed", _("Changed a unit's mailbox settings")
+    WHATSAPP_NUMBER_CHANGED = "whatsapp_number_changed", _("Changed a unit's WhatsApp number")
 
 
 class AuditEntry(models.Model):
