@@ -43,6 +43,7 @@ NOT_PAGES = {
     "catalog:standard_poster": "PDF",
     "catalog:standard_qr": "SVG image",
     "favicon": "icon",
+    "intake_whatsapp:webhook": "WhatsApp Cloud API webhook (Meta calls it), plain text",
 }
 
 
