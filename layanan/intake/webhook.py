@@ -5,12 +5,12 @@ calls it; every POST is authenticated by its signature instead).
   ``WHATSAPP_VERIFY_TOKEN``: 200 with ``hub.challenge`` as plain text; anything else: 403.
 - ``POST``: a bad or missing ``X-Hub-Signature-256`` → 403; a body that is not the Cloud API
   envelope → 400; a message change for a phone-number id this installation does not know →
-  404 (the platform retries and, if it goes on, disables the subscription: misconfiguration
-  must be seen, docs/intake.md); all logged, nothing stored. Otherwise the body is stored
-  (one short transaction) and 200 answered; the work runs after commit
-  (``whatsapp.process_event``). Status callbacks and other kinds of change are acknowledged
-  with 200 too, never refused. A paused (inactive) number is acknowledged and its deliveries
-  dropped, logged.
+  404, and so are messages for the global number when no unit receives on it (the platform
+  retries and, if it goes on, disables the subscription: misconfiguration must be seen,
+  docs/intake.md); all logged, nothing stored. Otherwise the body is stored (one short
+  transaction) and 200 answered; the work runs after commit (``whatsapp.process_event``).
+  Status callbacks and other kinds of change are acknowledged with 200 too, never refused. A
+  paused (inactive) number is acknowledged and its deliveries dropped, logged.
 """
 
 from __future__ import annotations
@@ -50,12 +50,18 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
         )
         return _text("invalid signature", 403)
     try:
-        _data, number_ids = parse_delivery(body)
+        _data, number_ids, receiving = parse_delivery(body)
     except BadDelivery as error:
         logger.warning("whatsapp webhook: refused a malformed delivery: %s", error)
         return _text("malformed body", 400)
     numbers = {number_id: known_number(number_id) for number_id in number_ids}
-    unknown = sorted(number_id for number_id, number in numbers.items() if number is None)
+    # Unknown: not ours at all, or messages for a number no unit receives on (the global number
+    # without WHATSAPP_DEFAULT_UNIT: its status callbacks are still taken).
+    unknown = sorted(
+        number_id
+        for number_id, number in numbers.items()
+        if number is None or (number.unit is None and number_id in receiving)
+    )
     if unknown:
         logger.warning("whatsapp webhook: refused a delivery for unknown number id(s) %s", unknown)
         return _text("unknown phone number id", 404)

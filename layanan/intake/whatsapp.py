@@ -69,6 +69,10 @@ MEDIA_KINDS = ("image", "document", "audio", "video", "sticker")
 SKIPPED_KINDS = ("reaction", "system", "ephemeral")
 
 
+class StatusNotYetMatched(Exception):
+    """A status callback for a message that may be being sent right now (processed later)."""
+
+
 class BadDelivery(ValueError):
     """The body is not JSON or not in the Cloud API's shape (the webhook answers 400)."""
 
@@ -87,8 +91,9 @@ def signature_valid(body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(header.removeprefix("sha256=").strip().lower(), expected)
 
 
-def parse_delivery(body: bytes) -> tuple[dict, list[str]]:
-    """The decoded body and the phone-number ids its message changes are for. Raises
+def parse_delivery(body: bytes) -> tuple[dict, list[str], set[str]]:
+    """The decoded body, the phone-number ids its message changes are for, and those of them
+    that carry messages (not only status callbacks). Raises
     ``BadDelivery`` for a body that is not the documented envelope (``object``, ``entry[]``,
     ``changes[]``, ``value``; a ``messages`` change must name ``metadata.phone_number_id``).
     Changes of other fields (template status, account updates) are allowed and ignored."""
@@ -99,6 +104,7 @@ def parse_delivery(body: bytes) -> tuple[dict, list[str]]:
     if not isinstance(data, dict) or not isinstance(data.get("entry"), list):
         raise BadDelivery("no entry list")
     ids: list[str] = []
+    receiving: set[str] = set()
     for entry in data["entry"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("changes", []), list):
             raise BadDelivery("an entry is not an object with a changes list")
@@ -117,7 +123,9 @@ def parse_delivery(body: bytes) -> tuple[dict, list[str]]:
                 if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                     raise BadDelivery(f"{key} is not a list of objects")
             ids.append(str(number_id).strip())
-    return data, list(dict.fromkeys(ids))
+            if value.get("messages"):
+                receiving.add(str(number_id).strip())
+    return data, list(dict.fromkeys(ids)), receiving
 
 
 @dataclass(frozen=True)
@@ -125,20 +133,20 @@ class Number:
     """A business number as this installation knows it."""
 
     phone_number_id: str
-    unit: Unit | None  # None: no unit receives on it (refused)
+    unit: Unit | None  # None: only sends (the global number without WHATSAPP_DEFAULT_UNIT)
     active: bool = True
 
 
 def known_number(phone_number_id: str) -> Number | None:
     """The number ``phone_number_id`` names, or ``None`` when this installation does not know
-    it (neither a ``WhatsAppNumber`` nor the global number with a receiving unit)."""
+    it (neither a ``WhatsAppNumber`` nor the global number). The global number without a
+    ``WHATSAPP_DEFAULT_UNIT`` is known (its status callbacks are taken) but fills no queue."""
     row = WhatsAppNumber.objects.select_related("unit").filter(phone_number_id=phone_number_id)
     row = row.first()
     if row is not None:
         return Number(phone_number_id, row.unit, row.is_active)
     if phone_number_id and phone_number_id == settings.WHATSAPP_PHONE_NUMBER_ID:
-        unit = default_unit()
-        return Number(phone_number_id, unit) if unit is not None else None
+        return Number(phone_number_id, default_unit())
     return None
 
 
@@ -223,7 +231,7 @@ def process_pending(*, limit: int = 200, older_than: dt.timedelta = dt.timedelta
 
 def _process_value(value: dict) -> None:
     number = known_number(str(value["metadata"]["phone_number_id"]))
-    if number is None or not number.active or number.unit is None:
+    if number is None or not number.active:
         # Refused at the webhook; the number was removed or paused since: nothing to file.
         logger.warning("whatsapp: event for an unknown or inactive number skipped")
         return
@@ -231,7 +239,9 @@ def _process_value(value: dict) -> None:
         str(contact.get("wa_id")): (contact.get("profile") or {}).get("name", "")
         for contact in value.get("contacts", [])
     }
-    for message in value.get("messages", []):
+    if number.unit is None and value.get("messages"):
+        logger.warning("whatsapp: messages for a number that fills no queue skipped")
+    for message in value.get("messages", []) if number.unit is not None else ():
         receive_message(number, message, names)
     for status in value.get("statuses", []):
         apply_status(status)
@@ -490,6 +500,15 @@ def apply_status(status: dict) -> int:
         return 0
     at = receipt_time(_timestamp(status.get("timestamp")))
     rows = OutboxMessage.objects.filter(channel=OutboxChannel.WHATSAPP, provider_message_id=wamid)
+    if (
+        not rows.exists()
+        and OutboxMessage.objects.filter(
+            channel=OutboxChannel.WHATSAPP, status=OutboxStatus.SENDING
+        ).exists()
+    ):
+        # The callback may be faster than the dispatcher storing the id its send returned:
+        # the event stays pending and the sweep applies it once the row carries the id.
+        raise StatusNotYetMatched(f"no outbox row (yet) for {wamid}")
     if kind in DELIVERY_RANK and kind:
         # Only forward: a late "delivered" after "read" matches nothing.
         behind = [name for name, rank in DELIVERY_RANK.items() if rank < DELIVERY_RANK[kind]]

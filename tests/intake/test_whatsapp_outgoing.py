@@ -226,3 +226,25 @@ def test_the_failed_filter_of_the_outbox_admin_lists_a_failed_whatsapp_message(
     page = admin_client.get("/admin/notify/outboxmessage/", {"status__exact": "failed"})
     assert page.status_code == 200
     assert f"/admin/notify/outboxmessage/{row.pk}/" in page.content.decode()
+
+
+def test_a_callback_faster_than_the_send_is_applied_later(client, graph_api, org, settings):
+    """A "read" arrives while its message is still being sent (the id not stored yet): the
+    event stays pending, and the sweep applies it once the row carries the id."""
+    from layanan.intake.models import WhatsAppEvent
+    from layanan.intake.whatsapp import process_pending
+
+    settings.WHATSAPP_ENABLED = True
+    complaint(org)
+    row = OutboxMessage.objects.get()
+    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENDING)
+    _callback(client, "wamid.OUTLATER", "read", ts(timezone.now()) - 1)
+    assert WhatsAppEvent.objects.get().status == "pending"
+
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SENT, provider_message_id="wamid.OUTLATER"
+    )
+    assert process_pending() == 1
+    row.refresh_from_db()
+    assert row.delivery_status == "read"
+    assert WhatsAppEvent.objects.get().status == "done"

@@ -155,13 +155,21 @@ def test_an_unknown_phone_number_id_is_refused_with_404_logged_nothing_stored(
     assert IntakeMessage.objects.count() == 0
 
 
-def test_the_global_number_without_a_receiving_unit_is_unknown(client, graph_api, settings):
-    """WHATSAPP_DEFAULT_UNIT empty: the global number receives for nobody, so its deliveries
-    are refused like an unknown number's."""
+def test_the_global_number_without_a_receiving_unit_takes_only_status_callbacks(
+    client, graph_api, settings
+):
+    """WHATSAPP_DEFAULT_UNIT empty: messages to the global number are refused like an unknown
+    number's (nobody would read them), but the status callbacks of what it sent are taken:
+    refusing them would get the subscription disabled."""
     settings.WHATSAPP_DEFAULT_UNIT = ""
     body = wa.encode(wa.envelope(wa.GLOBAL_NUMBER_ID, messages=[wa.text("Halo", at=now_ts())]))
     assert wa.post(client, body).status_code == 404
     assert WhatsAppEvent.objects.count() == 0
+    statuses = wa.envelope(
+        wa.GLOBAL_NUMBER_ID, statuses=[wa.status("wamid.OUT1", "read", at=now_ts())]
+    )
+    assert wa.post(client, wa.encode(statuses)).status_code == 200
+    assert WhatsAppEvent.objects.get().status == "done"
 
 
 def test_an_inactive_number_is_acknowledged_and_dropped(client, graph_api, kesra_number):
