@@ -339,3 +339,22 @@ def test_converting_sends_the_tracking_code_to_the_sender_only(
     assert {path for path, _ in posts} == {f"/v20.0/{wa.KESRA_NUMBER_ID}/messages"}
     received = [body for _, body in posts if code in body.get("text", {}).get("body", "")]
     assert len(received) == 1 and received[0]["to"] == wa.CITIZEN and received[0]["type"] == "text"
+
+
+def test_the_officer_sees_a_whatsapp_message_in_the_queue_and_opens_it(
+    client, graph_api, kesra_officer
+):
+    """The queue filtered by the WhatsApp channel lists the message (first line, sender); its
+    page shows the whole text with the map link."""
+    from django.urls import reverse
+
+    location = {"latitude": -0.03, "longitude": 109.33, "name": "Taman Alun Kapuas"}
+    deliver(client, wa.message("location", location, at=ts(timezone.now())))
+    message = IntakeMessage.objects.get()
+    client.force_login(kesra_officer)
+    queue = client.get(reverse("intake:queue"), {"channel": "whatsapp"}).content.decode()
+    assert reverse("intake:detail", args=[message.pk]) in queue
+    assert "+6285812345678" in queue
+    page = client.get(reverse("intake:detail", args=[message.pk])).content.decode()
+    assert "Taman Alun Kapuas" in page
+    assert "openstreetmap.org/?mlat=-0.030000&amp;mlon=109.330000" in page

@@ -248,3 +248,25 @@ def test_a_callback_faster_than_the_send_is_applied_later(client, graph_api, org
     row.refresh_from_db()
     assert row.delivery_status == "read"
     assert WhatsAppEvent.objects.get().status == "done"
+
+
+def test_a_superuser_adds_a_units_number_in_the_admin_and_it_is_audited(admin_client, org):
+    """Intake › WhatsApp numbers › Add: the row maps the phone-number id to the unit; the
+    change is in the audit log (which fields, who)."""
+    from layanan.core.models import AuditAction, AuditEntry
+    from layanan.intake.models import WhatsAppNumber
+
+    response = admin_client.post(
+        "/admin/intake/whatsappnumber/add/",
+        {
+            "unit": org["biro-perekonomian"].pk,
+            "phone_number_id": "100000000000077",
+            "display_number": "+62 811-5000-077",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    number = WhatsAppNumber.objects.get(phone_number_id="100000000000077")
+    assert number.unit == org["biro-perekonomian"]
+    entry = AuditEntry.objects.get(action=AuditAction.WHATSAPP_NUMBER_CHANGED)
+    assert entry.data["created"] is True and "phone_number_id" in entry.data["fields"]
