@@ -250,6 +250,9 @@ WHATSAPP_ACK_QUIET_MINUTES = int(env("WHATSAPP_ACK_QUIET_MINUTES", "60"))
 # Process webhook events in a task right after they are stored (else only in the sweep,
 # manage.py process_whatsapp).
 WHATSAPP_PROCESS_ON_COMMIT = env_bool("WHATSAPP_PROCESS_ON_COMMIT", True)
+# Processed webhook deliveries (raw copies of citizens' messages) are deleted after this many
+# days by manage.py process_whatsapp; the messages themselves stay in the intake queue.
+WHATSAPP_EVENT_KEEP_DAYS = int(env("WHATSAPP_EVENT_KEEP_DAYS", "30"))
 
 # Intake (layanan.intake): units' mailboxes read over IMAP; see docs/intake.md.
 # The key that encrypts mailbox passwords stored in the database (default: from SECRET_KEY).

@@ -229,6 +229,17 @@ def process_pending(*, limit: int = 200, older_than: dt.timedelta = dt.timedelta
     return len(ids)
 
 
+def prune_processed(*, now: dt.datetime | None = None) -> int:
+    """Delete processed deliveries older than ``WHATSAPP_EVENT_KEEP_DAYS``: a raw body is a
+    copy of citizens' messages (names, numbers, texts), needed only until it has been filed.
+    Failed and pending ones stay for follow-up. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.WHATSAPP_EVENT_KEEP_DAYS)
+    deleted, _rows = WhatsAppEvent.objects.filter(
+        status=WhatsAppEventStatus.DONE, received_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def _process_value(value: dict) -> None:
     number = known_number(str(value["metadata"]["phone_number_id"]))
     if number is None or not number.active:

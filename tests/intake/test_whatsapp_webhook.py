@@ -271,3 +271,25 @@ def test_a_failing_event_stays_pending_and_succeeds_later(client, graph_api, set
     message = IntakeMessage.objects.get()
     assert [a.refused for a in message.attachments.all()] == [""]
     assert WhatsAppEvent.objects.get().status == WhatsAppEventStatus.DONE
+
+
+def test_processed_deliveries_are_deleted_after_the_keeping_period(
+    client, graph_api, settings, clock
+):
+    """The sweep deletes raw deliveries processed more than WHATSAPP_EVENT_KEEP_DAYS ago (they
+    copy citizens' messages); a failed one stays for follow-up; the message stays filed."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    settings.WHATSAPP_EVENT_KEEP_DAYS = 30
+    body = wa.encode(wa.envelope(wa.GLOBAL_NUMBER_ID, messages=[wa.text("Lama", at=now_ts())]))
+    assert wa.post(client, body).status_code == 200
+    failed = WhatsAppEvent.objects.create(body="{}", status=WhatsAppEventStatus.FAILED)
+    clock.shift(dt.timedelta(days=29))
+    call_command("process_whatsapp", verbosity=0)
+    assert WhatsAppEvent.objects.count() == 2
+    clock.shift(dt.timedelta(days=2))
+    call_command("process_whatsapp", verbosity=0)
+    assert list(WhatsAppEvent.objects.all()) == [failed]
+    assert IntakeMessage.objects.get().text == "Lama"

@@ -8,14 +8,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from layanan.intake.whatsapp import process_pending
+from layanan.intake.whatsapp import process_pending, prune_processed
 
 
 class Command(BaseCommand):
     help = (
         "Process stored WhatsApp webhook deliveries that are still pending (their task never "
         "ran, or failed and is due again). Safe to run beside the task worker: processing is "
-        "idempotent. Run it every few minutes from cron, or keep it running with --loop."
+        "idempotent. Deletes processed deliveries older than WHATSAPP_EVENT_KEEP_DAYS. Run it "
+        "every few minutes from cron, or keep it running with --loop."
     )
 
     def add_arguments(self, parser):
@@ -39,8 +40,11 @@ class Command(BaseCommand):
             raise CommandError("--loop and --older-than must not be negative")
         while True:
             count = process_pending(older_than=dt.timedelta(seconds=options["older_than"]))
+            pruned = prune_processed()
             if options["verbosity"] > 0:
-                self.stdout.write(f"{count} WhatsApp event(s) processed")
+                self.stdout.write(
+                    f"{count} WhatsApp event(s) processed, {pruned} old processed one(s) deleted"
+                )
             if not options["loop"]:
                 return
             close_old_connections()
