@@ -237,6 +237,27 @@ WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", "https://graph.facebook.com/v20.0")
 WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10"))
+# Incoming WhatsApp (layanan.intake, docs/intake.md): the webhook's verify token (the GET
+# handshake) and the Meta app secret (the X-Hub-Signature-256 of every POST). Without a secret
+# every POST is refused.
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")
+# The slug of the unit whose intake queue the global WHATSAPP_PHONE_NUMBER_ID fills (units
+# with a number of their own are set in the admin). Empty: the global number receives nothing
+# (its deliveries are refused as an unknown number).
+WHATSAPP_DEFAULT_UNIT = env("WHATSAPP_DEFAULT_UNIT")
+# Outside the 24-hour customer-service window only an approved template reaches a citizen:
+# its name and language, two body parameters ({{1}} what happened, {{2}} the link).
+WHATSAPP_TEMPLATE_UPDATE = env("WHATSAPP_TEMPLATE_UPDATE")
+WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+# One "message received" reply per sender per this many minutes (a burst of messages gets one).
+WHATSAPP_ACK_QUIET_MINUTES = int(env("WHATSAPP_ACK_QUIET_MINUTES", "60"))
+# Process webhook events in a task right after they are stored (else only in the sweep,
+# manage.py process_whatsapp).
+WHATSAPP_PROCESS_ON_COMMIT = env_bool("WHATSAPP_PROCESS_ON_COMMIT", True)
+# Processed webhook deliveries (raw copies of citizens' messages) are deleted after this many
+# days by manage.py process_whatsapp; the messages themselves stay in the intake queue.
+WHATSAPP_EVENT_KEEP_DAYS = int(env("WHATSAPP_EVENT_KEEP_DAYS", "30"))
 
 # Intake (layanan.intake): units' mailboxes read over IMAP; see docs/intake.md.
 # The key that encrypts mailbox passwords stored in the database (default: from SECRET_KEY).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staf/kalender/", include("layanan.workdays.urls")),
     path("staf/masuk/", include("layanan.intake.urls")),
     path("staf/evaluasi/", include("layanan.evaluation.urls")),
+    path("masuk/whatsapp/", include("layanan.intake.whatsapp_urls")),
     path("staf/", include("layanan.cases.urls")),
     path("", include("layanan.complaints.public_urls")),
     path("survei/", include("layanan.surveys.urls")),

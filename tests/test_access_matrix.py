@@ -732,6 +732,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "intake:queue": staff(**INTAKE_OTHERS),
     "intake:detail": staff(**INTAKE_OTHERS, **A_ONLY),
     "intake:attachment_download": staff(**INTAKE_OTHERS, **A_ONLY),
+    # The WhatsApp webhook: no login; a GET without the verify token is refused for everyone.
+    "intake_whatsapp:webhook": row(DENY),
     "workdays:calendar": staff(),
     "workdays:calendar_year": staff(),
     # staff: facilities, audiences, guests

@@ -5,8 +5,9 @@ only what their role administers, within their unit and below (``ADMINISTRABLE``
 rule of ``accounts.permissions.RULES``): the catalogue, the office hours, resources, reply
 letter templates, the people of their unit — and the units themselves read-only, to pick from.
 Everything else — login attempts (django-axes), second-factor devices (django-otp), task
-results (django-tasks-db), the outbox, API tokens, the unit tree — stays with superusers: no
-rule grants it.
+results (django-tasks-db), the outbox, API tokens, the unit tree, the units' mailboxes and
+WhatsApp numbers and the raw WhatsApp webhook deliveries — stays with superusers: no rule
+grants it.
 
 Two pieces, so the admin's own permission checks keep working unchanged:
 

@@ -312,6 +312,14 @@ def reporter_messages(
                     "dedupe_key": f"{dedupe}:wa",
                     "case_id": case.pk,
                     "kind": f"complaint.{event}",
+                    # Outside the 24-hour window the approved update template carries these
+                    # ({{1}} what happened, {{2}} the tracking link): layanan/intake/whatsapp.py.
+                    "context": {
+                        "template_parameters": [
+                            _lines(case, event, class_name)[0],
+                            tracking_url(case),
+                        ]
+                    },
                 }
             )
     return messages

@@ -185,6 +185,7 @@ class AuditAction(models.TextChoices):
         "survey_periods_planned",
         _("Made or moved survey periods from the standards' cadence"),
     )
+    WHATSAPP_NUMBER_CHANGED = "whatsapp_number_changed", _("Changed a unit's WhatsApp number")
 
 
 class AuditEntry(models.Model):

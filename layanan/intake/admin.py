@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction
 
-from .models import Mailbox
+from .models import Mailbox, WhatsAppEvent, WhatsAppEventStatus, WhatsAppNumber
 from .poller import MailboxError, open_mailbox
 
 
@@ -118,3 +118,64 @@ class MailboxAdmin(admin.ModelAdmin):
                     gettext("%(mailbox)s: connected, %(count)s message(s) in %(folder)s.")
                     % {"mailbox": mailbox, "count": count, "folder": mailbox.folder},
                 )
+
+
+@admin.register(WhatsAppNumber)
+class WhatsAppNumberAdmin(admin.ModelAdmin):
+    """Each unit's WhatsApp Business number (superusers only: it routes citizens' messages)."""
+
+    list_display = ["__str__", "phone_number_id", "unit", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["phone_number_id", "display_number", "unit__name"]
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "phone_number_id", "display_number", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.WHATSAPP_NUMBER_CHANGED,
+            target=obj,
+            unit=obj.unit,
+            data={"fields": sorted(form.changed_data), "created": not change},
+        )
+
+
+@admin.register(WhatsAppEvent)
+class WhatsAppEventAdmin(admin.ModelAdmin):
+    """Webhook deliveries as received, for following up a failure (read-only)."""
+
+    list_display = ["received_at", "status", "attempts", "processed_at", "phone_number_ids"]
+    list_filter = ["status"]
+    date_hierarchy = "received_at"
+    readonly_fields = [
+        "received_at",
+        "phone_number_ids",
+        "status",
+        "attempts",
+        "processed_at",
+        "last_error",
+        "body",
+    ]
+    fields = readonly_fields
+    actions = ["process_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Process again"), permissions=["change"])
+    def process_again(self, request, queryset):
+        from .whatsapp import process_event
+
+        ids = list(queryset.exclude(status=WhatsAppEventStatus.DONE).values_list("pk", flat=True))
+        queryset.filter(pk__in=ids).update(status=WhatsAppEventStatus.PENDING, attempts=0)
+        results = [process_event(pk) for pk in ids]
+        done = results.count(WhatsAppEventStatus.DONE)
+        self.message_user(
+            request,
+            gettext("%(done)s of %(count)s event(s) processed.")
+            % {"done": done, "count": len(ids)},
+        )

@@ -256,3 +256,86 @@ class IntakeAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WhatsAppNumber(TimeStampedModel):
+    """A unit's WhatsApp Business number on the Cloud API, known by Meta's phone-number id.
+
+    Messages the webhook receives for this id land in the unit's queue; messages to the
+    requesters of the unit's cases (and of its divisions', which have no number of their own)
+    go out from it. The global ``WHATSAPP_PHONE_NUMBER_ID`` is the default sender for units
+    without a number here, and receives for ``WHATSAPP_DEFAULT_UNIT`` (docs/intake.md)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="whatsapp_numbers", on_delete=models.PROTECT
+    )
+    phone_number_id = models.CharField(
+        _("phone number ID"),
+        max_length=64,
+        unique=True,
+        help_text=_(
+            "The Phone number ID shown in the Meta app under WhatsApp > API Setup (digits), "
+            "not the telephone number itself."
+        ),
+    )
+    display_number = models.CharField(
+        _("telephone number"),
+        max_length=40,
+        blank=True,
+        help_text=_("As people see it, e.g. +62 811-5678-900 (for staff; not used to send)."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive number neither receives into the queue nor sends."),
+    )
+
+    class Meta:
+        verbose_name = _("WhatsApp number")
+        verbose_name_plural = _("WhatsApp numbers")
+        ordering = ["unit__path", "phone_number_id"]
+
+    def __str__(self) -> str:
+        return self.display_number or self.phone_number_id
+
+
+class WhatsAppEventStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be processed")
+    DONE = "done", _("Processed")
+    FAILED = "failed", _("Processing failed")
+
+
+class WhatsAppEvent(models.Model):
+    """One webhook delivery from the Cloud API, exactly as it arrived (its verified body),
+    stored before the webhook answers 200: a process that dies afterwards loses nothing, the
+    sweep (``manage.py process_whatsapp``) picks the event up again. Processing is idempotent
+    (messages by their WhatsApp id, statuses by their rank), so an event processed twice, or
+    delivered twice by the platform, changes nothing the second time."""
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    phone_number_ids = models.JSONField(_("phone number IDs"), default=list)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=WhatsAppEventStatus,
+        default=WhatsAppEventStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp webhook event")
+        verbose_name_plural = _("WhatsApp webhook events")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status="pending"),
+                name="intake_wa_event_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"WhatsApp event #{self.pk}"

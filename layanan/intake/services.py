@@ -71,6 +71,17 @@ MATCH_THREAD, MATCH_SUBJECT, MATCH_SENDER, MATCH_STAFF = "thread", "subject", "s
 _JOINABLE = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING, Status.ANSWERED)
 
 
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file that came with a message but could not be taken (too large to fetch, gone from
+    the provider): listed on the message with the reason, as a refused attachment is."""
+
+    filename: str
+    content_type: str
+    size: int
+    reason: str
+
+
 @dataclass
 class Incoming:
     """A message as a channel delivers it, before it is recorded."""
@@ -85,6 +96,7 @@ class Incoming:
     thread_ids: tuple[str, ...] = ()
     automatic: str = ""
     attachments: tuple[MailPart, ...] = ()
+    refused: tuple[RefusedFile, ...] = ()
 
     @classmethod
     def from_mail(cls, mail: ParsedMail, *, received_at: dt.datetime) -> Incoming:
@@ -147,6 +159,7 @@ def intake_receive(
                 automatic=incoming.automatic,
             )
             _store_files(message, incoming.attachments)
+            _list_refused(message, incoming.refused)
             if incoming.automatic:
                 _set_status(message, IntakeStatus.IGNORED)
             elif incoming.sender_address.lower() in _own_addresses(mailbox):
@@ -210,6 +223,19 @@ def _store_files(message: IntakeMessage, parts) -> None:
         row.save()
 
 
+def _list_refused(message: IntakeMessage, refused) -> None:
+    IntakeAttachment.objects.bulk_create(
+        IntakeAttachment(
+            message=message,
+            original_name=(item.filename or "lampiran")[:200],
+            content_type=item.content_type[:100],
+            size=item.size,
+            refused=item.reason[:300],
+        )
+        for item in refused
+    )
+
+
 # --- matching --------------------------------------------------------------------------------
 
 
@@ -251,7 +277,35 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
         )
         if case is not None:
             return case, MATCH_SENDER
+    if incoming.sender_address and incoming.channel == IntakeChannel.WHATSAPP:
+        case = _open_case_of_phone(unit, incoming.sender_address)
+        if case is not None:
+            return case, MATCH_SENDER
     return None, ""
+
+
+def _open_case_of_phone(unit: Unit, phone: str) -> Case | None:
+    """The newest open case of ``unit`` (or its divisions) whose requester gave this phone
+    number, however it was typed (0858-…, +62 858…): compared in E.164."""
+    from layanan.notify.whatsapp import InvalidPhoneNumber, normalise_phone
+
+    try:
+        wanted = normalise_phone(phone)
+    except InvalidPhoneNumber:
+        return None
+    candidates = (
+        _cases_of(unit)
+        .filter(requester_phone__contains=wanted[-4:], status__in=_JOINABLE)
+        .order_by("-received_at", "-pk")
+        .only("pk", "requester_phone", "status", "unit", "closed_at", "received_at")
+    )
+    for case in candidates[:200]:
+        try:
+            if normalise_phone(case.requester_phone) == wanted:
+                return _cases_of(unit).get(pk=case.pk)
+        except InvalidPhoneNumber:
+            continue
+    return None
 
 
 def _is_reply(incoming: Incoming) -> bool:
@@ -262,7 +316,9 @@ def _route(message: IntakeMessage, incoming: Incoming) -> None:
     case, rule = match_case(message.unit, incoming)
     if case is None:
         return  # stays in the queue, new
-    if rule == MATCH_SENDER and not _is_reply(incoming):
+    # A fresh e-mail from someone with an open case may be a new complaint: suggested only. On
+    # WhatsApp the chat with the number is one conversation: it joins the open case.
+    if rule == MATCH_SENDER and incoming.channel == IntakeChannel.EMAIL and not _is_reply(incoming):
         message.suggested_case = case
         message.matched_by = rule
         message.save(update_fields=["suggested_case", "matched_by"])

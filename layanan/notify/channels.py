@@ -89,6 +89,9 @@ def send_email(message: OutboxMessage) -> str:
 
 
 def send_whatsapp(message: OutboxMessage) -> str:
+    """From the number of the case's unit (or the row's ``sender``), as free text inside the
+    24-hour customer-service window and as the approved update template outside it
+    (``layanan.intake.whatsapp.outgoing_plan``, decided now, not when the row was queued)."""
     if not settings.WHATSAPP_ENABLED:
         raise ChannelDisabled(
             _(
@@ -96,9 +99,24 @@ def send_whatsapp(message: OutboxMessage) -> str:
                 "(WHATSAPP_ENABLED is false)."
             )
         )
+    from layanan.intake.whatsapp import outgoing_plan
+
+    plan = outgoing_plan(message)
     try:
         with WhatsAppCloudClient.from_settings() as client:
-            return client.send_text(to=message.recipient, body=message.body)
+            if plan.free_text or not plan.template:
+                # No template configured: tried as text; outside the window WhatsApp refuses it
+                # (error 131047, permanent), and the row shows as failed with that reason.
+                return client.send_text(
+                    to=message.recipient, body=message.body, phone_number_id=plan.sender
+                )
+            return client.send_template(
+                to=message.recipient,
+                name=plan.template,
+                language=plan.language,
+                parameters=list(plan.parameters),
+                phone_number_id=plan.sender,
+            )
     except ValueError as error:  # missing configuration or an invalid number
         raise DeliveryError(str(error), permanent=True) from error
     except WhatsAppError as error:

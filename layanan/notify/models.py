@@ -29,6 +29,18 @@ class OutboxStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DeliveryStatus(models.TextChoices):
+    """What the provider reports after sending (WhatsApp status callbacks), in order."""
+
+    SENT = "sent", _("Sent to the phone")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+
+
+#: The order of ``DeliveryStatus``: a callback never moves a row backwards.
+DELIVERY_RANK = {"": 0, DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.READ: 3}
+
+
 class OutboxMessage(models.Model):
     """One message to one recipient on one channel, with its delivery bookkeeping.
 
@@ -64,6 +76,16 @@ class OutboxMessage(models.Model):
     provider_message_id = models.CharField(
         _("provider message id"), max_length=255, blank=True, db_index=True
     )
+    # WhatsApp: the phone-number id it goes out from (the unit's number, docs/intake.md);
+    # empty: the global WHATSAPP_PHONE_NUMBER_ID, or the case's unit's number at sending.
+    sender = models.CharField(_("sent from"), max_length=64, blank=True)
+    # WhatsApp: how far the platform says the message got (status callbacks: sent, delivered,
+    # read), only ever moving forward — callbacks arrive out of order. A "failed" callback
+    # turns the row's status to failed with the platform's error.
+    delivery_status = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryStatus.choices, blank=True
+    )
+    delivery_updated_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     # Extra e-mail headers, only those of ``services.THREAD_HEADERS``: In-Reply-To and
     # References (the answer to a complaint that came by e-mail goes back in its thread) and
     # Reply-To (the unit's mailbox, which the intake reads).

@@ -59,7 +59,8 @@ def outbox_enqueue(**fields) -> OutboxMessage | None:
 
     The keywords (``channel``, ``recipient``, ``subject``, ``body``, and optionally
     ``dedupe_key``, ``case_id``, ``kind``, ``html_body``, ``template_key``, ``context``,
-    ``max_attempts``, ``attachments``) are those of :func:`_prepare`, which checks them.
+    ``max_attempts``, ``attachments``, ``headers``, ``sender`` — WhatsApp's phone-number id)
+    are those of :func:`_prepare`, which checks them.
 
     Call it inside the transaction of the change being reported: the row commits or rolls back
     with it, and dispatch is scheduled with ``transaction.on_commit``. An unusable recipient
@@ -131,6 +132,7 @@ def _prepare(
     max_attempts: int | None = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
     headers: dict[str, str] | None = None,
+    sender: str = "",
 ) -> tuple[OutboxMessage, list[tuple[str, bytes, str]]]:
     """Check one message's arguments and build its (unsaved) row."""
     if channel not in OutboxChannel.values:
@@ -150,6 +152,7 @@ def _prepare(
     recipient, problem = _clean_recipient(channel, recipient)
     message = OutboxMessage(
         headers=headers,
+        sender=sender[:64] if channel == OutboxChannel.WHATSAPP else "",
         channel=channel,
         recipient=recipient,
         subject=subject[:255],

@@ -27,6 +27,8 @@ SUPERUSER_ONLY = {
     "auth.group",
     "accounts.loginrecord",
     "intake.mailbox",  # mail server credentials: the office's IT staff (docs/intake.md)
+    "intake.whatsappnumber",  # routes citizens' WhatsApp messages: the IT staff (intake.md)
+    "intake.whatsappevent",  # raw webhook deliveries (citizens' messages as received)
 }
 
 

@@ -44,6 +44,7 @@ NOT_PAGES = {
     "catalog:standard_qr": "SVG image",
     "audience:public_letter": "PDF: the issued reply letter (test_audience_journey.py)",
     "favicon": "icon",
+    "intake_whatsapp:webhook": "WhatsApp Cloud API webhook (Meta calls it), plain text",
 }
 
 

@@ -312,3 +312,49 @@ def kesra_mailbox(org, imap_server, imap_account):
     mailbox.set_password(password)
     mailbox.save()
     return mailbox
+
+
+# --- WhatsApp ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def graph_api(settings, org):
+    """WhatsApp configured for the tests: the webhook's secret and token, the global number
+    receiving for Biro Kesra, and the production client pointed at a Graph API on 127.0.0.1.
+    Sending stays off (``WHATSAPP_ENABLED``) unless a test switches it on."""
+    from . import wa
+
+    api, server = wa.start_graph_api()
+    settings.WHATSAPP_APP_SECRET = wa.APP_SECRET
+    settings.WHATSAPP_VERIFY_TOKEN = wa.VERIFY_TOKEN
+    settings.WHATSAPP_TOKEN = wa.TOKEN
+    settings.WHATSAPP_PHONE_NUMBER_ID = wa.GLOBAL_NUMBER_ID
+    settings.WHATSAPP_DEFAULT_UNIT = "biro-kesra"
+    settings.WHATSAPP_API_BASE = api.base_url
+    settings.WHATSAPP_TIMEOUT = 5
+    settings.WHATSAPP_TEMPLATE_UPDATE = ""
+    settings.WHATSAPP_TEMPLATE_LANGUAGE = "id"
+    settings.WHATSAPP_ACK_QUIET_MINUTES = 60
+    settings.WHATSAPP_PROCESS_ON_COMMIT = True
+    # The task runs as soon as it is enqueued (after the webhook's commit).
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    yield api
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def kesra_number(org):
+    """Biro Kesra's own WhatsApp Business number."""
+    from layanan.intake.models import WhatsAppNumber
+
+    from . import wa
+
+    return WhatsAppNumber.objects.create(
+        unit=org["biro-kesra"], phone_number_id=wa.KESRA_NUMBER_ID, display_number="+62 811-5000"
+    )
