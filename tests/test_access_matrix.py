@@ -723,6 +723,11 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "visits:desk": staff(**A_ONLY, kesra_handler=HIDDEN),
     "visits:register": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=HIDDEN),
     "visits:action": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=DENY),
+    # The guest book: everyone who sees the unit's cases (auditors too); a Bagian's handler
+    # has the Bagian's book, not the Biro's.
+    "visits:guest_book": staff(**A_ONLY, kesra_handler=HIDDEN),
+    "visits:guest_book_pdf": staff(**A_ONLY, kesra_handler=HIDDEN),
+    "visits:guest_book_xlsx": staff(**A_ONLY, kesra_handler=HIDDEN),
     # staff: reports
     "reports:dashboard": staff(
         kesra_front=DENY, kesra_officer=DENY, kesra_handler=DENY, ekon_officer=DENY
