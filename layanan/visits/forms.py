@@ -25,6 +25,13 @@ class VisitForm(forms.Form):
         required=False,
         help_text=_("E.g. Dinas Sosial Kabupaten Sambas, or “personal”."),
     )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("For the link to the satisfaction survey after the visit."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     purpose = forms.CharField(
         label=_("Purpose of the visit"),
         max_length=PURPOSE_MAX,

@@ -33,6 +33,7 @@ from layanan.complaints.public_views import RateLimit, _too_many
 from layanan.core.errors import ApplicationError, NotPermitted
 from layanan.core.models import Unit
 from layanan.core.scoping import public_surface
+from layanan.surveys.models import SurveyInvitation
 
 from .forms import CallForm, FinishForm, RouteForm, VisitForm
 from .models import VisitDetail
@@ -104,6 +105,7 @@ def _register(request, *, unit, standard, form, actor, channel) -> Case:
         purpose=data.get("purpose", ""),
         requirements=data.get("requirements") or [],
         channel=channel,
+        email=data.get("email", ""),
     )
 
 
@@ -253,7 +255,48 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     visit.refresh_from_db(fields=["desk"])
     messages.success(request, message % {"ticket": visit.ticket, "desk": visit.desk})
+    if action == "finish":  # the end-of-service screen with the survey's QR code
+        return redirect(reverse("visits:finished", args=[visit.pk]) + f"?desk={desk_unit.slug}")
     return redirect(reverse("visits:desk", args=[desk_unit.slug]) + f"#v{visit.pk}")
+
+
+def _survey_link(case) -> tuple[str, str]:
+    """(address, inline SVG QR code) of the visit's survey invitation."""
+    from layanan.complaints.public_views import qr_svg_inline
+    from layanan.surveys.services import survey_invitation_for_visit, survey_invitation_url
+
+    url = survey_invitation_url(survey_invitation_for_visit(case))
+    return url, qr_svg_inline(url)
+
+
+@staff_required
+@require_safe
+def finished(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/staf/tamu/kunjungan/<pk>/selesai/``: the end-of-service screen, to turn towards the
+    guest (or show on the desk's second screen): thanks, and the QR code of the survey
+    invitation of this visit — the same link as on the ticket. Shows no name."""
+    visit = visit_for_staff(request.user, pk)
+    if visit is None:
+        raise Http404
+    case = visit.case
+    url, qr = _survey_link(case)
+    back = request.GET.get("desk", "")
+    if not Unit.objects.filter(slug=back).exists():
+        back = case.unit.slug
+    answered = hasattr(case, "survey_response")  # the reverse one-to-one, when it exists
+    return render(
+        request,
+        "visits/finished.html",
+        {
+            "visit": visit,
+            "unit": case.unit,
+            "survey_url": url,
+            "qr_svg": qr,
+            "answered": answered,
+            "back_url": reverse("visits:desk", args=[back]),
+            **staff_context(request, "visits"),
+        },
+    )
 
 
 @staff_required
@@ -397,6 +440,14 @@ def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
     )
     if visit is None:
         raise Http404
+    survey = SurveyInvitation.objects.filter(case_id=visit.case_id).only("token").first()
+    survey_url = survey_qr = ""
+    if survey is not None:
+        from layanan.complaints.public_views import qr_svg_inline
+        from layanan.surveys.services import survey_invitation_url
+
+        survey_url = survey_invitation_url(survey)
+        survey_qr = qr_svg_inline(survey_url)
     ahead = VisitDetail.objects.filter(
         case__unit=unit,
         queue_day=visit.queue_day,
@@ -415,6 +466,8 @@ def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
             "start_url": reverse("visits:kiosk", args=[unit.slug]),
             "display_url": reverse("visits:display", args=[unit.slug]),
             "reset_seconds": KIOSK_RESET_SECONDS,
+            "survey_url": survey_url,
+            "survey_qr": survey_qr,
         },
     )
     return _kiosk_headers(response)
