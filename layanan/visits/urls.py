@@ -5,7 +5,7 @@ from . import views
 app_name = "visits"
 urlpatterns = [
     path("staf/tamu/", views.desk_home, name="desk_home"),
-    path("staf/tamu/kunjungan/<int:pk>/selesai/", views.finished, name="finished"),
+    path("staf/tamu/kunjungan/<int:pk>/survei/", views.survey_card, name="survey_card"),
     path("staf/tamu/kunjungan/<int:pk>/<slug:action>/", views.desk_action, name="action"),
     path("staf/tamu/<slug:unit_slug>/", views.desk, name="desk"),
     path("staf/tamu/<slug:unit_slug>/daftar/", views.desk_register, name="register"),

@@ -256,7 +256,7 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     visit.refresh_from_db(fields=["desk"])
     messages.success(request, message % {"ticket": visit.ticket, "desk": visit.desk})
     if action == "finish":  # the end-of-service screen with the survey's QR code
-        return redirect(reverse("visits:finished", args=[visit.pk]) + f"?desk={desk_unit.slug}")
+        return redirect(reverse("visits:survey_card", args=[visit.pk]) + f"?desk={desk_unit.slug}")
     return redirect(reverse("visits:desk", args=[desk_unit.slug]) + f"#v{visit.pk}")
 
 
@@ -271,10 +271,12 @@ def _survey_link(case) -> tuple[str, str]:
 
 @staff_required
 @require_safe
-def finished(request: HttpRequest, pk: int) -> HttpResponse:
-    """``/staf/tamu/kunjungan/<pk>/selesai/``: the end-of-service screen, to turn towards the
-    guest (or show on the desk's second screen): thanks, and the QR code of the survey
-    invitation of this visit — the same link as on the ticket. Shows no name."""
+def survey_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/staf/tamu/kunjungan/<pk>/survei/``: the visit's survey card, to turn towards the guest
+    (or print): while the visit is open, the ticket number with the QR code of its survey
+    invitation (a guest registered at the desk gets the same ticket as at the kiosk); once it
+    ended, the end-of-service screen — thanks and the same QR code. Shows no name, and no
+    tracking code (the public ticket page's address holds one)."""
     visit = visit_for_staff(request.user, pk)
     if visit is None:
         raise Http404
@@ -286,9 +288,10 @@ def finished(request: HttpRequest, pk: int) -> HttpResponse:
     answered = hasattr(case, "survey_response")  # the reverse one-to-one, when it exists
     return render(
         request,
-        "visits/finished.html",
+        "visits/survey_card.html",
         {
             "visit": visit,
+            "open": case.status in OPEN_STATUSES,
             "unit": case.unit,
             "survey_url": url,
             "qr_svg": qr,

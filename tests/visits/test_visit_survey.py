@@ -103,7 +103,7 @@ def test_end_of_service_screen_shows_the_same_qr(client, org, kesra_front, kesra
         reverse("visits:action", args=[case.visit.pk, "finish"]), {"outcome": "Dijelaskan"}
     )
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("visits:finished", args=[case.visit.pk]))
+    assert response["Location"].startswith(reverse("visits:survey_card", args=[case.visit.pk]))
     screen = client.get(response["Location"])
     html = screen.content.decode()
     assert case.survey_invitation.token in html and "<svg" in html
@@ -117,7 +117,7 @@ def test_end_of_service_screen_is_for_the_units_staff(
     """Another unit's officer gets 404 for the screen (it carries the visit's link)."""
     case = register(kesra_front, org, kesra_walk_in)
     client.force_login(ekon_officer)
-    assert client.get(reverse("visits:finished", args=[case.visit.pk])).status_code == 404
+    assert client.get(reverse("visits:survey_card", args=[case.visit.pk])).status_code == 404
 
 
 def test_closing_sends_the_link_by_whatsapp_and_email(
@@ -185,3 +185,18 @@ def test_only_visits_get_a_ticket_invitation(org):
     with pytest.raises(ApplicationError):
         survey_invitation_for_visit(complaint)
     assert not SurveyInvitation.objects.exists()
+
+
+def test_desk_registered_guest_gets_the_ticket_card_without_tracking_code(
+    client, org, kesra_front, kesra_walk_in
+):
+    """A guest registered at the desk: the queue row links to the visit's card — ticket number
+    and the survey QR — whose address and page hold no tracking code and no name."""
+    case = register(kesra_front, org, kesra_walk_in)
+    client.force_login(kesra_front)
+    desk = client.get(reverse("visits:desk", args=["biro-kesra"])).content.decode()
+    card_url = reverse("visits:survey_card", args=[case.visit.pk])
+    assert card_url in desk and case.public_code not in desk
+    html = client.get(card_url).content.decode()
+    assert case.visit.ticket in html and case.survey_invitation.token in html
+    assert case.public_code not in html and "Siti Aminah" not in html
