@@ -267,6 +267,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "audience:reply_preview_pdf": {"ref": world["audience"].number},
         # A fresh visit for each persona: calling one changes it.
         "visits:action": {"pk": world["fresh_visit"]().pk, "action": "call"},
+        "visits:survey_card": {"pk": world["visit"].visit.pk},
         "workdays:calendar_year": {"year": timezone.localdate().year},
         "surveys:answer": {"token": world["invitation"].token if citizen else "x" * 20},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -759,6 +760,12 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "visits:desk": staff(**A_ONLY, kesra_handler=HIDDEN),
     "visits:register": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=HIDDEN),
     "visits:action": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=DENY),
+    # The guest book: everyone who sees the unit's cases (auditors too); a Bagian's handler
+    # has the Bagian's book, not the Biro's.
+    "visits:guest_book": staff(**A_ONLY, kesra_handler=HIDDEN),
+    "visits:survey_card": staff(**A_ONLY, kesra_handler=HIDDEN),
+    "visits:guest_book_pdf": staff(**A_ONLY, kesra_handler=HIDDEN),
+    "visits:guest_book_xlsx": staff(**A_ONLY, kesra_handler=HIDDEN),
     # staff: reports
     "reports:dashboard": staff(
         kesra_front=DENY, kesra_officer=DENY, kesra_handler=DENY, ekon_officer=DENY

@@ -16,9 +16,18 @@ Thresholds:
   inbox, the API and the reports use too (at ``due_at == now`` a case is not yet overdue).
 
 Only cases whose clock runs are swept (received, verified, in progress): a case waiting for the
-requester keeps its state until it resumes, and an answered case has met its limit. A case whose
-due time moved later (reclassified, resumed after a pause) goes back to *on track*, so it is
-warned again when the new time draws near.
+requester keeps its state until it resumes, and an answered case has met its limit.
+
+Only the kinds the standards escalate are swept (``SWEPT_KINDS``): complaints, audience and
+facility requests — limits of hours or days that the unit's officers must meet and whose
+breach the head must know of. Visits and walk-in consultations are not: they are handled
+face to face at the desk, their "Administrasi : 15 Menit" is watched by the desk's own running
+clock and flag (visits/models.py ``admin_time_exceeded``), and an e-mail about a guest sitting in
+the waiting room arrives after the guest has been served or has left — ten guests at 09:00 would
+otherwise queue thirty e-mails by 09:40 (docs/deadlines.md, "What the sweep escalates").
+
+A case whose due time moved later (reclassified, resumed after a pause) goes back to *on
+track*, so it is warned again when the new time draws near.
 """
 
 from __future__ import annotations
@@ -39,9 +48,12 @@ from layanan.notify.services import outbox_enqueue_many
 from layanan.workdays.deadlines import format_due
 from layanan.workdays.durations import DurationUnit
 
-from .models import Case, CaseEvent, SlaState, Status
+from .models import Case, CaseEvent, CaseKind, SlaState, Status
 
 RUNNING = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
+#: Kinds whose deadlines the sweep warns about and escalates. Visits and consultations are
+#: watched at the desk (see the module docstring), never by e-mail.
+SWEPT_KINDS = (CaseKind.COMPLAINT, CaseKind.AUDIENCE, CaseKind.FACILITY)
 SHORT_UNITS = (DurationUnit.MINUTES, DurationUnit.HOURS)
 BATCH = 500
 
@@ -118,7 +130,7 @@ def sla_sweep(
     now = now or timezone.now()
     short, long = _thresholds()
     report = SweepReport()
-    scope = Q() if only is None else Q(pk__in=only)
+    scope = Q(kind__in=SWEPT_KINDS) if only is None else Q(kind__in=SWEPT_KINDS, pk__in=only)
     report.back_on_track = _back_on_track(now, short, long, scope)
     while True:
         with transaction.atomic():

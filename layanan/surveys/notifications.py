@@ -4,8 +4,9 @@ Complaints carry the link in their own closing message (``complaints/notificatio
 the other kinds — audience and facility requests, consultations — this receiver makes the case's
 one invitation when its closing event is written and, when the requester left an e-mail
 address, queues a short message with the link, in the same transaction as the closing (a
-rolled-back closing sends nothing). Visitors at the desk, who leave no address, answer at the
-kiosk instead.
+rolled-back closing sends nothing). A walk-in visit already has its invitation (made with the
+ticket, whose QR code carries it); when it closes the same link goes to the e-mail address the
+guest may have left and, when WhatsApp is switched on, to their WhatsApp number.
 """
 
 from __future__ import annotations
@@ -33,32 +34,49 @@ def invite_at_closing(sender, instance: CaseEvent, created: bool, raw: bool = Fa
         return
     from layanan.notify.services import outbox_enqueue
 
-    from .services import survey_invite_for_case
+    from .services import VISIT_KINDS, survey_invite_for_case
 
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             url = survey_invite_for_case(case)
-            if case.is_anonymous or not case.requester_email:
+            if case.is_anonymous:
                 return
-            outbox_enqueue(
-                channel="email",
-                recipient=case.requester_email,
-                subject=_("How did we do? %(number)s") % {"number": case.number},
-                body="\n".join(
-                    [
-                        _("Thank you for using the services of %(unit)s.")
-                        % {"unit": case.unit.name},
-                        "",
-                        _(
-                            "Please tell us how we did in the satisfaction survey (about 2 "
-                            "minutes). Your answers are not shown with your request:"
-                        ),
-                        url,
-                    ]
-                ),
-                case_id=case.pk,
-                kind="survey.invitation",
-                dedupe_key=f"survey:invitation:{case.pk}",
-            )
+            if case.requester_email:
+                outbox_enqueue(
+                    channel="email",
+                    recipient=case.requester_email,
+                    subject=_("How did we do? %(number)s") % {"number": case.number},
+                    body="\n".join(
+                        [
+                            _("Thank you for using the services of %(unit)s.")
+                            % {"unit": case.unit.name},
+                            "",
+                            _(
+                                "Please tell us how we did in the satisfaction survey (about 2 "
+                                "minutes). Your answers are not shown with your request:"
+                            ),
+                            url,
+                        ]
+                    ),
+                    case_id=case.pk,
+                    kind="survey.invitation",
+                    dedupe_key=f"survey:invitation:{case.pk}",
+                )
+            # A walk-in guest always leaves a WhatsApp number at the desk: the same link, by
+            # WhatsApp, when the server sends WhatsApp at all (as complaints do).
+            if case.kind in VISIT_KINDS and case.requester_phone and settings.WHATSAPP_ENABLED:
+                outbox_enqueue(
+                    channel="whatsapp",
+                    recipient=case.requester_phone,
+                    subject="",
+                    body=_(
+                        "Thank you for visiting %(unit)s (%(number)s). How did we do? The "
+                        "satisfaction survey takes about 2 minutes: %(url)s"
+                    )
+                    % {"unit": case.unit.name, "number": case.number, "url": url},
+                    case_id=case.pk,
+                    kind="survey.invitation",
+                    dedupe_key=f"survey:invitation:whatsapp:{case.pk}",
+                )
     except Exception:
         logger.exception("Could not invite case %s to the survey", case.pk)

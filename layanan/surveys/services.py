@@ -142,6 +142,44 @@ def survey_invite_for_case(case) -> str:
     return settings.SITE_URL + reverse("surveys:answer", kwargs={"token": invitation.token})
 
 
+# --- a walk-in visit's invitation (the QR on the ticket and at the end of service) -------------
+
+#: Case kinds of the front desk (``cases.CaseKind.VISIT``/``CONSULTATION``).
+VISIT_KINDS = ("visit", "consultation")
+
+
+def survey_invitation_for_visit(case) -> SurveyInvitation:
+    """The visit's one invitation, made when the ticket is drawn (idempotent): its QR code is
+    printed on the ticket and shown again when the service ends, and the same link goes out by
+    WhatsApp/e-mail when the visit closes. It can be answered once the guest has been served
+    (or has left): see :func:`survey_visit_waiting`. One visit, one response."""
+    if case.kind not in VISIT_KINDS:
+        raise ApplicationError(
+            _("Only a visit to the front desk is invited this way."), "not_a_visit"
+        )
+    invitation, _created = SurveyInvitation.objects.get_or_create(
+        case=case,
+        defaults={"expires_at": timezone.now() + datetime.timedelta(days=_invitation_days())},
+    )
+    return invitation
+
+
+def survey_invitation_url(invitation: SurveyInvitation) -> str:
+    """The absolute address of an invitation (what its QR code encodes)."""
+    return settings.SITE_URL + reverse("surveys:answer", kwargs={"token": invitation.token})
+
+
+def survey_visit_waiting(case) -> bool:
+    """True while a visit's guest is still waiting to be served: the survey rates a service
+    received, so the ticket's link asks them to come back after it. A guest who left unserved
+    (the visit withdrawn) may answer — the wait is what they rate."""
+    if case.kind not in VISIT_KINDS or not case.is_open:
+        return False
+    from layanan.visits.models import VisitDetail
+
+    return VisitDetail.objects.filter(case_id=case.pk, served_at__isnull=True).exists()
+
+
 @transaction.atomic
 def survey_answer_invitation(
     *, invitation: SurveyInvitation, answers: Mapping[str, int], profile: Mapping[str, object]
@@ -160,6 +198,10 @@ def survey_answer_invitation(
     if invitation.is_expired:
         raise Conflict(_("This survey link has expired."), "expired")
     case = invitation.case
+    if survey_visit_waiting(case):
+        raise Conflict(
+            _("You can answer once you have been served. Please keep this link."), "not_served"
+        )
     response = survey_response_create(
         unit=case.unit,
         service=case.standard,

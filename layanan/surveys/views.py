@@ -33,7 +33,7 @@ from .forms import KioskForm, SurveyForm
 from .ikm import BANDS, ikm_by_unit
 from .models import ResponseChannel, SurveyInvitation, SurveyPeriod
 from .scope import results_scope, scope_of_period
-from .services import survey_answer_invitation, survey_response_create
+from .services import survey_answer_invitation, survey_response_create, survey_visit_waiting
 
 KIOSK_RATE_DEFAULT = (30, 10 * 60)  # submissions, seconds
 KIOSK_RETURN_SECONDS = 8  # the thank-you page returns to an empty form after this
@@ -69,6 +69,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "expires_at",
             "used_at",
             "case__id",
+            "case__kind",
             "case__status",
             "case__unit__name",
             "case__unit__short_name",
@@ -86,6 +87,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.is_expired:
         return _private(
             render(request, "surveys/closed.html", {**context, "reason": "expired"}, status=410)
+        )
+    if survey_visit_waiting(case):  # a walk-in guest scanned the ticket before being served
+        status = 409 if request.method == "POST" else 200
+        return _private(
+            render(request, "surveys/closed.html", {**context, "reason": "waiting"}, status=status)
         )
     status = 200
     if request.method == "POST":

@@ -111,7 +111,11 @@ class VisitDetail(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["arrived_at"]
-        indexes = [models.Index(fields=["queue_day", "called_at"], name="visit_day_called")]
+        indexes = [
+            models.Index(fields=["queue_day", "called_at"], name="visit_day_called"),
+            # The guest book: a range of days in the order of arrival.
+            models.Index(fields=["queue_day", "arrived_at"], name="visit_day_arrived"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.queue_day}"

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from layanan.accounts.permissions import can
-from layanan.cases.models import OPEN_STATUSES, Case
+from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.core.models import Unit
 
 from .models import VisitDetail
@@ -72,4 +72,70 @@ def visible_visit_cases(user) -> QuerySet[Case]:
     units = visible_units(user, "case.view")
     return Case.objects.filter(visit__isnull=False).filter(
         Q(unit__in=units) | Q(assigned_unit__in=units)
+    )
+
+
+# --- the guest book (buku tamu) ------------------------------------------------------------------
+
+#: The register's status filter: what the desk calls a visit's state → the case statuses.
+REGISTER_STATES = {
+    "waiting": (Status.RECEIVED, Status.VERIFIED),
+    "serving": (Status.IN_PROGRESS, Status.WAITING),
+    "finished": (Status.ANSWERED, Status.CLOSED),
+    "not_present": (Status.WITHDRAWN, Status.REJECTED),
+}
+
+
+def register_visits(
+    unit: Unit,
+    *,
+    start: dt.date,
+    end: dt.date,
+    service: int | str | None = None,
+    division: Unit | None = None,
+    state: str | None = None,
+) -> QuerySet[VisitDetail]:
+    """Every visit of ``unit`` and the units below it (registered there or routed there) whose
+    queue day falls in ``start`` … ``end``, in the order of arrival — the rows of the paper
+    guest book. ``service`` is a standard's id or ``"none"`` for visits without a service;
+    ``division`` a Bagian the visit was routed to; ``state`` a key of ``REGISTER_STATES``.
+
+    One query for the rows (everything a row shows joined), one for who served them (a
+    prefetch of the first "in progress" event with its actor). The day range uses the
+    ``visit_day_arrived`` index; the unit test is on the case's indexed unit columns."""
+    from django.db.models import Prefetch
+
+    from layanan.cases.models import CaseEvent
+
+    ids = Unit.objects.subtree_of([unit]).values("pk")  # a subquery, not a round trip
+    rows = VisitDetail.objects.filter(
+        Q(case__unit_id__in=ids) | Q(case__assigned_unit_id__in=ids),
+        queue_day__gte=start,
+        queue_day__lte=end,
+    )
+    if service == "none":
+        rows = rows.filter(service__isnull=True)
+    elif service:
+        rows = rows.filter(service_id=service)
+    if division is not None:
+        rows = rows.filter(routed_to=division)
+    if state in REGISTER_STATES:
+        rows = rows.filter(case__status__in=REGISTER_STATES[state])
+    served = (
+        CaseEvent.objects.filter(kind="status", new_value=Status.IN_PROGRESS)
+        .select_related("actor")
+        .only(
+            "case_id",
+            "at",
+            "actor__username",
+            "actor__full_name",
+            "actor__first_name",
+            "actor__last_name",
+        )
+        .order_by("at", "pk")
+    )
+    return (
+        rows.select_related(*VISIT_JOINS)
+        .prefetch_related(Prefetch("case__events", queryset=served, to_attr="served_events"))
+        .order_by("queue_day", "arrived_at", "pk")
     )

@@ -29,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,7 @@ from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import Unit
+from layanan.surveys.services import survey_invitation_for_visit
 
 from .models import QueueCounter, VisitDetail, Visitor
 
@@ -50,6 +53,7 @@ GENERAL_PREFIX = "U"  # tickets of visits without a service ("umum")
 PREFIXES = "ABCDEFGHJKMNPQRSTVWXYZ"
 
 NAME_MAX, ORIGIN_MAX, PURPOSE_MAX, DESK_MAX, OUTCOME_MAX = 150, 200, 2000, 40, 5000
+EMAIL_MAX = 254
 
 
 # --- reads the writes need ---------------------------------------------------------------------
@@ -130,11 +134,13 @@ def visit_register(
     purpose: str = "",
     requirements: list[str] | None = None,
     channel: str = Channel.FACE_TO_FACE,
+    email: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
     """Register a guest: a case (``consultation`` for a consultation service, else ``visit``)
-    with its ticket. ``actor`` None is the public kiosk. The visitor is found (or created) by
-    phone within the unit and keeps the latest name and origin."""
+    with its ticket and its survey invitation (the QR code on the ticket). ``actor`` None is
+    the public kiosk. The visitor is found (or created) by phone within the unit and keeps the
+    latest name and origin. ``email`` (optional) is where the survey link goes at the end."""
     if getattr(actor, "is_authenticated", False):
         ensure_can(actor, "case.create", unit)
     now = now or timezone.now()
@@ -144,6 +150,14 @@ def visit_register(
     phone = normalise_phone(phone)
     origin = " ".join((origin or "").split())[:ORIGIN_MAX]
     purpose = (purpose or "").strip()[:PURPOSE_MAX]
+    email = (email or "").strip()[:EMAIL_MAX]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ApplicationError(
+                _("Enter a valid e-mail address, or leave it empty."), "invalid_email"
+            ) from None
     services = walk_in_services(unit)
     if standard is not None and standard.pk not in {s.pk for s in services}:
         raise ApplicationError(_("This service is not offered at this desk."), "unknown_service")
@@ -189,6 +203,7 @@ def visit_register(
         description=purpose,
         requester_name=name,
         requester_phone=phone,
+        requester_email=email,
         requester_organisation=origin,
     )
     VisitDetail.objects.create(
@@ -203,6 +218,7 @@ def visit_register(
         ticket=ticket,
         arrived_at=now,
     )
+    survey_invitation_for_visit(case)
     return case
 
 

@@ -33,6 +33,7 @@ from layanan.complaints.public_views import RateLimit, _too_many
 from layanan.core.errors import ApplicationError, NotPermitted
 from layanan.core.models import Unit
 from layanan.core.scoping import public_surface
+from layanan.surveys.models import SurveyInvitation
 
 from .forms import CallForm, FinishForm, RouteForm, VisitForm
 from .models import VisitDetail
@@ -104,6 +105,7 @@ def _register(request, *, unit, standard, form, actor, channel) -> Case:
         purpose=data.get("purpose", ""),
         requirements=data.get("requirements") or [],
         channel=channel,
+        email=data.get("email", ""),
     )
 
 
@@ -253,7 +255,51 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     visit.refresh_from_db(fields=["desk"])
     messages.success(request, message % {"ticket": visit.ticket, "desk": visit.desk})
+    if action == "finish":  # the end-of-service screen with the survey's QR code
+        return redirect(reverse("visits:survey_card", args=[visit.pk]) + f"?desk={desk_unit.slug}")
     return redirect(reverse("visits:desk", args=[desk_unit.slug]) + f"#v{visit.pk}")
+
+
+def _survey_link(case) -> tuple[str, str]:
+    """(address, inline SVG QR code) of the visit's survey invitation."""
+    from layanan.complaints.public_views import qr_svg_inline
+    from layanan.surveys.services import survey_invitation_for_visit, survey_invitation_url
+
+    url = survey_invitation_url(survey_invitation_for_visit(case))
+    return url, qr_svg_inline(url)
+
+
+@staff_required
+@require_safe
+def survey_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/staf/tamu/kunjungan/<pk>/survei/``: the visit's survey card, to turn towards the guest
+    (or print): while the visit is open, the ticket number with the QR code of its survey
+    invitation (a guest registered at the desk gets the same ticket as at the kiosk); once it
+    ended, the end-of-service screen — thanks and the same QR code. Shows no name, and no
+    tracking code (the public ticket page's address holds one)."""
+    visit = visit_for_staff(request.user, pk)
+    if visit is None:
+        raise Http404
+    case = visit.case
+    url, qr = _survey_link(case)
+    back = request.GET.get("desk", "")
+    if not Unit.objects.filter(slug=back).exists():
+        back = case.unit.slug
+    answered = hasattr(case, "survey_response")  # the reverse one-to-one, when it exists
+    return render(
+        request,
+        "visits/survey_card.html",
+        {
+            "visit": visit,
+            "open": case.status in OPEN_STATUSES,
+            "unit": case.unit,
+            "survey_url": url,
+            "qr_svg": qr,
+            "answered": answered,
+            "back_url": reverse("visits:desk", args=[back]),
+            **staff_context(request, "visits"),
+        },
+    )
 
 
 @staff_required
@@ -397,6 +443,14 @@ def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
     )
     if visit is None:
         raise Http404
+    survey = SurveyInvitation.objects.filter(case_id=visit.case_id).only("token").first()
+    survey_url = survey_qr = ""
+    if survey is not None:
+        from layanan.complaints.public_views import qr_svg_inline
+        from layanan.surveys.services import survey_invitation_url
+
+        survey_url = survey_invitation_url(survey)
+        survey_qr = qr_svg_inline(survey_url)
     ahead = VisitDetail.objects.filter(
         case__unit=unit,
         queue_day=visit.queue_day,
@@ -415,6 +469,8 @@ def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
             "start_url": reverse("visits:kiosk", args=[unit.slug]),
             "display_url": reverse("visits:display", args=[unit.slug]),
             "reset_seconds": KIOSK_RESET_SECONDS,
+            "survey_url": survey_url,
+            "survey_qr": survey_qr,
         },
     )
     return _kiosk_headers(response)
@@ -436,3 +492,131 @@ def display(request: HttpRequest, unit_slug: str) -> HttpResponse:
         },
     )
     return _kiosk_headers(response)
+
+
+# --- staff: the guest book (buku tamu) ---------------------------------------------------------
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _register_query(request: HttpRequest, unit: Unit):
+    """(form, filters, queryset, labels of the active filters) for the guest book's GET."""
+    from .forms import RegisterFilterForm
+    from .selectors import register_visits
+
+    services = walk_in_services(unit)
+    form = RegisterFilterForm(
+        request.GET or None, unit=unit, services=services, today=timezone.localdate()
+    )
+    filters = form.filters()
+    signature = bool(form.is_bound and form.is_valid() and form.cleaned_data.get("ttd"))
+    labels = []
+    if filters.get("service"):
+        labels.append(dict(form.fields["layanan"].choices).get(filters["service"], ""))
+    if filters.get("division") is not None:
+        labels.append(filters["division"].name)
+    if filters.get("state"):
+        labels.append(str(dict(form.fields["status"].choices)[filters["state"]]))
+    return form, filters, register_visits(unit, **filters), labels, signature
+
+
+@staff_required
+@require_safe
+def guest_book(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """``/staf/tamu/<unit>/buku-tamu/``: the register of visits for a range of days (default
+    today), filtered, 50 rows a page, numbered across pages, with its PDF and XLSX."""
+    from django.core.paginator import Paginator
+
+    from .register import range_label, register_rows
+
+    unit = _desk_unit(request, unit_slug)
+    form, filters, visits, labels, _signature = _register_query(request, unit)
+    page = Paginator(visits, REGISTER_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    rows = register_rows(request.user, page.object_list, first_number=page.start_index())
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    today = timezone.localdate()
+    return render(
+        request,
+        "visits/guest_book.html",
+        {
+            "unit": unit,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "period": range_label(filters["start"], filters["end"]),
+            "filters": labels,
+            "query": query.urlencode(),
+            "month_url": "?" + f"dari={today.replace(day=1):%Y-%m-%d}&sampai={today:%Y-%m-%d}",
+            **staff_context(request, "visits"),
+        },
+    )
+
+
+def _guest_book_file(request: HttpRequest, unit_slug: str, ext: str) -> HttpResponse:
+    from layanan.core.audit import audit_log
+    from layanan.core.models import AuditAction
+
+    from .register import (
+        PDF_MAX_ROWS,
+        XLSX_MAX_ROWS,
+        filename,
+        register_pdf,
+        register_rows,
+        register_xlsx,
+    )
+
+    unit = _desk_unit(request, unit_slug)
+    _form, filters, visits, labels, signature = _register_query(request, unit)
+    limit = PDF_MAX_ROWS if ext == "pdf" else XLSX_MAX_ROWS
+    visits = list(visits[: limit + 1])
+    if len(visits) > limit:
+        return render(
+            request,
+            "visits/guest_book_too_long.html",
+            {
+                "unit": unit,
+                "limit": limit,
+                "back": request.GET.urlencode(),
+                **staff_context(request, "visits"),
+            },
+            status=413,
+        )
+    rows = register_rows(request.user, visits)
+    start, end = filters["start"], filters["end"]
+    if ext == "pdf":
+        content = register_pdf(
+            unit=unit, rows=rows, start=start, end=end, filters=labels, signature=signature
+        )
+        content_type = "application/pdf"
+    else:
+        content = register_xlsx(unit=unit, rows=rows, start=start, end=end, filters=labels)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit_log(
+        actor=request.user,
+        action=AuditAction.PERSONAL_DATA_EXPORTED,
+        unit=unit,
+        data={
+            "record": "guest_book",
+            "format": ext,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "filters": labels,
+            "rows": len(rows),
+        },
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename(unit, start, end, ext)}"'
+    return response
+
+
+@staff_required
+@require_safe
+def guest_book_pdf(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    return _guest_book_file(request, unit_slug, "pdf")
+
+
+@staff_required
+@require_safe
+def guest_book_xlsx(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    return _guest_book_file(request, unit_slug, "xlsx")

@@ -1,6 +1,8 @@
 """A walk-in guest in real browsers: registers at Biro Kesra's kiosk and gets a ticket; the front
 desk calls the ticket and the TV display shows it with the desk (never the name); the desk
-serves, routes the consultation to Bagian Bina Mental Spiritual and records the outcome.
+serves, routes the consultation to Bagian Bina Mental Spiritual and records the outcome; the
+end-of-service screen shows the visit's survey QR, the guest answers on a phone, and the day's
+guest book lists the visit.
 
 Screenshots go to ``$LAYANAN_SCREENSHOTS`` when set (``docs/screenshots`` refreshes
 ``visit-kiosk.png``, ``visit-display.png`` and ``visit-desk.png``), else to a temporary folder.
@@ -12,10 +14,12 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from layanan.cases.models import Case, Channel, Status
+from layanan.surveys.models import SurveyResponse
 from layanan.visits.services import visit_register, walk_in_services
 from tests.factories import DEFAULT_PASSWORD
 
@@ -118,5 +122,30 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     assert case.visit.served_at is not None and case.visit.outcome.startswith("Dijelaskan")
-    for ctx in (kiosk_ctx, staff_ctx, tv_ctx):
+
+    # 5. The end-of-service screen: the QR code of this visit's survey, no name.
+    assert staff.url.split("?")[0].endswith(f"/kunjungan/{case.visit.pk}/survei/")
+    assert staff.locator("[data-survey] svg").count() == 1
+    assert "Rahmat" not in staff.content()
+    staff.screenshot(path=str(shots / "visit-end-of-service.png"), full_page=True)
+
+    # 6. The guest answers on their phone through that link, once.
+    survey_url = staff.locator(".vs-survey-link").get_attribute("href")
+    assert survey_url == settings.SITE_URL + f"/survei/{case.survey_invitation.token}/"
+    phone_ctx = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
+    phone = phone_ctx.new_page()
+    phone.goto(live_server.url + f"/survei/{case.survey_invitation.token}/")
+    for number in range(1, 10):
+        phone.locator(f'input[name="u{number}"][value="4"]').check()
+    phone.locator('form button[type="submit"]').last.click()
+    phone.wait_for_load_state()
+    assert SurveyResponse.objects.get().case_id == case.pk
+
+    # 7. The guest book of the day holds the visit, with the served time.
+    staff.goto(live_server.url + "/staf/tamu/biro-kesra/buku-tamu/")
+    book = staff.locator(f'tr[data-visit="{case.visit.pk}"]').inner_text()
+    assert "Rahmat Hidayat" in book and "Yayasan Al-Ikhlas Pontianak" in book
+    assert staff.locator("tr[data-visit]").count() == 3
+    staff.screenshot(path=str(shots / "visit-guest-book.png"), full_page=True)
+    for ctx in (kiosk_ctx, staff_ctx, tv_ctx, phone_ctx):
         ctx.close()
