@@ -41,6 +41,7 @@ NOT_PAGES = {
     "accounts:password_change": "signed-in staff only",
     "accounts:password_change_done": "signed-in staff only",
     "catalog:standard_poster": "PDF",
+    "bookings_public:notice": "PDF (the facility decision notice)",
     "catalog:standard_qr": "SVG image",
     "favicon": "icon",
 }

@@ -1,0 +1,266 @@
+"""The facility decision notice (*pemberitahuan penggunaan Sarana Prasarana kantor*): number,
+text, PDF — the product of Biro Umum's standard "Fasilitasi Pengguna Sarana Prasarana Kantor".
+
+Issued by ``services.booking_approve`` (approved, with the facility's rules of use) and
+``services.booking_refuse`` (refused, with the reason), in the decision's transaction:
+
+- **Number**: gapless per unit and year, from ``FacilityNoticeCounter`` locked with ``SELECT …
+  FOR UPDATE`` (as case numbers and audience reply letters); a rolled-back decision gives its
+  number back. The unit's template says how it is written (``{seq}/FAS/{unit}/{year}``).
+- **Text**: the unit's template (admin), plain text with a fixed list of ``{{ placeholder }}``
+  names substituted and escaped — the same mechanism as the audience reply letter
+  (``audience_letters.py``), whose pieces are reused here, never a template engine.
+- **PDF**: rendered once with WeasyPrint (fetching nothing) and stored privately
+  (``STORAGES["attachments"]``); the stored file is what the requester, the e-mail and staff
+  get, so a reprint is the notice as issued even after the template or the facility changes.
+- **Language**: an official document in the site's language (Indonesian).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from layanan.cases.models import Channel
+
+from .audience_letters import (
+    NUMBER_TOKEN,
+    NUMBER_TOKENS,
+    PLACEHOLDER,
+    _refuse_fetch,
+    format_number,
+    head_of_unit_name,
+    indonesian_date,
+    paragraphs_html,
+    render_body,
+)
+from .notice_models import (
+    FacilityNotice,
+    FacilityNoticeCounter,
+    FacilityNoticeTemplate,
+    NoticeDecision,
+)
+
+NOTICE_PLACEHOLDERS = (
+    "requester",
+    "organisation",
+    "letter_reference",
+    "facility",
+    "location",
+    "schedule",
+    "purpose",
+    "participants",
+    "reason",
+    "unit",
+    "case_number",
+)
+
+DEFAULT_APPROVED_BODY = """\
+Menindaklanjuti {{ letter_reference }} perihal permohonan fasilitasi penggunaan sarana \
+prasarana kantor untuk {{ purpose }}, dengan hormat kami beritahukan bahwa permohonan \
+tersebut disetujui dengan rincian sebagai berikut:
+
+Sarana prasarana: {{ facility }}
+Lokasi: {{ location }}
+Waktu penggunaan: {{ schedule }}
+Jumlah peserta: {{ participants }}
+
+Penggunaan sarana prasarana tersebut wajib mematuhi ketentuan penggunaan di bawah ini. \
+Apabila rencana penggunaan berubah atau batal, mohon segera memberitahukan kepada {{ unit }} \
+dengan menyebut nomor {{ case_number }}.
+
+Demikian pemberitahuan ini disampaikan untuk dapat dipergunakan sebagaimana mestinya."""
+
+DEFAULT_REFUSED_BODY = """\
+Menindaklanjuti {{ letter_reference }} perihal permohonan fasilitasi penggunaan \
+{{ facility }} pada {{ schedule }} untuk {{ purpose }}, dengan hormat kami beritahukan bahwa \
+permohonan tersebut belum dapat kami penuhi dengan alasan:
+
+{{ reason }}
+
+Saudara dapat mengajukan permohonan kembali untuk waktu atau sarana prasarana yang lain. \
+Demikian pemberitahuan ini disampaikan, atas perhatian Saudara diucapkan terima kasih."""
+
+
+def notice_template_for(unit) -> FacilityNoticeTemplate:
+    """The unit's template, or an unsaved default one (the head of the unit signs)."""
+    template = FacilityNoticeTemplate.objects.filter(unit=unit).first()
+    if template is None:
+        template = FacilityNoticeTemplate(
+            unit=unit,
+            approved_body=DEFAULT_APPROVED_BODY,
+            refused_body=DEFAULT_REFUSED_BODY,
+            signatory_title=f"Kepala {unit.name}",
+        )
+    return template
+
+
+def validate_notice_template(template: FacilityNoticeTemplate) -> None:
+    """Refuse unknown placeholders, template tags and number patterns that could repeat."""
+    errors = {}
+    for field in ("approved_body", "refused_body"):
+        text = getattr(template, field) or ""
+        unknown = sorted(
+            {m.group(1) for m in PLACEHOLDER.finditer(text)} - set(NOTICE_PLACEHOLDERS)
+        )
+        if "{%" in text:
+            errors[field] = _("Only placeholders like {{ topic }} are allowed, no template tags.")
+        elif unknown:
+            errors[field] = _("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
+                "names": ", ".join("{{ " + n + " }}" for n in unknown),
+                "allowed": ", ".join(NOTICE_PLACEHOLDERS),
+            }
+    pattern = template.number_pattern or ""
+    bad = [t for t in NUMBER_TOKEN.findall(pattern) if t not in NUMBER_TOKENS]
+    if bad or "{seq}" not in pattern or "{year}" not in pattern:
+        errors["number_pattern"] = _(
+            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> str:
+    """The next notice number of the unit in the year of ``on``; gapless (see above)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_notice_number must run inside the decision's transaction")
+    counter, _created = FacilityNoticeCounter.objects.get_or_create(
+        unit=template.unit, year=on.year
+    )
+    counter = FacilityNoticeCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return format_number(template, seq=counter.last, on=on)
+
+
+def _zone(moment: dt.datetime) -> str:
+    name = moment.tzname() or ""
+    return "" if name.startswith(("+", "-")) else name
+
+
+def format_period(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """``Senin, 21 Desember 2026 pukul 09.00–11.00 WIB`` (office time zone, the document's
+    Indonesian); a stay over several days gives both ends in full."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    with translation.override(settings.LANGUAGE_CODE):
+        first = date_format(start, "l, j F Y")
+        last = date_format(end, "l, j F Y")
+    if start.date() == end.date():
+        return f"{first} pukul {start:%H.%M}–{end:%H.%M} {_zone(end)}".strip()
+    return f"{first} pukul {start:%H.%M} s.d. {last} pukul {end:%H.%M} {_zone(end)}".strip()
+
+
+def letter_reference(booking) -> str:
+    """How the notice refers to the request: the letter by number and date when there is one
+    (never "nomor - tanggal -"), else the request as received, by its date.
+
+    Indonesian, like the template's text it is put into: the notice is an official document
+    in the office's language, whatever language the staff member's screen is in."""
+    case = booking.case
+    if booking.letter_number:
+        text = f"surat Saudara nomor {booking.letter_number}"
+        if booking.letter_date:
+            text += f" tanggal {indonesian_date(booking.letter_date)}"
+        return text
+    received = indonesian_date(timezone.localtime(case.received_at).date())
+    if case.channel == Channel.WEB:
+        return f"permohonan Saudara melalui laman Layanan tanggal {received}"
+    return f"permohonan Saudara tanggal {received}"
+
+
+def notice_values(booking) -> dict[str, str]:
+    case = booking.case
+    return {
+        "requester": case.requester_name,
+        "organisation": booking.organisation or "-",
+        "letter_reference": letter_reference(booking),
+        "facility": booking.resource.name,
+        "location": booking.resource.location or "-",
+        "schedule": format_period(booking.starts_at, booking.ends_at),
+        "purpose": booking.purpose,
+        "participants": str(booking.participants) if booking.participants else "-",
+        "reason": booking.reason or "-",
+        "unit": case.unit.name,
+        "case_number": case.number,
+    }
+
+
+def notice_html(notice: FacilityNotice) -> str:
+    booking = notice.booking
+    case = booking.case
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "bookings/notice.html",
+            {
+                "unit": case.unit,
+                "case": case,
+                "booking": booking,
+                "notice": notice,
+                "approved": notice.decision == NoticeDecision.APPROVED,
+                "date": indonesian_date(notice.date),
+                "body_html": paragraphs_html(notice.body),
+                "rules_html": paragraphs_html(notice.rules),
+            },
+        )
+
+
+def render_notice_pdf(notice: FacilityNotice) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=notice_html(notice), url_fetcher=_refuse_fetch).write_pdf()
+
+
+def notice_file_name(number: str) -> str:
+    return "pemberitahuan-" + number.replace("/", "-") + ".pdf"
+
+
+def notice_issue(*, actor, booking, on: dt.date | None = None) -> FacilityNotice:
+    """Number, freeze, render and store the notice of ``booking``'s decision (approved or
+    refused). Runs inside the decision's transaction: if anything fails — the PDF included —
+    the decision, the number and the notice roll back together."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notice_issue must run inside the decision's transaction")
+    case = booking.case
+    decision = NoticeDecision(booking.state)
+    on = on or timezone.localdate()
+    template = notice_template_for(case.unit)
+    approved = decision == NoticeDecision.APPROVED
+    source = template.approved_body if approved else template.refused_body
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_body(source, notice_values(booking))
+    notice = FacilityNotice(
+        booking=booking,
+        number=allocate_notice_number(template=template, on=on),
+        date=on,
+        decision=decision,
+        body=body,
+        rules=booking.resource.rules if approved else "",
+        reason="" if approved else booking.reason,
+        signatory_title=template.signatory_title,
+        signatory_name=template.signatory_name or head_of_unit_name(case.unit),
+        signatory_nip=template.signatory_nip,
+        city=template.city,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_at=timezone.now(),
+    )
+    pdf = render_notice_pdf(notice)
+    notice.original_name = notice_file_name(notice.number)
+    notice.size = len(pdf)
+    notice.sha256 = hashlib.sha256(pdf).hexdigest()
+    notice.file.save(notice.original_name, ContentFile(pdf), save=False)
+    notice.save()
+    return notice
+
+
+def notice_bytes(notice: FacilityNotice) -> bytes:
+    with notice.file.open("rb") as handle:
+        return handle.read()
