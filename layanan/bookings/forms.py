@@ -125,6 +125,22 @@ class FacilityRequestForm(forms.Form):
             raise forms.ValidationError(_("Your request could not be sent."))
         return data
 
+    def request_kwargs(self) -> dict:
+        """The cleaned request as ``services.booking_request_create`` takes it."""
+        data = self.cleaned_data
+        return {
+            "resource": data["resource"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "purpose": data["purpose"],
+            "participants": data.get("participants"),
+            "organisation": data.get("organisation", ""),
+            "requester_name": data["name"],
+            "requester_email": data.get("email", ""),
+            "requester_phone": data.get("phone", ""),
+            "letter_uploads": data.get("letter") or [],
+        }
+
 
 #: The paper letter's fields, the same as when recording an audience request by letter.
 LETTER_FIELDS = ("channel", "received_at", "letter_number", "letter_date")

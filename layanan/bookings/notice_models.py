@@ -9,7 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import _attachment_path, _attachment_storage
-from layanan.core.models import TimeStampedModel, Unit
+from layanan.core.models import Unit
+
+from .letter_base import SignedTemplate, YearCounter
 
 
 class NoticeDecision(models.TextChoices):
@@ -17,7 +19,7 @@ class NoticeDecision(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class FacilityNoticeTemplate(TimeStampedModel):
+class FacilityNoticeTemplate(SignedTemplate):
     """The unit's own notice: number pattern, the text of an approval and of a refusal, the
     signatory. Plain text with ``{{ name }}`` placeholders from a fixed list — substituted and
     escaped, never evaluated as a template (as the audience reply letter, ``notices.py``)."""
@@ -38,10 +40,6 @@ class FacilityNoticeTemplate(TimeStampedModel):
             "007/FAS/UMUM/2026."
         ),
     )
-    seq_digits = models.PositiveSmallIntegerField(
-        _("digits of the sequence number"), default=3, help_text=_("3 gives 005.")
-    )
-    city = models.CharField(_("place of signing"), max_length=100, default="Pontianak")
     approved_body = models.TextField(
         _("text of an approval"),
         help_text=_("Paragraphs separated by an empty line. The rules of use follow the text."),
@@ -50,29 +48,10 @@ class FacilityNoticeTemplate(TimeStampedModel):
         _("text of a refusal"),
         help_text=_("Paragraphs separated by an empty line. Use {{ reason }} for the reason."),
     )
-    signatory_title = models.CharField(_("signatory's position"), max_length=200)
-    signatory_name = models.CharField(
-        _("signatory's name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Empty: the name of the unit's head in Layanan."),
-    )
-    signatory_nip = models.CharField(_("signatory's NIP"), max_length=40, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = _("facility notice template")
         verbose_name_plural = _("facility notice templates")
-
-    def __str__(self) -> str:
-        return str(self.unit)
 
     def clean(self):
         from .notices import validate_notice_template
@@ -80,20 +59,11 @@ class FacilityNoticeTemplate(TimeStampedModel):
         validate_notice_template(self)
 
 
-class FacilityNoticeCounter(models.Model):
+class FacilityNoticeCounter(YearCounter):
     """The last notice number given per (unit, year); row-locked to stay gapless."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="facility_notice_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}: {self.last}"
+    class Meta(YearCounter.Meta):
+        pass
 
 
 class FacilityNotice(models.Model):

@@ -28,14 +28,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from layanan.cases.models import Channel
 
 from .audience_letters import (
-    NUMBER_TOKEN,
-    NUMBER_TOKENS,
-    PLACEHOLDER,
     _refuse_fetch,
     format_number,
     head_of_unit_name,
@@ -43,6 +39,7 @@ from .audience_letters import (
     paragraphs_html,
     render_body,
 )
+from .letter_base import number_pattern_error, placeholder_errors
 from .notice_models import (
     FacilityNotice,
     FacilityNoticeCounter,
@@ -106,40 +103,20 @@ def notice_template_for(unit) -> FacilityNoticeTemplate:
 
 def validate_notice_template(template: FacilityNoticeTemplate) -> None:
     """Refuse unknown placeholders, template tags and number patterns that could repeat."""
-    errors = {}
-    for field in ("approved_body", "refused_body"):
-        text = getattr(template, field) or ""
-        unknown = sorted(
-            {m.group(1) for m in PLACEHOLDER.finditer(text)} - set(NOTICE_PLACEHOLDERS)
-        )
-        if "{%" in text:
-            errors[field] = _("Only placeholders like {{ topic }} are allowed, no template tags.")
-        elif unknown:
-            errors[field] = _("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
-                "names": ", ".join("{{ " + n + " }}" for n in unknown),
-                "allowed": ", ".join(NOTICE_PLACEHOLDERS),
-            }
-    pattern = template.number_pattern or ""
-    bad = [t for t in NUMBER_TOKEN.findall(pattern) if t not in NUMBER_TOKENS]
-    if bad or "{seq}" not in pattern or "{year}" not in pattern:
-        errors["number_pattern"] = _(
-            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
-        )
+    errors = {
+        field: placeholder_errors(getattr(template, field), NOTICE_PLACEHOLDERS)
+        for field in ("approved_body", "refused_body")
+    }
+    errors["number_pattern"] = number_pattern_error(template.number_pattern)
+    errors = {field: error for field, error in errors.items() if error}
     if errors:
         raise ValidationError(errors)
 
 
 def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> str:
     """The next notice number of the unit in the year of ``on``; gapless (see above)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("allocate_notice_number must run inside the decision's transaction")
-    counter, _created = FacilityNoticeCounter.objects.get_or_create(
-        unit=template.unit, year=on.year
-    )
-    counter = FacilityNoticeCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return format_number(template, seq=counter.last, on=on)
+    seq = FacilityNoticeCounter.take_next(unit=template.unit, year=on.year)
+    return format_number(template, seq=seq, on=on)
 
 
 def _zone(moment: dt.datetime) -> str:

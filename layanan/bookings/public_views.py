@@ -72,22 +72,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
             return _too_many(request, retry_after)
         form = FacilityRequestForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    case = booking_request_create(
-                        actor=PUBLIC,
-                        resource=data["resource"],
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        purpose=data["purpose"],
-                        participants=data.get("participants"),
-                        organisation=data.get("organisation", ""),
-                        requester_name=data["name"],
-                        requester_email=data.get("email", ""),
-                        requester_phone=data.get("phone", ""),
-                        letter_uploads=data["letter"],
-                    )
+                    case = booking_request_create(actor=PUBLIC, **form.request_kwargs())
             except ValidationError as exc:  # a file the form's check let through
                 form.add_error("letter", exc)
             except ApplicationError as exc:

@@ -294,20 +294,11 @@ def booking_record(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     case = booking_request_create(
                         actor=request.user,
-                        resource=data["resource"],
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        purpose=data["purpose"],
-                        participants=data.get("participants"),
-                        organisation=data.get("organisation", ""),
-                        requester_name=data["name"],
-                        requester_email=data.get("email", ""),
-                        requester_phone=data.get("phone", ""),
                         channel=data["channel"],
                         received_at=data.get("received_at"),
                         letter_number=data.get("letter_number", ""),
                         letter_date=data.get("letter_date"),
-                        letter_uploads=data.get("letter") or [],
+                        **form.request_kwargs(),
                     )
             except ValidationError as exc:
                 form.add_error("letter", exc)
