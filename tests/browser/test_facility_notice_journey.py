@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from layanan.bookings.models import BookingState
 from layanan.cases.models import Case, Status
+from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
 from tests.browser.conftest import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,17 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LETTER = b"%PDF-1.4\n% surat permohonan LPTQ\n"
 
 
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", [320, 390])
 def test_request_with_letter_approved_and_notice_downloaded_on_a_phone(
     live_server, browser, umum_room, tmp_path, width
 ):
     """Phone form with the letter (a text file posing as PDF is refused by its content, the
-    typing is kept, the page still fits), the head approves, the requester's page offers the
-    notice and the download is the stored PDF with the notice's number."""
+    typing is kept, the page still fits and passes axe), the head approves, the requester's
+    page offers the notice and the download is the stored PDF with the notice's number."""
     head, room = umum_room
     today = timezone.localdate()
     wednesday = today + dt.timedelta(days=7 - today.weekday() + 2)
@@ -65,7 +62,8 @@ def test_request_with_letter_approved_and_notice_downloaded_on_a_phone(
     assert page.input_value("#id_purpose").startswith("Rapat koordinasi")
     assert page.input_value("#id_email") == "siti@example.org"
     assert not Case.objects.exists()
-    assert fits(page)
+    assert no_horizontal_scroll(page)
+    assert_axe_clean(page)
     letter = {"name": "surat-permohonan.pdf", "mimeType": "application/pdf", "buffer": LETTER}
     page.set_input_files("#id_letter", files=[letter])
     page.locator(".bk-form button[type=submit]").click()
@@ -74,7 +72,7 @@ def test_request_with_letter_approved_and_notice_downloaded_on_a_phone(
     case = Case.objects.get()
     assert case.attachments.get().content_type == "application/pdf"
     assert page.locator(".bk-notice a").count() == 0  # no notice before the decision
-    assert fits(page)
+    assert no_horizontal_scroll(page)
 
     # The head of Biro Umum approves it.
     staff_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
@@ -92,7 +90,8 @@ def test_request_with_letter_approved_and_notice_downloaded_on_a_phone(
     page.goto(status_url)
     link = page.locator(".bk-notice a")
     assert notice.number in link.inner_text()
-    assert fits(page)
+    assert no_horizontal_scroll(page)
+    assert_axe_clean(page)
     with page.expect_download() as info:
         link.click()
     path = tmp_path / "pemberitahuan.pdf"
