@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -168,6 +169,8 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
         and booking.starts_at <= timezone.now()
         and can(request.user, "case.close", case),
         "notice": getattr(booking, "notice", None),
+        # Nobody will be messaged: no e-mail address, and WhatsApp is off on this server.
+        "tell_by_phone": not case.requester_email and not settings.WHATSAPP_ENABLED,
         "letter_scans": [a for a in case.attachments.all() if not a.is_internal],
         "outside_hours": outside_office_hours(
             resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at

@@ -378,3 +378,40 @@ def test_a_paper_letter_counts_from_its_receipt(umum, room, file_request, umum_f
         letter_uploads=[letter_pdf()],
     )
     assert case.due_at == dt.datetime(2026, 12, 8, 16, 0, tzinfo=wib)
+
+
+def test_another_units_desk_cannot_record_a_letter_for_biro_umum(room, monday, org):
+    """The service refuses a paper letter recorded by Biro Kesra's front desk for Biro Umum's
+    room (wrong unit): nothing is created, no file is attached."""
+    from layanan.bookings.services import booking_request_create
+
+    desk = _member("kesra.informasi", org["biro-kesra"], Role.FRONT_DESK)
+    with pytest.raises(NotPermitted):
+        booking_request_create(
+            actor=desk,
+            resource=room,
+            starts_at=at(monday, 9),
+            ends_at=at(monday, 11),
+            purpose="Rapat",
+            requester_name="Budi",
+            requester_email="budi@example.org",
+            channel=Channel.LETTER,
+            letter_uploads=[letter_pdf()],
+        )
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_staff_page_says_to_telephone_when_nobody_can_be_messaged(
+    client, room, monday, file_request, umum_head, settings
+):
+    """A phone-only requester with WhatsApp off: the request's page tells staff to call."""
+    settings.WHATSAPP_ENABLED = False
+    case = file_request(
+        room, at(monday, 9), at(monday, 11), requester_email="", requester_phone="081234567890"
+    )
+    booking_approve(actor=umum_head, case=case)
+    assert not OutboxMessage.objects.filter(case_id=case.pk).exists()
+    client.force_login(umum_head)
+    page = client.get(reverse("bookings:detail", args=[case.number]), **EN).content.decode()
+    assert "tell them the decision by telephone" in page
+    assert case.booking.notice.number in page
