@@ -771,7 +771,7 @@ CASE_COLUMNS = (
     "overdue_notified_at", "assigned_unit_id", "assignee_id", "created_by_id", "reopen_count",
 )  # fmt: skip
 EVENT_COLUMNS = ("case_id", "at", "actor_id", "kind", "old_value", "new_value", "note",
-                 "is_internal")  # fmt: skip
+                 "public_note", "is_internal")  # fmt: skip
 PAUSE_COLUMNS = ("case_id", "started_at", "ended_at")
 COMPLAINT_COLUMNS = ("case_id", "class_code", "class_name", "classified_at", "location",
                      "lapor_number", "answer", "answered_by_id")  # fmt: skip
@@ -1000,7 +1000,12 @@ class Sim:
             self.due_soon_at = self.overdue_at = None
 
     def event(self, at, kind, old, new, actor, note, internal):
-        self.events.append((self.case_id, at, actor, kind, old, new, note, internal))
+        # What a public step says to the requester is its public note; an internal one's note
+        # is for staff (cases.models.CaseEvent).
+        staff_note, public_note = (note, "") if internal else ("", note)
+        self.events.append(
+            (self.case_id, at, actor, kind, old, new, staff_note, public_note, internal)
+        )
         if at > self.last:
             self.last = at
 

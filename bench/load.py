@@ -13,7 +13,7 @@ Scenarios (each a bounded wrk run; see bench/README.md):
   f  ikm        GET /api/v1/ikm?unit=&from=&to= (public API)
   g  report-pdf the monthly evaluation PDF (optional, not run by default)
 
-Queries per request come from the X-Bench-Queries header that bench.urls.QueryCountMiddleware
+Queries per request come from the X-Bench-Queries header that bench.querycount.QueryCountMiddleware
 adds to every response (all queries of the request, middleware included), averaged by the Lua
 scripts over every response of the run. Results go to bench/results/<date>-load-<commit>.md and
 .json. Needs the database migrated and filled (bench/generate.py, or `manage.py load_demo` and a
@@ -243,7 +243,20 @@ def ikm_range(year: int | None) -> tuple[str, str]:
 
 
 class Server:
-    def __init__(self, database_url: str, log_path: Path, workers: int = 2):
+    """gunicorn with 2 sync workers on a free loopback port: Layanan's by default; the peer's
+    (bench/peer/run.py) with its own virtualenv, application, folder and environment."""
+
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        workers: int = 2,
+        *,
+        gunicorn: Path = VENV_BIN / "gunicorn",
+        application: str = "layanan.wsgi:application",
+        chdir: Path = ROOT,
+        env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -252,10 +265,11 @@ class Server:
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "PYTHONPATH": str(ROOT),
+            **(env or {}),
         }
         cmd = [
-            str(VENV_BIN / "gunicorn"),
-            "layanan.wsgi:application",
+            str(gunicorn),
+            application,
             "--workers",
             str(workers),
             "--worker-class",
@@ -263,7 +277,7 @@ class Server:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--chdir",
-            str(ROOT),
+            str(chdir),
             "--timeout",
             "120",
             "--graceful-timeout",
@@ -310,11 +324,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def login(base: str, username: str, password: str) -> str:
-    """Log in through the real login form; return the Cookie header value for wrk."""
+def login(base: str, username: str, password: str, path: str = "/akun/masuk/") -> str:
+    """Log in through the real login form at ``path``; return the Cookie header for wrk."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
-    page = opener.open(base + "/akun/masuk/", timeout=30).read().decode()
+    page = opener.open(base + path, timeout=30).read().decode()
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if not match:
         sys.exit("No CSRF token on the login page")
@@ -322,7 +336,7 @@ def login(base: str, username: str, password: str) -> str:
         {"csrfmiddlewaretoken": match.group(1), "username": username, "password": password}
     ).encode()
     try:
-        opener.open(base + "/akun/masuk/", data=data, timeout=30)
+        opener.open(base + path, data=data, timeout=30)
         sys.exit(f"Login of {username} did not redirect (wrong password or locked out?)")
     except urllib.error.HTTPError as error:
         if error.code != 302:
@@ -639,7 +653,7 @@ def write_results(
         "- machine: "
         + ", ".join(f"{k} {v}" for k, v in meta["machine"].items() if k != "platform"),
         f"- load: {meta['wrk']}; {meta['duration']} per scenario, {meta['threads']} threads, "
-        f"{meta['connections']} connections ((d): {SUBMIT_CONNECTIONS})",
+        f"{meta['connections']} connections ((d): {meta['submit_connections']})",
         f"- bench unit: `{meta['unit']}`; report month {meta['month']}; "
         f"IKM {meta['ikm_from']} – {meta['ikm_to']}; complaint form of `{meta['submit_unit']}`",
         "- queries/request: mean (and max) of the X-Bench-Queries header over every response "
@@ -696,6 +710,9 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", default="20s", help="per scenario, wrk syntax (20s, 1m)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4, help="all but (d), which uses 16")
+    parser.add_argument(
+        "--submit-connections", type=int, default=SUBMIT_CONNECTIONS, help="for (d)"
+    )
     parser.add_argument("--scenario", default="a,b,c,d,e,f", help="comma-separated: a,b,…,g")
     parser.add_argument("--unit", help="unit slug for (c), (e), (f); default: most cases")
     parser.add_argument("--month", help="YYYY-MM for (e); default: last month")
@@ -769,7 +786,7 @@ def _main(argv: list[str] | None = None) -> int:
             "complaint submit",
             "submit.lua",
             expected=(200, 303),
-            connections=SUBMIT_CONNECTIONS,
+            connections=args.submit_connections,
             env={"BENCH_PATH": f"/pengaduan/{submit_unit.slug}/"},
             url=f"/pengaduan/{submit_unit.slug}/ (GET, then POST)",
         ),
@@ -866,6 +883,7 @@ def _main(argv: list[str] | None = None) -> int:
         "duration": args.duration,
         "threads": args.threads,
         "connections": args.connections,
+        "submit_connections": args.submit_connections,
         "unit": unit.slug,
         "submit_unit": submit_unit.slug,
         "month": month,

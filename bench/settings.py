@@ -9,8 +9,8 @@ benchmark over plain HTTP on the loopback needs:
   production limits would answer 429 after a few dozen requests): COMPLAINT_SUBMIT_RATE,
   TRACKING_LOOKUP_RATE and API_THROTTLE_ANON; each can still be set in the environment;
 - ``ROOT_URLCONF = "bench.urls"``: the app's URLs plus ``/bench/ceiling/<code>/``;
-- ``bench.urls.QueryCountMiddleware`` outermost, which adds ``X-Bench-Queries`` (SQL queries the
-  request ran, middleware included) to every response, for the Lua scripts to average.
+- ``bench.querycount.QueryCountMiddleware`` outermost, which adds ``X-Bench-Queries`` (SQL
+  queries the request ran, middleware included) to every response, for the Lua scripts to average.
 
 Everything else (Argon2, sessions in the database, CSRF, CSP, axes, the 2FA gate, templates,
 WhiteNoise with the manifest storage) stays as in production.
@@ -42,4 +42,4 @@ from layanan.settings import MIDDLEWARE  # noqa: E402
 ROOT_URLCONF = "bench.urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MIDDLEWARE = ["bench.urls.QueryCountMiddleware", *MIDDLEWARE]
+MIDDLEWARE = ["bench.querycount.QueryCountMiddleware", *MIDDLEWARE]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("layanan.api.urls")),
     path("staf/kalender/", include("layanan.workdays.urls")),
     path("staf/masuk/", include("layanan.intake.urls")),
+    path("staf/evaluasi/", include("layanan.evaluation.urls")),
     path("staf/", include("layanan.cases.urls")),
     path("", include("layanan.complaints.public_urls")),
     path("survei/", include("layanan.surveys.urls")),

@@ -15,7 +15,7 @@ trap cleanup EXIT
 git -C "$root" worktree add -q --detach "$wt" HEAD
 git -C "$root" diff --cached --binary | (cd "$wt" && git apply --allow-empty)
 cd "$wt"
-ignores=(--ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=tests)
+ignores=(--ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=tests --ignore=var --ignore=bench)
 "$py" manage.py makemessages -l id -l en "${ignores[@]}" --no-obsolete -v 0
 # Translations carried beside the work as JSON (scripts/po-fill.py), e.g. PO_FILL_DIR=/tmp/po
 if [ -n "${PO_FILL_DIR:-}" ]; then "$py" scripts/po-fill.py --no-makemessages "$PO_FILL_DIR" || true; fi

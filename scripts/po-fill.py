@@ -29,7 +29,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
-IGNORES = ["--ignore=.venv", "--ignore=.tools", "--ignore=staticfiles", "--ignore=tests"]
+IGNORES = [
+    "--ignore=.venv",
+    "--ignore=.tools",
+    "--ignore=staticfiles",
+    "--ignore=tests",
+    "--ignore=var",  # the peer benchmark's virtualenv (bench/peer) lives there
+    "--ignore=bench",
+]
 
 
 def quote(text: str) -> str:

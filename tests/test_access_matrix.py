@@ -198,6 +198,16 @@ def build_world(org) -> dict:
         mailbox=mailbox,
     )
 
+    from layanan.evaluation.models import EvaluationMeeting, FollowUpAction
+
+    today = timezone.localdate()
+    meeting = EvaluationMeeting.objects.create(
+        unit=kesra, month=today.replace(day=1), planned_on=today
+    )
+    follow_up = FollowUpAction.objects.create(
+        meeting=meeting, description="Papan SOP", owner=users["kesra_front"], due_on=today
+    )
+
     def fresh_visit():
         return visit_register(
             actor=actors.PUBLIC,
@@ -210,6 +220,8 @@ def build_world(org) -> dict:
 
     return {
         "device": device,
+        "meeting": meeting,
+        "follow_up": follow_up,
         "fresh_visit": fresh_visit,
         "incoming": incoming,
         "incoming_file": incoming.attachments.filter(refused="").first(),
@@ -240,6 +252,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "bookings_public:status": world["booking"].public_code,
         "bookings_public:notice": world["booking"].public_code,
         "audience:status": world["audience"].public_code,
+        "audience:public_letter": world["audience"].public_code,
         "visits:ticket": world["visit"].public_code,
     }
     kwargs = {
@@ -252,12 +265,18 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "bookings_public:week": {"pk": world["booking"].booking.resource_id},
         "audience:detail": {"ref": world["audience"].number},
         "audience:reply_pdf": {"ref": world["audience"].number},
+        "audience:reply_preview": {"ref": world["audience"].number},
+        "audience:reply_preview_pdf": {"ref": world["audience"].number},
         # A fresh visit for each persona: calling one changes it.
         "visits:action": {"pk": world["fresh_visit"]().pk, "action": "call"},
         "workdays:calendar_year": {"year": timezone.localdate().year},
         "surveys:answer": {"token": world["invitation"].token if citizen else "x" * 20},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "setup:start": {"token": "x" * 43},
+        "evaluation:meeting": {"pk": world["meeting"].pk},
+        "evaluation:meeting_edit": {"pk": world["meeting"].pk},
+        "evaluation:action_add": {"pk": world["meeting"].pk},
+        "evaluation:action_update": {"pk": world["follow_up"].pk},
         "reports:monthly_pdf": {"unit_slug": "biro-kesra", "month": world["month"]},
         "reports:monthly_xlsx": {"unit_slug": "biro-kesra", "month": world["month"]},
         "catalog:standard_version": {
@@ -623,6 +642,13 @@ REPORT_UNIT = staff(
     kesra_front=HIDDEN, kesra_officer=HIDDEN, kesra_handler=HIDDEN, ekon_officer=HIDDEN
 )
 
+# Pages of the head of Biro Kesra: every other persona of a unit gets a 404.
+HEAD_ONLY = {
+    p: HIDDEN
+    for p in ("kesra_front", "kesra_officer", "kesra_handler", "ekon_officer", "auditor", "admin")
+}
+EVALUATION_HEAD = staff(**HEAD_ONLY)
+
 # Patterns without a name, reached by a fixed URL.
 LITERAL_URLS = {
     "/admin/(?P<url>.*)$": "/admin/no-such-page/",
@@ -660,6 +686,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "bookings_public:notice": NOBODY,
     "audience:form": PUBLIC,
     "audience:status": BY_CODE,
+    # The reply letter exists once issued: before, 404 even with the right code.
+    "audience:public_letter": NOBODY,
     "visits:kiosk": PUBLIC,
     "visits:display": PUBLIC,
     "visits:ticket": BY_CODE,
@@ -726,6 +754,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "audience:detail": staff(**A_ONLY, kesra_handler=HIDDEN),
     # The reply letter exists once a reply is issued: 404 before, for everyone.
     "audience:reply_pdf": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
+    # The preview exists while a scheduled request awaits its letter: 404 before, for everyone.
+    "audience:reply_preview": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
+    "audience:reply_preview_pdf": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
     "visits:desk_home": staff(),
     "visits:desk": staff(**A_ONLY, kesra_handler=HIDDEN),
     "visits:register": staff(**A_ONLY, kesra_handler=HIDDEN, auditor=HIDDEN),
@@ -739,6 +770,19 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "reports:skm_xlsx": REPORT_UNIT,
     "reports:monthly_pdf": REPORT_UNIT,
     "reports:monthly_xlsx": REPORT_UNIT,
+    # staff: the evaluation (layanan/evaluation): meetings read by the unit's people (its
+    # Bagian too) and every unit's auditor and administrator, written by its head; the
+    # officers' figures for the head and the auditor; the reprimand register for the head and
+    # the auditor only — not a superuser without the role; one's own reprimands for everyone.
+    "evaluation:home": staff(),
+    "evaluation:meeting": staff(**A_ONLY),
+    "evaluation:meeting_edit": EVALUATION_HEAD,
+    "evaluation:meeting_new": EVALUATION_HEAD,
+    "evaluation:action_add": EVALUATION_HEAD,
+    "evaluation:action_update": EVALUATION_HEAD,
+    "evaluation:performance": staff(**HEAD_ONLY | {"auditor": OK}),
+    "evaluation:reprimands": staff(**HEAD_ONLY | {"auditor": OK, "superuser": HIDDEN}),
+    "evaluation:my_reprimands": staff(),
     # the first-run page: gone once the installation has units or a superuser
     "setup:start": NOBODY,
     "setup:steps": NOBODY,

@@ -88,6 +88,19 @@ RULES: dict[str, Rule] = {
     # Reports: heads read their units' dashboards and reports, auditors every unit's.
     "report.view": _rule(R.HEAD, R.AUDITOR, R.ADMIN, cross_unit=(R.AUDITOR, R.ADMIN)),
     "report.follow_up": _rule(R.HEAD, R.ADMIN, cross_unit=(R.ADMIN,)),
+    # Performance evaluation (layanan/evaluation, docs/evaluation.md). The monthly evaluation
+    # meeting: every member of the unit reads its record, auditors every unit's; the head leads
+    # it and writes the record (date, attendees, minutes, decisions, follow-up actions).
+    "evaluation.meeting_view": _rule(*STAFF_ROLES, cross_unit=(R.AUDITOR, R.ADMIN)),
+    "evaluation.meeting_edit": _rule(R.HEAD),
+    # "Evaluasi kinerja pelaksana": the per-officer figures, for the head and the auditor.
+    "evaluation.performance_view": _rule(R.HEAD, R.AUDITOR, cross_unit=(R.AUDITOR,)),
+    # The register of reprimands (teguran lisan / tertulis): the head of the officer's unit (or
+    # of a unit above it) and the auditor — and the officer concerned, their own entries only
+    # (evaluation/selectors.py: a person, not a role) — never a colleague, and a superuser only
+    # through one of those roles, as for a confidential reporter's identity.
+    "evaluation.reprimand_view": _rule(R.HEAD, R.AUDITOR, cross_unit=(R.AUDITOR,), superuser=False),
+    "evaluation.reprimand_give": _rule(R.HEAD, superuser=False),
     # What staff administer in the Django admin (accounts/admin_access.py), within their unit:
     # office hours and resources (head, administrator); national and local holidays, which
     # every unit shares (administrator); the people of the unit and their roles (administrator).

@@ -4,14 +4,17 @@ steps (disposition, schedule, reply, close, refuse), the list filter and the let
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from layanan.cases.attachments import AttachmentsField
+from layanan.cases.attachments import AttachmentsField, sniff_content_type
 from layanan.cases.models import Channel, Status
 from layanan.core.models import Unit
 
 from .audience_models import ReplyLetterTemplate
+from .audience_services import LETTER_TYPES
 from .forms import DATETIME_LOCAL, DateTimeLocalInput
 
 
@@ -30,6 +33,30 @@ def _date_field(label, required=False):
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
         error_messages={"invalid": _("Enter a date, e.g. 2026-02-05.")},
     )
+
+
+class LetterField(AttachmentsField):
+    """The request letter: PDF or image files, checked by content and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _("The signed letter as PDF or a photo/scan (JPG, PNG, WebP); at most %(size)s a file.")
+            % {"size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,application/pdf,image/*"
+
+    def clean(self, data, initial=None):
+        files = super().clean(data, initial)
+        for upload in files:
+            if sniff_content_type(upload) not in LETTER_TYPES:
+                raise forms.ValidationError(
+                    _("“%(name)s”: the letter must be a PDF or an image (JPG, PNG, WebP).")
+                    % {"name": upload.name},
+                    code="file_type",
+                )
+        return files
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -63,6 +90,18 @@ class AudienceRequestForm(forms.Form):
     date_2 = _date_field(_("Second choice"))
     date_3 = _date_field(_("Third choice"))
     participants = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=500)
+    letter = LetterField(
+        label=_("Request letter"),
+        required=True,
+        error_messages={"required": _("Please attach your request letter (PDF or image).")},
+    )
+    letter_number = forms.CharField(
+        label=_("Number of the request letter"),
+        max_length=100,
+        required=False,
+        help_text=_("As written on the letter. Optional."),
+    )
+    letter_date = _date_field(_("Date of the request letter"))
     name = forms.CharField(label=_("Contact person"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
@@ -96,6 +135,9 @@ class AudienceRequestForm(forms.Form):
             value = data.get(name)
             if value is not None and value < today:
                 self.add_error(name, _("This date is in the past."))
+        letter_date = data.get("letter_date")
+        if letter_date is not None and letter_date > today:
+            self.add_error("letter_date", _("The letter's date cannot be in the future."))
         if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error(
                 "email", _("Please give an email address or a telephone number so we can reply.")
@@ -130,6 +172,7 @@ class AudienceRecordForm(AudienceRequestForm):
         super().__init__(*args, **kwargs)
         del self.fields["consent"]
         del self.fields["website"]
+        del self.fields["letter"]  # staff attach the scan (letter_scan), any channel
         self.fields["channel"].initial = Channel.LETTER
 
     def clean(self):
@@ -155,6 +198,11 @@ class DispositionForm(forms.Form):
             self.fields["division"].queryset = unit.descendants(include_self=True).order_by("path")
 
 
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
 class ScheduleForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -164,8 +212,41 @@ class ScheduleForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     official = forms.CharField(label=_("Received by (official)"), max_length=200)
+    official_user = OfficialChoiceField(
+        label=_("Official's account (for the reminder)"),
+        queryset=None,
+        required=False,
+        empty_label=_("— none: remind whoever scheduled —"),
+        help_text=_("Gets a reminder the working day before the audience."),
+    )
     note = forms.CharField(
         label=_("Internal note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from layanan.accounts.models import User
+
+        users = User.objects.none()
+        if unit is not None:
+            ids = unit.descendants(include_self=True).values_list("pk", flat=True)
+            users = (
+                User.objects.filter(is_active=True, memberships__unit__in=ids)
+                .distinct()
+                .order_by("full_name", "username")
+            )
+        self.fields["official_user"].queryset = users
+
+
+class ReplyForm(forms.Form):
+    """Confirm the letter seen in the preview: ``digest`` is the preview's fingerprint."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    text = forms.CharField(
+        label=_("Note (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -15,12 +15,27 @@ placeholders are refused when the template is saved. WeasyPrint also runs with a
 that fetches nothing, so not even our own letterhead can reach outside the document.
 
 **Language**: the letter is an official document in the site's language (``LANGUAGE_CODE``,
-Indonesian): "5 Februari 2026".
+Indonesian): "5 Februari 2026"; times are written the Indonesian way in the *unit's* time zone,
+"Kamis, 5 Februari 2026 pukul 10.00 WIB" (WITA/WIT for units in those zones).
+
+**Reference to the request** (``{{ reference }}``): "surat Saudara nomor 12/ABC/2026 tanggal
+2 Desember 2026" when there is a letter, "surat Saudara tanggal …" or "surat Saudara yang kami
+terima tanggal …" when part of it is unknown, and "permohonan Saudara melalui laman Layanan
+tanggal …" for a web request without a letter — never "surat Saudara nomor - tanggal -". A
+template written before ``{{ reference }}`` existed ("surat Saudara nomor {{ letter_number }}
+tanggal {{ letter_date }}") is read as ``{{ reference }}``.
+
+**Preview**: :func:`draft_reply` fills an unsaved copy of the detail with what issuing now would
+freeze — the next number of the counter (peeked, not taken), today's date, the text — and
+:func:`letter_digest` fingerprints it; issuing refuses when the letter it would give differs from
+the one the staff member confirmed (another letter took the number, the template changed).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import re
 
 from django.conf import settings
@@ -32,6 +47,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from layanan.workdays.deadlines import format_day, format_due
+
 from .audience_models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -41,6 +58,7 @@ PLACEHOLDERS = (
     "topic",
     "letter_number",
     "letter_date",
+    "reference",
     "schedule",
     "place",
     "official",
@@ -54,9 +72,8 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 DEFAULT_SUBJECT = "Jawaban Permohonan Audiensi"
 DEFAULT_BODY = """\
-Menindaklanjuti surat Saudara nomor {{ letter_number }} tanggal {{ letter_date }} perihal \
-permohonan audiensi mengenai {{ topic }}, dengan hormat kami sampaikan bahwa audiensi \
-dimaksud dapat dilaksanakan pada:
+Menindaklanjuti {{ reference }} perihal permohonan audiensi mengenai {{ topic }}, \
+dengan hormat kami sampaikan bahwa audiensi dimaksud dapat dilaksanakan pada:
 
 Hari/tanggal dan waktu: {{ schedule }}
 Tempat: {{ place }}
@@ -125,6 +142,56 @@ def allocate_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     return format_number(template, seq=counter.last, on=on)
 
 
+def peek_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
+    """The number the next letter of the unit in the year of ``on`` would get (not taken)."""
+    last = (
+        ReplyLetterCounter.objects.filter(unit=template.unit, year=on.year)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return format_number(template, seq=(last or 0) + 1, on=on)
+
+
+def freeze_reply(detail: AudienceDetail, *, template: ReplyLetterTemplate, on: dt.date) -> None:
+    """Put on ``detail`` (in memory) the letter's date, subject, text and signatory."""
+    with translation.override(settings.LANGUAGE_CODE):
+        detail.reply_body = render_body(template.body, letter_values(detail))
+    detail.reply_date = on
+    detail.reply_subject = template.subject
+    detail.reply_signatory_title = template.signatory_title
+    detail.reply_signatory_name = template.signatory_name or head_of_unit_name(detail.case.unit)
+    detail.reply_signatory_nip = template.signatory_nip
+    detail.reply_city = template.city
+
+
+def draft_reply(detail: AudienceDetail, *, on: dt.date | None = None) -> AudienceDetail:
+    """An unsaved copy of ``detail`` holding the letter issuing it now would give."""
+    draft = copy.copy(detail)
+    on = on or timezone.localdate()
+    template = template_for(detail.case.unit)
+    freeze_reply(draft, template=template, on=on)
+    draft.reply_number = peek_reply_number(template=template, on=on)
+    return draft
+
+
+def letter_digest(detail: AudienceDetail) -> str:
+    """A fingerprint of everything printed from the detail: what the confirmation is about."""
+    case = detail.case
+    parts = [
+        detail.reply_number,
+        detail.reply_date.isoformat() if detail.reply_date else "",
+        detail.reply_subject,
+        detail.reply_body,
+        detail.reply_signatory_title,
+        detail.reply_signatory_name,
+        detail.reply_signatory_nip,
+        detail.reply_city,
+        case.requester_name,
+        detail.organisation,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
 def indonesian_date(day: dt.date | None) -> str:
     """``5 Februari 2026`` (in the site's language)."""
     if day is None:
@@ -133,16 +200,38 @@ def indonesian_date(day: dt.date | None) -> str:
         return date_format(day, "j F Y")
 
 
-def format_schedule(moment: dt.datetime | None) -> str:
-    """``Kamis, 5 Februari 2026 pukul 10.00 WIB`` (WIB is the office's zone, Asia/Pontianak)."""
+def format_schedule(moment: dt.datetime | None, unit=None) -> str:
+    """``Kamis, 5 Februari 2026 pukul 10.00 WIB``: in ``unit``'s time zone (its abbreviation:
+    WIB, WITA or WIT), else in the current one."""
     if moment is None:
         return "-"
-    local = timezone.localtime(moment)
-    with translation.override(settings.LANGUAGE_CODE):
-        day = date_format(local, "l, j F Y")
-        at = _("at")
-    zone = local.tzname() if local.tzname() and not local.tzname().startswith("+") else ""
-    return f"{day} {at} {local:%H.%M} {zone}".strip()
+    return format_due(moment, unit=unit)
+
+
+def request_reference(detail: AudienceDetail) -> str:
+    """How the letter refers to the request: by the requester's letter where there is one,
+    else as a web request (see the module's docstring). Never a "-" for a missing part."""
+    case = detail.case
+    number = (detail.letter_number or "").strip()
+    has_letter = bool(number or detail.letter_date or detail.has_letter_file)
+    received = format_day(timezone.localtime(case.received_at, _zone(case.unit)).date())
+    if not has_letter:
+        if case.channel == "web":
+            return f"permohonan Saudara melalui laman Layanan tanggal {received}"
+        return f"permohonan Saudara yang kami terima tanggal {received}"
+    if number and detail.letter_date:
+        return f"surat Saudara nomor {number} tanggal {format_day(detail.letter_date)}"
+    if number:
+        return f"surat Saudara nomor {number} yang kami terima tanggal {received}"
+    if detail.letter_date:
+        return f"surat Saudara tanggal {format_day(detail.letter_date)}"
+    return f"surat Saudara yang kami terima tanggal {received}"
+
+
+def _zone(unit):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(unit.time_zone_name())
 
 
 def letter_values(detail: AudienceDetail) -> dict[str, str]:
@@ -153,7 +242,8 @@ def letter_values(detail: AudienceDetail) -> dict[str, str]:
         "topic": detail.topic,
         "letter_number": detail.letter_number or "-",
         "letter_date": indonesian_date(detail.letter_date) if detail.letter_date else "-",
-        "schedule": format_schedule(detail.schedule_starts_at),
+        "reference": request_reference(detail),
+        "schedule": format_schedule(detail.schedule_starts_at, case.unit),
         "place": detail.schedule_place or "-",
         "official": detail.schedule_official or "-",
         "participants": str(detail.participants),
@@ -162,8 +252,17 @@ def letter_values(detail: AudienceDetail) -> dict[str, str]:
     }
 
 
+#: the phrase templates used before ``{{ reference }}``: read as ``{{ reference }}``
+LEGACY_REFERENCE = re.compile(
+    r"surat\s+Saudara\s+nomor\s+\{\{\s*letter_number\s*\}\}\s+tanggal\s+"
+    r"\{\{\s*letter_date\s*\}\}",
+    re.IGNORECASE,
+)
+
+
 def render_body(body: str, values: dict[str, str]) -> str:
     """Substitute the placeholders — plain text in, plain text out (nothing is evaluated)."""
+    body = LEGACY_REFERENCE.sub("{{ reference }}", body)
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
@@ -189,24 +288,37 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"The reply letter fetches nothing: {url[:80]}")
 
 
-def letter_html(detail: AudienceDetail) -> str:
+def letter_context(detail: AudienceDetail, *, draft: bool = False) -> dict:
     case = detail.case
-    unit = case.unit
+    return {
+        "unit": case.unit,
+        "parent": case.unit.parent,
+        "detail": detail,
+        "case": case,
+        "date": indonesian_date(detail.reply_date),
+        "body_html": paragraphs_html(detail.reply_body),
+        "draft": draft,
+    }
+
+
+def letter_sheet_html(detail: AudienceDetail, *, draft: bool = False) -> str:
+    """The letter's sheet alone (letterhead to signature), for the preview page."""
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
-            "bookings/audience/reply_letter.html",
-            {
-                "unit": unit,
-                "parent": unit.parent,
-                "detail": detail,
-                "case": case,
-                "date": indonesian_date(detail.reply_date),
-                "body_html": paragraphs_html(detail.reply_body),
-            },
+            "bookings/audience/_reply_sheet.html", letter_context(detail, draft=draft)
         )
 
 
-def render_reply_pdf(detail: AudienceDetail) -> bytes:
+def letter_html(detail: AudienceDetail, *, draft: bool = False) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "bookings/audience/reply_letter.html",
+            letter_context(detail, draft=draft),
+        )
+
+
+def render_reply_pdf(detail: AudienceDetail, *, draft: bool = False) -> bytes:
+    """The letter as PDF; ``draft`` marks each page "PRATINJAU" (a preview is not a letter)."""
     from weasyprint import HTML
 
-    return HTML(string=letter_html(detail), url_fetcher=_refuse_fetch).write_pdf()
+    return HTML(string=letter_html(detail, draft=draft), url_fetcher=_refuse_fetch).write_pdf()

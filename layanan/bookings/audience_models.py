@@ -44,6 +44,15 @@ class AudienceDetail(models.Model):
     schedule_starts_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     schedule_place = models.CharField(_("place"), max_length=200, blank=True)
     schedule_official = models.CharField(_("received by"), max_length=200, blank=True)
+    official_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official's account"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text=_("Who gets the reminder the working day before; empty: whoever scheduled."),
+    )
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("schedule proposed by"),
@@ -86,6 +95,15 @@ class AudienceDetail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.organisation}"
+
+    @property
+    def has_letter_file(self) -> bool:
+        """Whether the request letter came as a file (the web form's upload, the staff's scan)."""
+        if "_has_letter_file" not in self.__dict__:
+            self.__dict__["_has_letter_file"] = self.case.attachments.filter(
+                is_internal=False
+            ).exists()
+        return self.__dict__["_has_letter_file"]
 
     @property
     def preferred_dates(self) -> list:

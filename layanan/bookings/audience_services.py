@@ -33,16 +33,16 @@ from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
 from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
+from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
-from layanan.core.models import Unit
+from layanan.core.models import AuditAction, Unit
 
 from .audience_letters import (
     allocate_reply_number,
     format_schedule,
-    head_of_unit_name,
+    freeze_reply,
     indonesian_date,
-    letter_values,
-    render_body,
+    letter_digest,
     template_for,
 )
 from .audience_models import AudienceDetail
@@ -51,6 +51,27 @@ logger = logging.getLogger("layanan.bookings")
 
 MAX_LEAD_TIME = dt.timedelta(days=366)
 MAX_PREFERRED_DATES = 3
+#: what a request letter may be: a PDF or a scan/photo (checked by content, not by name)
+LETTER_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+
+
+def letter_file_check(uploads) -> None:
+    """Refuse a request letter that is not a PDF or an image (by content) or is too large."""
+    from django.core.exceptions import ValidationError
+
+    from layanan.cases.attachments import attachment_validate
+
+    for upload in uploads or ():
+        try:
+            content_type = attachment_validate(upload)
+        except ValidationError as error:
+            raise ApplicationError(" ".join(error.messages), "bad_letter_file") from error
+        if content_type not in LETTER_TYPES:
+            raise ApplicationError(
+                _("“%(name)s”: the letter must be a PDF or an image (JPG, PNG, WebP).")
+                % {"name": upload.name},
+                "bad_letter_file",
+            )
 
 
 def audience_standard(unit: Unit) -> ServiceStandard | None:
@@ -115,12 +136,15 @@ def audience_request_create(
 ) -> Case:
     """Receive an audience request: a case of kind ``audience`` with its detail.
 
-    The public files through the web only; staff (``case.create`` in the unit) record other
-    channels — a letter, with its scan attached — and the real time of receipt.
+    The public files through the web only, with its request letter attached (PDF or image);
+    staff (``case.create`` in the unit) record other channels — a letter, with its scan
+    attached — and the real time of receipt. Everything is written in one transaction: a
+    refused letter file leaves no case behind.
     """
     staff = getattr(actor, "is_authenticated", False)
-    if staff or channel != Channel.WEB or received_at is not None or letter_uploads:
+    if staff or channel != Channel.WEB or received_at is not None:
         ensure_can(actor, "case.create", unit)
+    letter_file_check(letter_uploads)
     now = timezone.now()
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):
         raise ApplicationError(_("The time of receipt cannot be in the future."), "future_receipt")
@@ -245,7 +269,14 @@ def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> 
 
 @transaction.atomic
 def audience_schedule(
-    *, actor, case: Case, starts_at: dt.datetime, place: str, official: str, note: str = ""
+    *,
+    actor,
+    case: Case,
+    starts_at: dt.datetime,
+    place: str,
+    official: str,
+    note: str = "",
+    official_user=None,
 ) -> AudienceDetail:
     """The division proposes the time, the place and the official who receives the guests.
 
@@ -266,8 +297,13 @@ def audience_schedule(
         raise ApplicationError(
             _("Please name the official who receives the audience."), "official_required"
         )
+    if official_user is not None and not can(official_user, "case.view", case):
+        raise ApplicationError(
+            _("The official's account must belong to this office."), "foreign_official"
+        )
     had = detail.schedule_starts_at is not None
     detail.schedule_starts_at = starts_at
+    detail.official_user = official_user
     detail.schedule_place = place[:200]
     detail.schedule_official = official[:200]
     detail.scheduled_by = actor
@@ -277,11 +313,12 @@ def audience_schedule(
             "schedule_starts_at",
             "schedule_place",
             "schedule_official",
+            "official_user",
             "scheduled_by",
             "scheduled_at",
         ]
     )
-    text = f"{format_schedule(starts_at)}, {place}, {official}"
+    text = f"{format_schedule(starts_at, case.unit)}, {place}, {official}"
     if case.status == Status.VERIFIED:
         case_transition(
             actor=actor, case=case, to=Status.IN_PROGRESS, note=note.strip(), internal_note=True
@@ -299,45 +336,49 @@ def audience_schedule(
 
 @transaction.atomic
 def audience_reply(
-    *, actor, case: Case, on: dt.date | None = None, note: str = ""
+    *,
+    actor,
+    case: Case,
+    on: dt.date | None = None,
+    note: str = "",
+    confirmed_digest: str | None = None,
 ) -> AudienceDetail:
     """Issue the numbered reply letter from the unit's template and tell the requester.
 
     ``in_progress`` → ``answered``. The number comes from the unit's gapless counter for the
     letter's year; the text, subject and signatory are frozen on the detail so a reprint is the
-    same letter even after the template changes. The requester gets the schedule by e-mail
-    through the outbox, in this transaction.
+    same letter even after the template changes. The requester gets the schedule by e-mail (or
+    WhatsApp when only a phone number was given) through the outbox, in this transaction.
+
+    ``confirmed_digest`` is the :func:`letter_digest` of the preview the staff member confirmed
+    (the staff page always sends it): when the letter issuing now would give differs — another
+    letter took the number, the template or the schedule changed — nothing is issued and the
+    number goes back (``letter_changed``). Issuing is audited.
     """
     case, detail = _lock(case)
     ensure_can(actor, "case.verify", case)
     ensure_can(actor, "case.answer", case)
-    if case.status != Status.IN_PROGRESS or detail.schedule_starts_at is None:
-        if detail.reply_number:
-            raise Conflict(
-                _("The reply letter %(number)s was already issued.")
-                % {"number": detail.reply_number},
-                "already_replied",
-            )
-        raise Conflict(
-            _("Propose a schedule before issuing the reply letter."), "schedule_required"
-        )
     if detail.reply_number:
         raise Conflict(
             _("The reply letter %(number)s was already issued.") % {"number": detail.reply_number},
             "already_replied",
         )
+    if case.status != Status.IN_PROGRESS or detail.schedule_starts_at is None:
+        raise Conflict(
+            _("Propose a schedule before issuing the reply letter."), "schedule_required"
+        )
     on = on or timezone.localdate()
     template = template_for(case.unit)
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_body(template.body, letter_values(detail))
+    freeze_reply(detail, template=template, on=on)
     detail.reply_number = allocate_reply_number(template=template, on=on)
-    detail.reply_date = on
-    detail.reply_subject = template.subject
-    detail.reply_body = body
-    detail.reply_signatory_title = template.signatory_title
-    detail.reply_signatory_name = template.signatory_name or head_of_unit_name(case.unit)
-    detail.reply_signatory_nip = template.signatory_nip
-    detail.reply_city = template.city
+    if confirmed_digest is not None and confirmed_digest != letter_digest(detail):
+        raise Conflict(
+            _(
+                "The letter has changed since the preview (its number, text or schedule). "
+                "Look at the new preview and confirm again."
+            ),
+            "letter_changed",
+        )
     detail.replied_by = actor
     detail.replied_at = timezone.now()
     detail.save()
@@ -348,6 +389,18 @@ def audience_reply(
         note=_("Reply letter %(number)s of %(date)s.")
         % {"number": detail.reply_number, "date": indonesian_date(on)}
         + (f" {note.strip()}" if note.strip() else ""),
+    )
+    audit_log(
+        actor=actor,
+        action=AuditAction.LETTER_ISSUED,
+        target=case,
+        unit=case.unit,
+        data={
+            "letter": "audience_reply",
+            "number": detail.reply_number,
+            "date": on.isoformat(),
+            "digest": letter_digest(detail),
+        },
     )
     _notify(detail)
     return detail
@@ -403,6 +456,11 @@ def status_url(case: Case) -> str:
     return settings.SITE_URL + path
 
 
+def letter_download_url(case: Case) -> str:
+    code = format_public_code(case.public_code)
+    return settings.SITE_URL + reverse("audience:public_letter", kwargs={"code": code})
+
+
 def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
     case = detail.case
     code = format_public_code(case.public_code)
@@ -414,12 +472,14 @@ def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
             _("Your request for an audience with %(unit)s on “%(topic)s” has been answered.")
             % {"unit": case.unit.name, "topic": detail.topic},
             "",
-            _("When: %(when)s") % {"when": format_schedule(detail.schedule_starts_at)},
+            _("When: %(when)s") % {"when": format_schedule(detail.schedule_starts_at, case.unit)},
             _("Place: %(place)s") % {"place": detail.schedule_place},
             _("Received by: %(official)s") % {"official": detail.schedule_official},
             "",
             _("Reply letter: %(number)s of %(date)s")
             % {"number": detail.reply_number, "date": indonesian_date(detail.reply_date)},
+            _("Download the reply letter (PDF):"),
+            letter_download_url(case),
             _("Request number: %(number)s") % {"number": case.number},
             _("See the request at:"),
             status_url(case),
@@ -432,21 +492,56 @@ def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
     return subject, body
 
 
+def render_reply_whatsapp(detail: AudienceDetail) -> str:
+    """The same news, short, for a requester who gave only a telephone number."""
+    case = detail.case
+    return "\n".join(
+        [
+            _("Your audience request %(number)s to %(unit)s has been answered.")
+            % {"number": case.number, "unit": case.unit.name},
+            _("When: %(when)s") % {"when": format_schedule(detail.schedule_starts_at, case.unit)},
+            _("Place: %(place)s") % {"place": detail.schedule_place},
+            _("Reply letter %(number)s (PDF): %(url)s")
+            % {"number": detail.reply_number, "url": letter_download_url(case)},
+        ]
+    )
+
+
+def requester_message(case: Case, *, subject: str, body: str, short: str) -> dict | None:
+    """The outbox message to the requester: e-mail when there is an address, else WhatsApp to
+    the telephone number (when WhatsApp delivery is on), else nothing."""
+    if case.requester_email:
+        return {
+            "channel": "email",
+            "recipient": case.requester_email,
+            "subject": subject,
+            "body": body,
+        }
+    if case.requester_phone and settings.WHATSAPP_ENABLED:
+        return {
+            "channel": "whatsapp",
+            "recipient": case.requester_phone,
+            "subject": subject,
+            "body": short,
+        }
+    return None
+
+
 def _notify(detail: AudienceDetail) -> None:
-    """Queue the reply e-mail in the caller's transaction; never break the reply."""
+    """Queue the reply message in the caller's transaction; never break the reply."""
     from layanan.notify.services import outbox_enqueue
 
     case = detail.case
-    if not case.requester_email:
-        return
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             subject, body = render_reply_message(detail)
+            message = requester_message(
+                case, subject=subject, body=body, short=render_reply_whatsapp(detail)
+            )
+            if message is None:
+                return
             outbox_enqueue(
-                channel="email",
-                recipient=case.requester_email,
-                subject=subject,
-                body=body,
+                **message,
                 dedupe_key=f"case:{case.pk}:audience:reply",
                 case_id=case.pk,
                 kind="audience.reply",

@@ -39,10 +39,19 @@ from .audience_forms import (
     DispositionForm,
     NoteForm,
     RefuseForm,
+    ReplyForm,
     ReplyLetterTemplateForm,
     ScheduleForm,
 )
-from .audience_letters import format_schedule, indonesian_date, render_reply_pdf, template_for
+from .audience_letters import (
+    draft_reply,
+    format_schedule,
+    indonesian_date,
+    letter_digest,
+    letter_sheet_html,
+    render_reply_pdf,
+    template_for,
+)
 from .audience_models import AudienceDetail, ReplyLetterTemplate
 from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for, case_events
 from .audience_services import (
@@ -77,6 +86,8 @@ ERROR_FIELDS = {
     "place_required": "place",
     "official_required": "official",
     "reason_required": "text",
+    "bad_letter_file": "letter",
+    "foreign_official": "official_user",
 }
 
 
@@ -113,11 +124,17 @@ def request_form(request: HttpRequest) -> HttpResponse:
         retry_after = SUBMIT_RATE.hit(request)
         if retry_after:
             return _too_many(request, retry_after)
-        form = AudienceRequestForm(request.POST, units=units)
+        form = AudienceRequestForm(request.POST, request.FILES, units=units)
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    case = audience_request_create(actor=PUBLIC, **_create_kwargs(form))
+                    case = audience_request_create(
+                        actor=PUBLIC,
+                        letter_uploads=form.cleaned_data["letter"],
+                        letter_number=form.cleaned_data.get("letter_number", ""),
+                        letter_date=form.cleaned_data.get("letter_date"),
+                        **_create_kwargs(form),
+                    )
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
@@ -141,7 +158,12 @@ def request_form(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "bookings/audience/public_form.html",
-        {"form": form, "has_units": units.exists()},
+        {
+            "form": form,
+            "has_units": units.exists(),
+            # a browser never re-sends a file: say so when the refused form had one
+            "files_dropped": status != 200 and bool(request.FILES),
+        },
         status=status,
     )
     return _private(response, noindex=False) if status != 200 else response
@@ -195,13 +217,55 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
         "code": pretty,
         "step": PUBLIC_STEPS.get(case.status, ""),
         "answered": answered,
-        "schedule": format_schedule(detail.schedule_starts_at) if answered else "",
+        "schedule": format_schedule(detail.schedule_starts_at, case.unit) if answered else "",
         "reply_date": indonesian_date(detail.reply_date) if answered else "",
+        "letter_url": (
+            reverse("audience:public_letter", kwargs={"code": pretty})
+            if answered and detail.reply_number
+            else ""
+        ),
         "reason": reason,
         "just_sent": bool(request.GET.get("baru")),
-        "due": format_due(case.due_at) if case.due_at and case.is_open else "",
+        "due": format_due(case.due_at, unit=case.unit) if case.due_at and case.is_open else "",
     }
     return _private(render(request, "bookings/audience/public_status.html", context))
+
+
+@require_safe
+@public_surface("the issued reply letter, found by the tracking code, the secret of its holder")
+def request_letter(request: HttpRequest, code: str) -> HttpResponse:
+    """``/audiensi/permohonan/<code>/surat-balasan.pdf``: the issued reply letter for whoever
+    holds the tracking code; 404 (rate-limited) for a wrong code or before it is issued."""
+    normal = normalise_public_code(code)
+    detail = (
+        AudienceDetail.objects.filter(
+            case__public_code=normal, case__kind=CaseKind.AUDIENCE, case__status__in=ANSWERED
+        )
+        .exclude(reply_number="")
+        .select_related("case", "case__unit", "case__unit__parent")
+        .first()
+        if normal
+        else None
+    )
+    if detail is None:
+        retry_after = LOOKUP_RATE.hit(request)
+        if retry_after:
+            return _too_many(request, retry_after)
+        raise Http404
+    return _pdf_response(render_reply_pdf(detail), detail.reply_number, attachment=True)
+
+
+ANSWERED = (Status.ANSWERED, Status.CLOSED)
+
+
+def _pdf_response(pdf: bytes, number: str, *, attachment=False, prefix="surat-balasan-"):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = prefix + number.replace("/", "-") + ".pdf"
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -282,7 +346,7 @@ def audience_record(request: HttpRequest) -> HttpResponse:
 STEP_FORMS = {
     "dispose": DispositionForm,
     "schedule": ScheduleForm,
-    "reply": NoteForm,
+    "reply": ReplyForm,
     "close": NoteForm,
     "refuse": RefuseForm,
 }
@@ -299,7 +363,7 @@ def _make_forms(case, data=None, action=None) -> dict:
     forms = {}
     for name, cls in STEP_FORMS.items():
         kwargs = {"prefix": name}
-        if name == "dispose":
+        if name in ("dispose", "schedule"):
             kwargs["unit"] = case.unit
         if data is not None and name == action:
             forms[name] = cls(data, **kwargs)
@@ -323,9 +387,12 @@ def _run(action: str, user, case, data: dict):
             place=data["place"],
             official=data["official"],
             note=data.get("note", ""),
+            official_user=data.get("official_user"),
         )
     if action == "reply":
-        return audience_reply(actor=user, case=case, note=data.get("text", ""))
+        return audience_reply(
+            actor=user, case=case, note=data.get("text", ""), confirmed_digest=data["digest"]
+        )
     if action == "close":
         return audience_close(actor=user, case=case, note=data.get("text", ""))
     return audience_refuse(actor=user, case=case, reason=data["text"])
@@ -406,9 +473,13 @@ def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
         forms=forms,
         error=error,
         actions=actions,
-        schedule=format_schedule(detail.schedule_starts_at) if detail.schedule_starts_at else "",
+        schedule=(
+            format_schedule(detail.schedule_starts_at, case.unit)
+            if detail.schedule_starts_at
+            else ""
+        ),
         reply_date=indonesian_date(detail.reply_date) if detail.reply_date else "",
-        due=format_due(case.due_at) if case.due_at and case.is_open else "",
+        due=format_due(case.due_at, unit=case.unit) if case.due_at and case.is_open else "",
     )
     return render(request, "bookings/audience/detail.html", context, status=status)
 
@@ -421,11 +492,77 @@ def reply_letter_pdf(request: HttpRequest, ref: str) -> HttpResponse:
     detail = audience_for_staff(request.user, ref)
     if detail is None or not detail.reply_number:
         raise Http404
-    response = HttpResponse(render_reply_pdf(detail), content_type="application/pdf")
-    name = "surat-balasan-" + detail.reply_number.replace("/", "-") + ".pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(render_reply_pdf(detail), detail.reply_number)
+
+
+def _previewable(request, ref) -> AudienceDetail:
+    """The request whose letter ``request.user`` may issue now, else 404."""
+    detail = audience_for_staff(request.user, ref)
+    if detail is None or not may(request.user, "reply", detail.case):
+        raise Http404
+    return detail
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reply_preview(request: HttpRequest, ref: str) -> HttpResponse:
+    """``…/pratinjau-surat/``: the letter exactly as issuing it now would give it (the next
+    number, today's date, the text from the template), and the confirmation. Issuing is the
+    POST, with the preview's fingerprint: a letter that changed meanwhile is not issued."""
+    detail = _previewable(request, ref)
+    case = detail.case
+    status, error = 200, ""
+    form = ReplyForm(prefix="reply")
+    if request.method == "POST":
+        form = ReplyForm(request.POST, prefix="reply")
+        if form.is_valid():
+            try:
+                audience_reply(
+                    actor=request.user,
+                    case=case,
+                    note=form.cleaned_data.get("text", ""),
+                    confirmed_digest=form.cleaned_data["digest"],
+                )
+            except ApplicationError as exc:
+                error, status = exc.message, exc.status_code
+            else:
+                messages.success(request, DONE["reply"] % {"number": case.number})
+                return redirect(audience_url(detail))
+        else:
+            status = 400
+        detail = _previewable(request, ref)
+    draft = draft_reply(detail)
+    digest = letter_digest(draft)
+    if not form.is_bound or not form.errors:
+        # a refused confirmation shows the new preview, to be confirmed again; the note stays
+        typed = form.cleaned_data.get("text", "") if form.is_bound else ""
+        form = ReplyForm(prefix="reply", initial={"digest": digest, "text": typed})
+    return render(
+        request,
+        "bookings/audience/reply_preview.html",
+        _ctx(
+            request,
+            detail=detail,
+            case=case,
+            draft=draft,
+            sheet=letter_sheet_html(draft),
+            form=form,
+            error=error,
+            schedule=format_schedule(detail.schedule_starts_at, case.unit),
+        ),
+        status=status,
+    )
+
+
+@staff_required
+@require_safe
+def reply_preview_pdf(request: HttpRequest, ref: str) -> HttpResponse:
+    """The preview as PDF, marked "PRATINJAU" on each page: the layout to be printed."""
+    detail = _previewable(request, ref)
+    draft = draft_reply(detail)
+    return _pdf_response(
+        render_reply_pdf(draft, draft=True), draft.reply_number, prefix="pratinjau-surat-balasan-"
+    )
 
 
 @staff_required

@@ -77,6 +77,7 @@ def staff_context(request: HttpRequest, section: str) -> dict:
         "can_record": can(request.user, "case.create"),
         "can_view_reports": can(request.user, "report.view"),
         "can_triage": can(request.user, "intake.triage"),
+        "can_evaluate": can(request.user, "evaluation.meeting_view"),
     }
 
 

@@ -175,6 +175,12 @@ class AuditAction(models.TextChoices):
     INTAKE_ATTACHED = "intake_attached", _("Added an incoming message to a case")
     INTAKE_DISMISSED = "intake_dismissed", _("Dismissed an incoming message")
     MAILBOX_CHANGED = "mailbox_changed", _("Changed a unit's mailbox settings")
+    MEETING_SCHEDULED = "meeting_scheduled", _("Scheduled an evaluation meeting")
+    MEETING_RECORDED = "meeting_recorded", _("Recorded an evaluation meeting")
+    FOLLOW_UP_ADDED = "follow_up_added", _("Added a follow-up action of an evaluation meeting")
+    FOLLOW_UP_CHANGED = "follow_up_changed", _("Changed a follow-up action's status")
+    REPRIMAND_GIVEN = "reprimand_given", _("Recorded a reprimand of an officer")
+    LETTER_ISSUED = "letter_issued", _("Issued a numbered letter")
 
 
 class AuditEntry(models.Model):

@@ -38,9 +38,20 @@ def _pdf(template: str, context: dict) -> bytes:
 
 
 def evaluation_pdf(ev: Evaluation) -> bytes:
+    """The month's figures, then the record of that month's evaluation meeting(s): date,
+    attendees, decisions, the actions agreed and those carried over (layanan/evaluation)."""
+    from layanan.evaluation.selectors import meetings_for_month
+
     from .views import dashboard_context
 
-    return _pdf("reports/pdf_monthly.html", {**dashboard_context(ev), "now": timezone.now()})
+    return _pdf(
+        "reports/pdf_monthly.html",
+        {
+            **dashboard_context(ev),
+            "meetings": meetings_for_month(ev.unit, ev.month.first_day),
+            "now": timezone.now(),
+        },
+    )
 
 
 def skm_pdf(report: SkmReport) -> bytes:

@@ -33,9 +33,13 @@ def _public_post(kesra, **over):
         "email": "yohanes@example.org",
         "phone": "",
         "consent": "on",
+        "letter": SimpleUploadedFile("surat.pdf", LETTER_PDF, "application/pdf"),
     }
     data.update(over)
     return data
+
+
+LETTER_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_public_form_files_a_request_and_shows_status_without_names(client, kesra):
@@ -127,7 +131,9 @@ def test_steps_on_the_staff_page(client, file_audience, kesra_head, kesra_handle
     )
     assert response.status_code == 302
     client.force_login(kesra_head)
-    assert client.post(url, {"action": "reply"}).status_code == 302
+    preview = client.get(reverse("audience:reply_preview", args=[case.number]))
+    digest = preview.context["form"].initial["digest"]
+    assert client.post(url, {"action": "reply", "reply-digest": digest}).status_code == 302
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
     pdf = client.get(reverse("audience:reply_pdf", args=[case.number]))

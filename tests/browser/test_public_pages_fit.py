@@ -43,6 +43,7 @@ NOT_PAGES = {
     "catalog:standard_poster": "PDF",
     "bookings_public:notice": "PDF (the facility decision notice)",
     "catalog:standard_qr": "SVG image",
+    "audience:public_letter": "PDF: the issued reply letter (test_audience_journey.py)",
     "favicon": "icon",
 }
 

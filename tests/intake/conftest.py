@@ -3,8 +3,10 @@ configuration, users and mail store in a temporary directory (installed by
 scripts/ensure-system-deps.sh, which ``make test`` and CI run).
 
 Run as the current user; as root (CI), dovecot's own unprivileged users do the logging in and
-own the mail. Plain IMAP on 127.0.0.1 only, which the code allows only with
-``INTAKE_IMAP_ALLOW_PLAINTEXT_LOOPBACK`` (the tests switch it on).
+own the mail. Two listeners on 127.0.0.1: plain IMAP (which offers STARTTLS, and which the code
+allows unencrypted only with ``INTAKE_IMAP_ALLOW_PLAINTEXT_LOOPBACK``: most tests switch it on)
+and IMAPS, with a certificate for ``localhost``/127.0.0.1 signed by a throw-away CA made here, so
+the production path (TLS, certificate checked against ``INTAKE_IMAP_CA_FILE``) runs for real.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class ImapServer:
     port: int
     root: Path
     owner: tuple[int, int] | None
+    tls_port: int = 0
+    ca_file: str = ""
 
     def add_user(self) -> tuple[str, str]:
         """A new account with an empty mailbox (and an empty Processed folder): every name
@@ -68,7 +72,97 @@ class ImapServer:
             return box.uids(criteria)
 
 
-def _config(root: Path, port: int, owner) -> str:
+def _certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a server certificate it signs for localhost and 127.0.0.1:
+    (CA certificate, server certificate, server key), as PEM files in ``directory``."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)  # the real clock: the TLS library checks validity with it
+
+    def _key_usage(**allowed) -> x509.KeyUsage:
+        usages = [
+            "digital_signature",
+            "content_commitment",
+            "key_encipherment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ]
+        return x509.KeyUsage(**{usage: allowed.get(usage, False) for usage in usages})
+
+    def name(common: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    def certificate(subject, issuer, key, signer, *, ca: bool, extensions=()):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        for extension, critical in extensions:
+            builder = builder.add_extension(extension, critical=critical)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = name("Layanan test CA")
+    ca = certificate(
+        ca_name,
+        ca_name,
+        ca_key,
+        ca_key,
+        ca=True,
+        extensions=[
+            (x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False),
+            (_key_usage(key_cert_sign=True, crl_sign=True), True),
+        ],
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    server = certificate(
+        name("localhost"),
+        ca_name,
+        key,
+        ca_key,
+        ca=False,
+        extensions=[
+            (
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                False,
+            ),
+            (x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False),
+            (_key_usage(digital_signature=True), True),
+            (x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), False),
+        ],
+    )
+    paths = (directory / "ca.pem", directory / "server.pem", directory / "server.key")
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    paths[2].chmod(0o600)
+    return paths
+
+
+def _config(root: Path, port: int, tls_port: int, owner) -> str:
     if owner is None:  # an ordinary user runs everything itself
         me = pwd.getpwuid(os.getuid())
         internal, login, uid, gid = me.pw_name, me.pw_name, me.pw_uid, me.pw_gid
@@ -80,7 +174,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/tls/server.pem
+ssl_key = <{root}/tls/server.key
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
@@ -103,7 +199,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{
@@ -130,14 +228,17 @@ def imap_server():
     if os.geteuid() == 0:
         account = pwd.getpwnam("dovecot")
         owner = (account.pw_uid, account.pw_gid)
-    for sub in ("run", "state", "mail", "home"):
+    for sub in ("run", "state", "mail", "home", "tls"):
         (root / sub).mkdir()
         if owner and sub in ("mail", "home"):
             os.chown(root / sub, *owner)
-    port = free_port()
-    (root / "dovecot.conf").write_text(_config(root, port, owner))
+    ca_file, _cert, _key = _certificates(root / "tls")
+    port, tls_port = free_port(), free_port()
+    while tls_port == port:
+        tls_port = free_port()
+    (root / "dovecot.conf").write_text(_config(root, port, tls_port, owner))
     subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
-    server = ImapServer("127.0.0.1", port, root, owner)
+    server = ImapServer("127.0.0.1", port, root, owner, tls_port, str(ca_file))
     deadline = time.monotonic() + 10
     user, password = server.add_user()
     while True:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0002_audience'),
+        ('bookings', '0003_audience_official_account'),
         ('core', '0005_audit_intake_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
