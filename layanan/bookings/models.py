@@ -138,6 +138,16 @@ class BookingDetail(models.Model):
     def is_pending(self) -> bool:
         return self.state == BookingState.REQUESTED
 
+    @property
+    def has_letter_file(self) -> bool:
+        """Whether the request letter came as a file (the web form's upload, the staff's scan):
+        the notice then refers to "surat Saudara" (``audience_letters.request_reference``)."""
+        if "_has_letter_file" not in self.__dict__:
+            self.__dict__["_has_letter_file"] = self.case.attachments.filter(
+                is_internal=False
+            ).exists()
+        return self.__dict__["_has_letter_file"]
+
 
 from .audience_models import (  # noqa: E402,F401  (audience requests live in their own module)
     AudienceDetail,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,8 +30,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from layanan.cases.models import Channel
-
 from .audience_letters import (
     _refuse_fetch,
     format_number,
@@ -38,6 +37,7 @@ from .audience_letters import (
     indonesian_date,
     paragraphs_html,
     render_body,
+    request_reference,
 )
 from .letter_base import number_pattern_error, placeholder_errors
 from .notice_models import (
@@ -119,39 +119,18 @@ def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> 
     return format_number(template, seq=seq, on=on)
 
 
-def _zone(moment: dt.datetime) -> str:
-    name = moment.tzname() or ""
-    return "" if name.startswith(("+", "-")) else name
-
-
-def format_period(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    """``Senin, 21 Desember 2026 pukul 09.00–11.00 WIB`` (office time zone, the document's
+def format_period(starts_at: dt.datetime, ends_at: dt.datetime, *, unit) -> str:
+    """``Senin, 21 Desember 2026 pukul 09.00–11.00 WIB`` in ``unit``'s time zone (the document's
     Indonesian); a stay over several days gives both ends in full."""
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    zone = ZoneInfo(unit.time_zone_name())
+    start, end = timezone.localtime(starts_at, zone), timezone.localtime(ends_at, zone)
     with translation.override(settings.LANGUAGE_CODE):
         first = date_format(start, "l, j F Y")
         last = date_format(end, "l, j F Y")
+    abbreviation = "" if (end.tzname() or "+").startswith(("+", "-")) else end.tzname()
     if start.date() == end.date():
-        return f"{first} pukul {start:%H.%M}–{end:%H.%M} {_zone(end)}".strip()
-    return f"{first} pukul {start:%H.%M} s.d. {last} pukul {end:%H.%M} {_zone(end)}".strip()
-
-
-def letter_reference(booking) -> str:
-    """How the notice refers to the request: the letter by number and date when there is one
-    (never "nomor - tanggal -"), else the request as received, by its date.
-
-    Indonesian, like the template's text it is put into: the notice is an official document
-    in the office's language, whatever language the staff member's screen is in."""
-    case = booking.case
-    if booking.letter_number:
-        text = f"surat Saudara nomor {booking.letter_number}"
-        if booking.letter_date:
-            text += f" tanggal {indonesian_date(booking.letter_date)}"
-        return text
-    received = indonesian_date(timezone.localtime(case.received_at).date())
-    if case.channel == Channel.WEB:
-        return f"permohonan Saudara melalui laman Layanan tanggal {received}"
-    return f"permohonan Saudara tanggal {received}"
+        return f"{first} pukul {start:%H.%M}–{end:%H.%M} {abbreviation}".strip()
+    return f"{first} pukul {start:%H.%M} s.d. {last} pukul {end:%H.%M} {abbreviation}".strip()
 
 
 def notice_values(booking) -> dict[str, str]:
@@ -159,10 +138,10 @@ def notice_values(booking) -> dict[str, str]:
     return {
         "requester": case.requester_name,
         "organisation": booking.organisation or "-",
-        "letter_reference": letter_reference(booking),
+        "letter_reference": request_reference(booking),
         "facility": booking.resource.name,
         "location": booking.resource.location or "-",
-        "schedule": format_period(booking.starts_at, booking.ends_at),
+        "schedule": format_period(booking.starts_at, booking.ends_at, unit=case.unit),
         "purpose": booking.purpose,
         "participants": str(booking.participants) if booking.participants else "-",
         "reason": booking.reason or "-",
