@@ -250,6 +250,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "complaints_public:receipt": world["complaint"].public_code,
         "complaints_public:track": world["complaint"].public_code,
         "bookings_public:status": world["booking"].public_code,
+        "bookings_public:notice": world["booking"].public_code,
         "audience:status": world["audience"].public_code,
         "audience:public_letter": world["audience"].public_code,
         "visits:ticket": world["visit"].public_code,
@@ -260,6 +261,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
         "intake:detail": {"pk": world["incoming"].pk},
         "intake:attachment_download": {"pk": world["incoming_file"].pk},
         "bookings:detail": {"ref": world["booking"].number},
+        "bookings:notice": {"ref": world["booking"].number},
         "bookings_public:week": {"pk": world["booking"].booking.resource_id},
         "audience:detail": {"ref": world["audience"].number},
         "audience:reply_pdf": {"ref": world["audience"].number},
@@ -684,6 +686,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "bookings_public:status": BY_CODE,
     "bookings_public:schedule": PUBLIC,
     "bookings_public:week": PUBLIC,  # times only, never who or why
+    # The decision notice exists once a decision is made (the world's request is pending).
+    "bookings_public:notice": NOBODY,
     "audience:form": PUBLIC,
     "audience:status": BY_CODE,
     # The reply letter exists once issued: before, 404 even with the right code.
@@ -741,6 +745,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "bookings:list": staff(),
     "bookings:calendar": staff(),
     "bookings:detail": staff(**UMUM_ONLY),
+    "bookings:notice": staff(**{p: HIDDEN for p in STAFF}, superuser=HIDDEN),
+    # Recording a letter: who may record cases in a unit with facilities (Biro Umum here).
+    "bookings:record": staff(**UMUM_ONLY, auditor=HIDDEN),
     "audience:list": staff(),
     "audience:record": staff(kesra_handler=HIDDEN, auditor=HIDDEN),
     "audience:letter_template": staff(

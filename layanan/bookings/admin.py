@@ -41,24 +41,10 @@ class BookingDetailAdmin(admin.ModelAdmin):
 from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
 
 
-@admin.register(ReplyLetterTemplate)
-class ReplyLetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
-    """The unit's reply letter for audience requests. ``clean()`` refuses unknown placeholders
-    and number patterns without {seq} and {year} (see bookings/audience_letters.py)."""
+class LetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
+    """A unit's letter or notice template: who changed it last, and an audit entry."""
 
-    list_display = ["unit", "number_pattern", "subject", "signatory_title", "updated_at"]
     list_select_related = ["unit"]
-    fields = [
-        "unit",
-        "number_pattern",
-        "seq_digits",
-        "city",
-        "subject",
-        "body",
-        "signatory_title",
-        "signatory_name",
-        "signatory_nip",
-    ]
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -70,6 +56,25 @@ class ReplyLetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
             unit=obj.unit,
             data={"created": not change, "fields": sorted(form.changed_data)},
         )
+
+
+@admin.register(ReplyLetterTemplate)
+class ReplyLetterTemplateAdmin(LetterTemplateAdmin):
+    """The unit's reply letter for audience requests. ``clean()`` refuses unknown placeholders
+    and number patterns without {seq} and {year} (see bookings/audience_letters.py)."""
+
+    list_display = ["unit", "number_pattern", "subject", "signatory_title", "updated_at"]
+    fields = [
+        "unit",
+        "number_pattern",
+        "seq_digits",
+        "city",
+        "subject",
+        "body",
+        "signatory_title",
+        "signatory_name",
+        "signatory_nip",
+    ]
 
 
 @admin.register(AudienceDetail)
@@ -86,3 +91,35 @@ class AudienceDetailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .notice_models import FacilityNoticeTemplate  # noqa: E402
+
+
+@admin.register(FacilityNoticeTemplate)
+class FacilityNoticeTemplateAdmin(LetterTemplateAdmin):
+    """The unit's facility decision notice (pemberitahuan). ``clean()`` refuses unknown
+    placeholders and number patterns without {seq} and {year} (see bookings/notices.py).
+    A new template starts from the default text (``notices.notice_template_for``)."""
+
+    list_display = ["unit", "number_pattern", "signatory_title", "updated_at"]
+    fields = [
+        "unit",
+        "number_pattern",
+        "seq_digits",
+        "city",
+        "approved_body",
+        "refused_body",
+        "signatory_title",
+        "signatory_name",
+        "signatory_nip",
+    ]
+
+    def get_changeform_initial_data(self, request):
+        from .notices import DEFAULT_APPROVED_BODY, DEFAULT_REFUSED_BODY
+
+        return {
+            "approved_body": DEFAULT_APPROVED_BODY,
+            "refused_body": DEFAULT_REFUSED_BODY,
+            **super().get_changeform_initial_data(request),
+        }

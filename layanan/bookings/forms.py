@@ -6,6 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layanan.cases.attachments import AttachmentsField
+from layanan.cases.models import Channel
+
 from .models import BookingState, Resource
 from .services import validate_time_range
 
@@ -61,6 +64,12 @@ class FacilityRequestForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
+    # The standard's requirement: the request letter (surat permintaan/permohonan).
+    letter = AttachmentsField(
+        label=_("Request letter"),
+        required=True,
+        error_messages={"required": _("Please attach your request letter (PDF or photo).")},
+    )
     # Honeypot: people never see it; robots fill it.
     # Hidden from assistive technology and out of the tab order (axe: aria-hidden-focus).
     website = forms.CharField(
@@ -114,6 +123,56 @@ class FacilityRequestForm(forms.Form):
             )
         if data.get("website"):
             raise forms.ValidationError(_("Your request could not be sent."))
+        return data
+
+    def request_kwargs(self) -> dict:
+        """The cleaned request as ``services.booking_request_create`` takes it."""
+        data = self.cleaned_data
+        return {
+            "resource": data["resource"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "purpose": data["purpose"],
+            "participants": data.get("participants"),
+            "organisation": data.get("organisation", ""),
+            "requester_name": data["name"],
+            "requester_email": data.get("email", ""),
+            "requester_phone": data.get("phone", ""),
+            "letter_uploads": data.get("letter") or [],
+        }
+
+
+#: The paper letter's fields, the same as when recording an audience request by letter.
+LETTER_FIELDS = ("channel", "received_at", "letter_number", "letter_date")
+
+
+class FacilityRecordForm(FacilityRequestForm):
+    """Staff record a request that arrived as a paper letter (or by another channel): the
+    letter's number and date and its scan, and when it was received (the deadline counts from
+    then). The letter's fields are those of the audience's record form."""
+
+    def __init__(self, *args, **kwargs):
+        import copy
+
+        from .audience_forms import AudienceRecordForm
+
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        for name in LETTER_FIELDS:
+            self.fields[name] = copy.deepcopy(AudienceRecordForm.base_fields[name])
+        self.fields["channel"].initial = Channel.LETTER
+        self.fields["letter"].label = _("Scanned letter")
+        self.fields["letter"].required = False
+        self.fields["name"].label = _("Requester's name")
+
+    def clean(self):
+        data = super().clean()
+        no_scan = not data.get("letter") and "letter" not in self.errors
+        if data.get("channel") == Channel.LETTER and no_scan:
+            self.add_error("letter", _("Please attach the scanned letter."))
+        received = data.get("received_at")
+        if received and received > timezone.now():
+            self.add_error("received_at", _("The time of receipt cannot be in the future."))
         return data
 
 

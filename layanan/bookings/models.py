@@ -72,6 +72,8 @@ class BookingState(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
+    USED = "used", _("Used")
+    NOT_USED = "not_used", _("Not used")
 
 
 class TsTzRange(Func):
@@ -104,6 +106,9 @@ class BookingDetail(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # The request letter (surat permohonan) when it came on paper; its scan is an attachment.
+    letter_number = models.CharField(_("number of the request letter"), max_length=100, blank=True)
+    letter_date = models.DateField(_("date of the request letter"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("facility booking")
@@ -133,9 +138,24 @@ class BookingDetail(models.Model):
     def is_pending(self) -> bool:
         return self.state == BookingState.REQUESTED
 
+    @property
+    def has_letter_file(self) -> bool:
+        """Whether the request letter came as a file (the web form's upload, the staff's scan):
+        the notice then refers to "surat Saudara" (``audience_letters.request_reference``)."""
+        if "_has_letter_file" not in self.__dict__:
+            self.__dict__["_has_letter_file"] = self.case.attachments.filter(
+                is_internal=False
+            ).exists()
+        return self.__dict__["_has_letter_file"]
+
 
 from .audience_models import (  # noqa: E402,F401  (audience requests live in their own module)
     AudienceDetail,
     ReplyLetterCounter,
     ReplyLetterTemplate,
+)
+from .notice_models import (  # noqa: E402,F401  (the decision notice lives in its own module)
+    FacilityNotice,
+    FacilityNoticeCounter,
+    FacilityNoticeTemplate,
 )

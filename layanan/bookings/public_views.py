@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
+from layanan.cases.attachments import private_file_response
 from layanan.cases.models import Case, CaseKind
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
@@ -53,6 +55,8 @@ ERROR_FIELDS = {
     "name_required": "name",
     "contact_required": "email",
     "inactive": "resource",
+    "letter_required": "letter",
+    "future_receipt": "received_at",
 }
 
 
@@ -66,23 +70,13 @@ def request_form(request: HttpRequest) -> HttpResponse:
         retry_after = SUBMIT_RATE.hit(request)
         if retry_after:
             return _too_many(request, retry_after)
-        form = FacilityRequestForm(request.POST)
+        form = FacilityRequestForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    case = booking_request_create(
-                        actor=PUBLIC,
-                        resource=data["resource"],
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        purpose=data["purpose"],
-                        participants=data.get("participants"),
-                        organisation=data.get("organisation", ""),
-                        requester_name=data["name"],
-                        requester_email=data.get("email", ""),
-                        requester_phone=data.get("phone", ""),
-                    )
+                    case = booking_request_create(actor=PUBLIC, **form.request_kwargs())
+            except ValidationError as exc:  # a file the form's check let through
+                form.add_error("letter", exc)
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
@@ -112,6 +106,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
         "bookings/public/form.html",
         {
             "form": form,
+            "files_dropped": request.method == "POST" and bool(request.FILES),
             "resources": resources,
             "contact_units": [] if resources else facility_contact_units(),
         },
@@ -125,17 +120,18 @@ STATE_WORDS = {
     BookingState.APPROVED: "approved",
     BookingState.REFUSED: "refused",
     BookingState.CANCELLED: "cancelled",
+    BookingState.USED: "used",
+    BookingState.NOT_USED: "not_used",
 }
 
 
-@require_safe
-@public_surface("found by the tracking code, the secret of its holder")
-def request_status(request: HttpRequest, code: str) -> HttpResponse:
-    """``/fasilitas/permohonan/<code>/``: the request as its code holder may see it."""
+def _facility_case(request: HttpRequest, code: str) -> Case:
+    """The facility request of tracking code ``code`` (any spelling), or 404 — unknown codes
+    count against the client's lookup rate, as on every page keyed by a code."""
     normal = normalise_public_code(code)
     case = (
         Case.objects.filter(public_code=normal, kind=CaseKind.FACILITY)
-        .select_related("unit", "booking", "booking__resource")
+        .select_related("unit", "booking", "booking__resource", "booking__notice")
         .first()
         if normal
         else None
@@ -143,8 +139,24 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
     if case is None:
         retry_after = LOOKUP_RATE.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            raise _TooMany(retry_after)
         raise Http404
+    return case
+
+
+class _TooMany(Exception):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+
+
+@require_safe
+@public_surface("found by the tracking code, the secret of its holder")
+def request_status(request: HttpRequest, code: str) -> HttpResponse:
+    """``/fasilitas/permohonan/<code>/``: the request as its code holder may see it."""
+    try:
+        case = _facility_case(request, code)
+    except _TooMany as exc:
+        return _too_many(request, exc.retry_after)
     pretty = format_public_code(case.public_code)
     if code != pretty:
         query = "?baru=1" if request.GET.get("baru") else ""
@@ -155,6 +167,7 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "booking": booking,
+        "notice": getattr(booking, "notice", None),
         "code": pretty,
         "when": format_range(booking.starts_at, booking.ends_at),
         "state": STATE_WORDS[booking.state],
@@ -166,6 +179,22 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
         ),
     }
     return _private(render(request, "bookings/public/status.html", context))
+
+
+@require_safe
+@public_surface("the decision notice of a request, found by its tracking code")
+def request_notice(request: HttpRequest, code: str) -> HttpResponse:
+    """``/fasilitas/permohonan/<code>/pemberitahuan/``: the notice PDF as issued, to the code's
+    holder (the same key and the same rate limit as the request's page); 404 before a
+    decision."""
+    try:
+        case = _facility_case(request, code)
+    except _TooMany as exc:
+        return _too_many(request, exc.retry_after)
+    notice = getattr(case.booking, "notice", None)
+    if notice is None:
+        raise Http404
+    return private_file_response(notice)
 
 
 # --- the facilities' weeks -----------------------------------------------------------------------

@@ -11,7 +11,13 @@ requested       received (due by the standard's completion time: Biro Umum, 2 da
 approved        verified → answered (the decision is the answer; the clock stops)
 refused         rejected (reason required, shown to the requester)
 cancelled       withdrawn (while awaiting decision) or closed (after approval)
+used            closed (staff: the facility was used as approved; the case ends)
+not_used        closed (staff: nobody came — a no-show, recorded as such)
 ==============  =====================================================================
+
+Approval and refusal issue the numbered notice PDF (``notices.py``) in the same transaction;
+the requester gets it by e-mail (attached) or, with only a telephone number, by WhatsApp (a
+link to the status page, where the notice is downloaded with the tracking code).
 
 Overlaps: ``booking_approve`` locks the resource row (``SELECT … FOR UPDATE``), so approvals of
 one resource queue one behind the other, then looks for an approved booking overlapping
@@ -40,6 +46,7 @@ from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 
 from .models import BookingDetail, BookingState, Resource
+from .notices import notice_bytes, notice_issue
 
 logger = logging.getLogger("layanan.bookings")
 
@@ -175,16 +182,29 @@ def booking_request_create(
     requester_phone: str = "",
     channel: str = Channel.WEB,
     now: dt.datetime | None = None,
+    received_at: dt.datetime | None = None,
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
+    letter_uploads=(),
 ) -> Case:
     """Receive a facility request: a case of kind ``facility`` with its booking detail.
 
-    The case gets its number, tracking code and the deadline of the unit's facility standard.
-    A request for a slot an approved booking already holds is refused at once (the message
-    gives the times, not the other request's number: the public form calls this).
+    The case gets its number, tracking code and the deadline of the unit's facility standard,
+    counted from ``received_at`` (staff recording a paper letter give when it arrived; default
+    now). ``letter_uploads`` are the request letter (*surat permohonan*, the standard's
+    requirement) — the public form's upload or the staff's scan — checked by content and size
+    and attached to the case; a request received as a paper letter (channel ``letter``) needs
+    its scan. A request for a slot an approved booking already holds is refused at once (the
+    message gives the times, not the other request's number: the public form calls this).
     """
     now = now or timezone.now()
-    if getattr(actor, "is_authenticated", False):
+    staff = getattr(actor, "is_authenticated", False)
+    if staff or channel != Channel.WEB or received_at is not None:
         ensure_can(actor, "case.create", resource)
+    if received_at is not None and received_at > now + dt.timedelta(minutes=5):
+        raise ApplicationError(_("The time of receipt cannot be in the future."), "future_receipt")
+    if channel == Channel.LETTER and not letter_uploads:
+        raise ApplicationError(_("Please attach the scanned letter."), "letter_required")
     if not resource.is_active:
         raise ApplicationError(_("This resource takes no requests at the moment."), "inactive")
     validate_time_range(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
@@ -230,7 +250,7 @@ def booking_request_create(
         kind=CaseKind.FACILITY,
         unit=resource.unit,
         channel=channel,
-        received_at=now,
+        received_at=received_at or now,
         standard=standard,
         subject=f"{resource.name}: {format_range(starts_at, ends_at)}"[:200],
         description=purpose,
@@ -247,7 +267,14 @@ def booking_request_create(
         participants=participants,
         purpose=purpose,
         organisation=organisation[:200],
+        letter_number=(letter_number or "").strip()[:100],
+        letter_date=letter_date,
     )
+    if letter_uploads:
+        from layanan.cases.attachments import attachment_add
+
+        for upload in letter_uploads:
+            attachment_add(case=case, upload=upload, actor=actor)
     return case
 
 
@@ -314,8 +341,12 @@ def booking_approve(
     }
     if case.status == Status.RECEIVED:
         case = case_transition(actor=actor, case=case, to=Status.VERIFIED)
+    notice = notice_issue(actor=actor, booking=booking)
     case_transition(
-        actor=actor, case=case, to=Status.ANSWERED, note=f"{text} {note.strip()}".strip()
+        actor=actor,
+        case=case,
+        to=Status.ANSWERED,
+        note=f"{text} {_notice_note(notice)} {note.strip()}".strip(),
     )
     _notify(booking)
     return booking
@@ -342,8 +373,65 @@ def booking_refuse(
     booking.decided_at = now or timezone.now()
     booking.reason = reason
     booking.save(update_fields=["state", "decided_by", "decided_at", "reason"])
-    case_transition(actor=actor, case=case, to=Status.REJECTED, note=reason, public_note=reason)
+    notice = notice_issue(actor=actor, booking=booking)
+    case_transition(
+        actor=actor,
+        case=case,
+        to=Status.REJECTED,
+        note=f"{reason} {_notice_note(notice)}",
+        public_note=reason,
+    )
     _notify(booking)
+    return booking
+
+
+def _notice_note(notice) -> str:
+    return _("Notice %(number)s.") % {"number": notice.number}
+
+
+#: What staff record after the approved time: the facility was used, or nobody came.
+USE_OUTCOMES = {
+    BookingState.USED: "booking_used",
+    BookingState.NOT_USED: "booking_not_used",
+}
+
+
+@transaction.atomic
+def booking_record_use(
+    *, actor, case: Case, used: bool, note: str = "", now: dt.datetime | None = None
+) -> BookingDetail:
+    """Close an approved booking once its time has begun: ``used`` (the facility was used) or
+    not (a no-show). The case ends (``answered`` → ``closed``, ``case.close``) and the outcome
+    is its own event on the timeline, by whom and when."""
+    ensure_can(actor, "case.close", case)
+    booking = _lock(case)
+    now = now or timezone.now()
+    if booking.state != BookingState.APPROVED:
+        raise Conflict(
+            _("This request is “%(state)s”: only an approved booking can be closed this way.")
+            % {"state": booking.get_state_display()},
+            "invalid_transition",
+        )
+    if booking.starts_at > now:
+        raise Conflict(
+            _("The booking has not begun yet (%(start)s).")
+            % {"start": format_moment(booking.starts_at)},
+            "not_begun",
+        )
+    booking.state = BookingState.USED if used else BookingState.NOT_USED
+    booking.save(update_fields=["state"])
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    note = (note or "").strip()
+    case_event_record(
+        case=case,
+        actor=actor,
+        kind=USE_OUTCOMES[booking.state],
+        new=booking.get_state_display(),
+        note=note,
+        internal=True,
+        at=now,
+    )
+    case_transition(actor=actor, case=case, to=Status.CLOSED, note=note)
     return booking
 
 
@@ -398,6 +486,7 @@ def render_decision(booking: BookingDetail) -> tuple[str, str]:
     case = booking.case
     code = format_public_code(case.public_code)
     when = format_range(booking.starts_at, booking.ends_at)
+    notice = getattr(booking, "notice", None)
     if booking.state == BookingState.APPROVED:
         subject = _("Your facility request has been approved – %(code)s") % {"code": code}
         lines = [
@@ -415,12 +504,19 @@ def render_decision(booking: BookingDetail) -> tuple[str, str]:
         ]
     else:
         subject = _("Your facility booking has been cancelled – %(code)s") % {"code": code}
+        notice = None
         lines = [
             _("The booking of %(resource)s on %(when)s has been cancelled.")
             % {"resource": booking.resource.name, "when": when},
         ]
         if booking.reason:
             lines.append(_("Reason: %(reason)s") % {"reason": booking.reason})
+    if notice is not None:
+        lines += [
+            "",
+            _("The notice %(number)s is attached to this message as a PDF.")
+            % {"number": notice.number},
+        ]
     body = "\n".join(
         [
             _("Dear %(name)s,") % {"name": case.requester_name},
@@ -439,25 +535,87 @@ def render_decision(booking: BookingDetail) -> tuple[str, str]:
     return subject, body
 
 
+def notice_url(case: Case) -> str:
+    path = reverse("bookings_public:notice", kwargs={"code": format_public_code(case.public_code)})
+    return settings.SITE_URL + path
+
+
+def render_notice_whatsapp(booking: BookingDetail, notice) -> str:
+    """The WhatsApp text for a requester who gave only a telephone number: the decision in
+    two lines and the link to the notice PDF (the tracking code in it is the key)."""
+    case = booking.case
+    when = format_range(booking.starts_at, booking.ends_at)
+    if booking.state == BookingState.APPROVED:
+        head = _("Your request to use %(resource)s on %(when)s has been approved.")
+    else:
+        head = _("Your request to use %(resource)s on %(when)s has been refused.")
+    lines = [
+        _("Dear %(name)s,") % {"name": case.requester_name},
+        head % {"resource": booking.resource.name, "when": when},
+        _("Notice %(number)s (PDF):") % {"number": notice.number},
+        notice_url(case),
+        _("Request number: %(number)s") % {"number": case.number},
+        "— " + case.unit.name,
+    ]
+    return "\n".join(lines)
+
+
 def _notify(booking: BookingDetail) -> None:
-    """Queue the decision e-mail in the caller's transaction; never break the decision."""
-    from layanan.notify.services import outbox_enqueue
+    """Queue the decision's messages in the caller's transaction; never break the decision.
+
+    E-mail when the requester gave an address (the notice PDF attached, once issued);
+    WhatsApp with the notice's link when they gave only a telephone number and WhatsApp is on.
+    """
+    from layanan.notify.services import outbox_enqueue_many
 
     case = Case.objects.select_related("unit").get(pk=booking.case_id)
     booking.case = case
-    if not case.requester_email:
+    notice = getattr(booking, "notice", None) if booking.state in NOTICE_STATES else None
+    whatsapp = (
+        notice is not None
+        and not case.requester_email
+        and case.requester_phone
+        and settings.WHATSAPP_ENABLED
+    )
+    if not case.requester_email and not whatsapp:
         return
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            subject, body = render_decision(booking)
-            outbox_enqueue(
-                channel="email",
-                recipient=case.requester_email,
-                subject=subject,
-                body=body,
-                dedupe_key=f"case:{case.pk}:booking:{booking.state}",
-                case_id=case.pk,
-                kind=f"facility.{booking.state}",
-            )
+            messages = []
+            if case.requester_email:
+                subject, body = render_decision(booking)
+                messages.append(
+                    {
+                        "channel": "email",
+                        "recipient": case.requester_email,
+                        "subject": subject,
+                        "body": body,
+                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}",
+                        "case_id": case.pk,
+                        "kind": f"facility.{booking.state}",
+                        "attachments": (
+                            [(notice.original_name, notice_bytes(notice), notice.content_type)]
+                            if notice is not None
+                            else []
+                        ),
+                    }
+                )
+            if whatsapp:
+                messages.append(
+                    {
+                        "channel": "whatsapp",
+                        "recipient": case.requester_phone,
+                        "subject": notice.number,
+                        "body": render_notice_whatsapp(booking, notice),
+                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}:wa",
+                        "case_id": case.pk,
+                        "kind": f"facility.{booking.state}",
+                    }
+                )
+            outbox_enqueue_many(messages)
     except Exception:
         logger.exception("Could not queue the %s message of case %s", booking.state, case.pk)
+
+
+#: The decisions that come with a notice.
+NOTICE_STATES = (BookingState.APPROVED, BookingState.REFUSED)

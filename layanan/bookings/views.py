@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,14 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from layanan.accounts.permissions import can
+from layanan.accounts.permissions import can, visible_units
+from layanan.cases.attachments import private_file_response
 from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.views import staff_context, staff_required
 from layanan.core.errors import ApplicationError
 
-from .forms import BookingFilterForm, DecisionForm
-from .models import BookingDetail, BookingState
+from .forms import BookingFilterForm, DecisionForm, FacilityRecordForm
+from .models import BookingDetail, BookingState, Resource
 from .selectors import (
     LIST_PAGE_SIZE,
     booking_for_staff,
@@ -41,10 +45,19 @@ from .selectors import (
 from .services import (
     booking_approve,
     booking_cancel,
+    booking_record_use,
     booking_refuse,
+    booking_request_create,
     format_range,
     outside_office_hours,
 )
+
+
+def _ctx(request) -> dict:
+    return {
+        **staff_context(request, "facilities"),
+        "may_record_facility": _record_resources(request.user).exists(),
+    }
 
 
 def booking_url(booking: BookingDetail) -> str:
@@ -72,15 +85,32 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/list.html",
-        {"form": form, "page": page, "rows": rows, **staff_context(request, "facilities")},
+        {"form": form, "page": page, "rows": rows, **_ctx(request)},
     )
 
 
-ACTIONS = {"approve": booking_approve, "refuse": booking_refuse, "cancel": booking_cancel}
+def _record_use(used: bool):
+    def action(*, actor, case, note=""):
+        return booking_record_use(actor=actor, case=case, used=used, note=note)
+
+    return action
+
+
+ACTIONS = {
+    "approve": booking_approve,
+    "refuse": booking_refuse,
+    "cancel": booking_cancel,
+    "used": _record_use(True),
+    "not_used": _record_use(False),
+}
+#: Actions whose text is a note (the others': a reason).
+NOTE_ACTIONS = ("approve", "used", "not_used")
 DONE = {
-    "approve": gettext_lazy("The request %(number)s was approved."),
-    "refuse": gettext_lazy("The request %(number)s was refused."),
+    "approve": gettext_lazy("The request %(number)s was approved and its notice issued."),
+    "refuse": gettext_lazy("The request %(number)s was refused and its notice issued."),
     "cancel": gettext_lazy("The booking %(number)s was cancelled."),
+    "used": gettext_lazy("The booking %(number)s was closed as used."),
+    "not_used": gettext_lazy("The booking %(number)s was closed as not used."),
 }
 
 
@@ -94,6 +124,8 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "approve": DecisionForm(prefix="approve"),
         "refuse": DecisionForm(prefix="refuse", require_text=True),
         "cancel": DecisionForm(prefix="cancel"),
+        "used": DecisionForm(prefix="used"),
+        "not_used": DecisionForm(prefix="not_used"),
     }
     status = 200
     error = ""
@@ -106,7 +138,7 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
             forms[action] = form
             if form.is_valid():
                 text = form.cleaned_data["text"]
-                kwargs = {"note": text} if action == "approve" else {"reason": text}
+                kwargs = {"note": text} if action in NOTE_ACTIONS else {"reason": text}
                 try:
                     ACTIONS[action](actor=request.user, case=booking.case, **kwargs)
                 except ApplicationError as exc:
@@ -133,11 +165,18 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "may_cancel": active
         and can(request.user, "case.work", case)
         and (pending or can(request.user, "case.close", case)),
+        "may_record_use": booking.state == BookingState.APPROVED
+        and booking.starts_at <= timezone.now()
+        and can(request.user, "case.close", case),
+        "notice": getattr(booking, "notice", None),
+        # Nobody will be messaged: no e-mail address, and WhatsApp is off on this server.
+        "tell_by_phone": not case.requester_email and not settings.WHATSAPP_ENABLED,
+        "letter_scans": [a for a in case.attachments.all() if not a.is_internal],
         "outside_hours": outside_office_hours(
             resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
         ),
         "calendar_url": _calendar_url(booking.starts_at, booking.resource_id),
-        **staff_context(request, "facilities"),
+        **_ctx(request),
     }
     return render(request, "bookings/detail.html", context, status=status)
 
@@ -146,6 +185,8 @@ EVENT_LABELS = {
     "received": gettext_lazy("Received"),
     "status": gettext_lazy("Status changed"),
     "booking_cancelled": gettext_lazy("Booking cancelled"),
+    "booking_used": gettext_lazy("Facility used"),
+    "booking_not_used": gettext_lazy("Facility not used"),
     "attachment": gettext_lazy("File attached"),
     "note": gettext_lazy("Internal note"),
 }
@@ -211,6 +252,80 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
             "resources": resources,
             "resource_id": resource_id,
             "resource": next((r for r in resources if r.pk == resource_id), None),
-            **staff_context(request, "facilities"),
+            **_ctx(request),
         },
+    )
+
+
+@staff_required
+@require_safe
+def notice_pdf(request: HttpRequest, ref: str) -> HttpResponse:
+    """The decision notice as issued, to staff who may see the case (404 otherwise, and before
+    a decision)."""
+    booking = booking_for_staff(request.user, ref)
+    notice = getattr(booking, "notice", None) if booking is not None else None
+    if notice is None:
+        raise Http404
+    return private_file_response(notice)
+
+
+def _record_resources(user):
+    """Active resources of the units where ``user`` may record cases."""
+    return (
+        Resource.objects.filter(unit__in=visible_units(user, "case.create"), is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "kind", "name")
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_record(request: HttpRequest) -> HttpResponse:
+    """``/staf/fasilitas/catat/``: record a request that arrived as a paper letter (its number,
+    date and scan) or by another channel, through the same service as the public form."""
+    from .public_views import ERROR_FIELDS
+
+    resources = _record_resources(request.user)
+    if not resources.exists():
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = FacilityRecordForm(request.POST, request.FILES, resources=resources)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    case = booking_request_create(
+                        actor=request.user,
+                        channel=data["channel"],
+                        received_at=data.get("received_at"),
+                        letter_number=data.get("letter_number", ""),
+                        letter_date=data.get("letter_date"),
+                        **form.request_kwargs(),
+                    )
+            except ValidationError as exc:
+                form.add_error("letter", exc)
+                status = 400
+            except ApplicationError as exc:
+                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("The facility request %(number)s was recorded.") % {"number": case.number},
+                )
+                return redirect(reverse("bookings:detail", args=[case.number]))
+        else:
+            status = 400
+    else:
+        form = FacilityRecordForm(resources=resources)
+    return render(
+        request,
+        "bookings/record.html",
+        {
+            "form": form,
+            "files_dropped": request.method == "POST" and bool(request.FILES),
+            **_ctx(request),
+        },
+        status=status,
     )

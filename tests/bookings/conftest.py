@@ -74,6 +74,7 @@ def monday():
 def file_request():
     def _file(resource, starts_at, ends_at, **kwargs):
         fields = {
+            "actor": PUBLIC,
             "purpose": "Rapat koordinasi",
             "requester_name": "Siti Aminah",
             "requester_email": "siti@example.org",
@@ -82,7 +83,7 @@ def file_request():
         }
         fields.update(kwargs)
         return booking_request_create(
-            actor=PUBLIC, resource=resource, starts_at=starts_at, ends_at=ends_at, **fields
+            resource=resource, starts_at=starts_at, ends_at=ends_at, **fields
         )
 
     return _file

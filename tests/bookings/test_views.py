@@ -154,9 +154,17 @@ def form_data(room, monday, **overrides):
         "email": "budi@example.org",
         "phone": "",
         "website": "",
+        "letter": letter_pdf(),
     }
     data.update(overrides)
-    return data
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def letter_pdf(name="surat-permohonan.pdf"):
+    """A request letter as the browser uploads it (the content is checked, not the name)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% surat permohonan\n", "application/pdf")
 
 
 def test_public_request_creates_the_case_and_shows_its_page(client, room, monday):

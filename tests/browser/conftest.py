@@ -16,3 +16,42 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("LAYANAN_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def staff_sign_in(page, live_server, user) -> None:
+    """Sign ``user`` in on ``page`` through the login form (the factories' password)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto(live_server.url + "/akun/masuk/")
+    page.fill('input[name="username"]', user.username)
+    page.fill('input[name="password"]', DEFAULT_PASSWORD)
+    page.locator('form button[type="submit"]').last.click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def umum_room(org, settings, live_server):
+    """Biro Umum with the seed standards, its head and its meeting room (with rules of use);
+    messages stay queued and links point at the live server. Returns (head, room)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from layanan.accounts.models import Role
+    from layanan.bookings.models import Resource, ResourceKind
+    from tests.factories import MembershipFactory, UserFactory
+
+    call_command("load_demo", "--no-users", stdout=StringIO())
+    settings.NOTIFY_DISPATCH_ON_COMMIT = False
+    settings.SITE_URL = live_server.url
+    umum = org["biro-umum"]
+    head = UserFactory(username="umum.kepala", full_name="Kepala Biro Umum")
+    MembershipFactory(user=head, unit=umum, role=Role.HEAD)
+    room = Resource.objects.create(
+        unit=umum,
+        name="Ruang Rapat Lt. 2",
+        kind=ResourceKind.ROOM,
+        capacity=20,
+        rules="Ruangan dikembalikan dalam keadaan bersih.",
+    )
+    return head, room

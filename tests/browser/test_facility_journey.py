@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from layanan.accounts.actors import PUBLIC
-from layanan.accounts.models import Role
 from layanan.bookings.models import BookingState, Resource, ResourceKind
 from layanan.bookings.services import booking_approve, booking_request_create
 from layanan.cases.models import Case, Status
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from tests.browser.conftest import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,25 +40,14 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def test_request_is_made_approved_and_shows_on_the_calendar(
-    live_server, browser, phone_page, org, settings, shots
+    live_server, browser, phone_page, org, umum_room, shots
 ):
     """The whole journey without JavaScript: the phone form has no sideways scrolling, the
     request's page shows the tracking code, the head approves on the staff page, the approved
     booking appears on the week calendar next to a pending one, and the requester's page says
     it was approved."""
-    call_command("load_demo", "--no-users", stdout=StringIO())
-    settings.NOTIFY_DISPATCH_ON_COMMIT = False
-    settings.SITE_URL = live_server.url
+    head, room = umum_room
     umum = org["biro-umum"]
-    head = UserFactory(username="umum.kepala", full_name="Kepala Biro Umum")
-    MembershipFactory(user=head, unit=umum, role=Role.HEAD)
-    room = Resource.objects.create(
-        unit=umum,
-        name="Ruang Rapat Lt. 2",
-        kind=ResourceKind.ROOM,
-        capacity=20,
-        rules="Ruangan dikembalikan dalam keadaan bersih.",
-    )
     hall = Resource.objects.create(
         unit=umum, name="Aula Utama", kind=ResourceKind.HALL, capacity=300
     )
@@ -105,6 +91,10 @@ def test_request_is_made_approved_and_shows_on_the_calendar(
     page.fill("#id_organisation", "LPTQ Provinsi Kalimantan Barat")
     page.fill("#id_name", "Siti Aminah")
     page.fill("#id_email", "siti@example.org")
+    page.set_input_files(
+        "#id_letter",
+        files=[{"name": "surat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%\n"}],
+    )
     assert no_horizontal_scroll(page)
     page.locator(".bk-form button[type=submit]").click()
     page.wait_for_url("**/fasilitas/permohonan/**")
@@ -118,11 +108,7 @@ def test_request_is_made_approved_and_shows_on_the_calendar(
     # 2. The head of Biro Umum approves it.
     staff_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
     staff = staff_context.new_page()
-    staff.goto(live_server.url + "/akun/masuk/")
-    staff.fill('input[name="username"]', head.username)
-    staff.fill('input[name="password"]', DEFAULT_PASSWORD)
-    staff.locator('form button[type="submit"]').last.click()
-    staff.wait_for_load_state()
+    staff_sign_in(staff, live_server, head)
     staff.goto(live_server.url + "/staf/fasilitas/")
     staff.locator(f'tr[data-case="{case.number}"] a').click()
     staff.wait_for_load_state()

@@ -41,6 +41,7 @@ NOT_PAGES = {
     "accounts:password_change": "signed-in staff only",
     "accounts:password_change_done": "signed-in staff only",
     "catalog:standard_poster": "PDF",
+    "bookings_public:notice": "PDF (the facility decision notice)",
     "catalog:standard_qr": "SVG image",
     "audience:public_letter": "PDF: the issued reply letter (test_audience_journey.py)",
     "favicon": "icon",
