@@ -30,6 +30,8 @@ from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
 from layanan.core.models import AuditAction
 from layanan.core.scoping import public_surface
+from layanan.intake.recording import message_to_record, record_initial
+from layanan.intake.services import intake_recorded_as
 from layanan.workdays.deadlines import format_due
 
 from .audience_forms import (
@@ -308,6 +310,7 @@ def audience_record(request: HttpRequest) -> HttpResponse:
     units = _record_units(request.user)
     if not units.exists():
         raise Http404
+    message = message_to_record(request)  # recorded from an incoming e-mail or WhatsApp
     status = 200
     if request.method == "POST":
         form = AudienceRecordForm(request.POST, request.FILES, units=units)
@@ -324,6 +327,8 @@ def audience_record(request: HttpRequest) -> HttpResponse:
                         letter_uploads=data.get("letter_scan") or [],
                         **_create_kwargs(form),
                     )
+                    if message is not None:
+                        intake_recorded_as(actor=request.user, message=message, case=case)
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
                 status = exc.status_code
@@ -336,11 +341,18 @@ def audience_record(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     else:
-        initial = {}
-        if units.count() == 1:
+        initial = record_initial(message, text_field="topic")
+        if message is not None and units.filter(pk=message.unit_id).exists():
+            initial["unit"] = message.unit_id
+        elif units.count() == 1:
             initial["unit"] = units.first().pk
         form = AudienceRecordForm(units=units, initial=initial)
-    return render(request, "bookings/audience/record.html", _ctx(request, form=form), status=status)
+    return render(
+        request,
+        "bookings/audience/record.html",
+        _ctx(request, form=form, intake_message=message),
+        status=status,
+    )
 
 
 STEP_FORMS = {

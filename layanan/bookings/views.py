@@ -29,6 +29,8 @@ from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.views import staff_context, staff_required
 from layanan.core.errors import ApplicationError
+from layanan.intake.recording import message_to_record, record_initial
+from layanan.intake.services import intake_recorded_as
 
 from .forms import BookingFilterForm, DecisionForm, FacilityRecordForm
 from .models import BookingDetail, BookingState, Resource
@@ -288,6 +290,7 @@ def booking_record(request: HttpRequest) -> HttpResponse:
     resources = _record_resources(request.user)
     if not resources.exists():
         raise Http404
+    message = message_to_record(request)  # recorded from an incoming e-mail or WhatsApp
     status = 200
     if request.method == "POST":
         form = FacilityRecordForm(request.POST, request.FILES, resources=resources)
@@ -303,6 +306,8 @@ def booking_record(request: HttpRequest) -> HttpResponse:
                         letter_date=data.get("letter_date"),
                         **form.request_kwargs(),
                     )
+                    if message is not None:
+                        intake_recorded_as(actor=request.user, message=message, case=case)
             except ValidationError as exc:
                 form.add_error("letter", exc)
                 status = 400
@@ -318,12 +323,15 @@ def booking_record(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     else:
-        form = FacilityRecordForm(resources=resources)
+        form = FacilityRecordForm(
+            resources=resources, initial=record_initial(message, text_field="purpose")
+        )
     return render(
         request,
         "bookings/record.html",
         {
             "form": form,
+            "intake_message": message,
             "files_dropped": request.method == "POST" and bool(request.FILES),
             **_ctx(request),
         },

@@ -446,6 +446,47 @@ def intake_convert(
     return case
 
 
+def intake_record_prefill(message: IntakeMessage) -> dict:
+    """What a staff record form of another kind of case (an audience or facility request)
+    starts with when it is filled from the message: who wrote, through which channel, when it
+    arrived (the deadline counts from then), and their words."""
+    email = message.channel == IntakeChannel.EMAIL
+    return {
+        "channel": Channel.EMAIL if email else Channel.WHATSAPP,
+        "received_at": timezone.localtime(message.received_at).replace(tzinfo=None),
+        "requester_name": message.sender_name,
+        "requester_email": message.sender_address if email else "",
+        "requester_phone": "" if email else message.sender_address,
+        "subject": message.subject,
+        "text": message.text,
+    }
+
+
+def intake_recorded_as(*, actor, message: IntakeMessage, case: Case) -> Case:
+    """The message became ``case``, a request of another kind recorded from it by staff (an
+    audience or facility request, through that kind's own record service). Call inside the
+    transaction that created the case: a message handled meanwhile refuses, and the case is
+    rolled back with it. The message's files go onto the case; the choice is audited."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("intake_recorded_as must run in the transaction that made the case")
+    message = _lock_new(actor, message)
+    if not case.unit.is_within(message.unit):
+        raise ApplicationError(
+            _("The message can only become a case of %(unit)s.") % {"unit": message.unit.name},
+            "foreign_case",
+        )
+    _copy_files(message, case, actor)
+    _decided(message, actor, IntakeStatus.CONVERTED, case=case, matched_by="")
+    audit_log(
+        actor=actor,
+        action=AuditAction.INTAKE_CONVERTED,
+        target=message,
+        unit=message.unit,
+        data={"case": case.number, "channel": message.channel, "kind": case.kind},
+    )
+    return case
+
+
 @transaction.atomic
 def intake_attach(*, actor, message: IntakeMessage, case: Case) -> Case:
     """Add the message to an existing case of the unit (the requester wrote again)."""

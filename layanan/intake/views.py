@@ -25,6 +25,7 @@ from layanan.core.timezones import activate_unit_time_zone
 
 from .forms import AttachForm, ConvertForm, DismissForm, QueueFilterForm
 from .models import IntakeStatus
+from .recording import record_choices
 from .selectors import (
     QUEUE_PAGE_SIZE,
     hides_sender,
@@ -125,6 +126,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case_url": case_url(message.case) if message.case_id else "",
         "suggested_url": case_url(message.suggested_case) if message.suggested_case_id else "",
         "waiting": intake_waiting_count(request.user),
+        "record_choices": record_choices(request.user, message),
         **staff_context(request, "intake"),
     }
     return render(request, "intake/detail.html", context, status=status)
