@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from layanan.accounts.permissions import can
 from layanan.core.checks import site_url_is_loopback
+from layanan.workdays.office_hours import special_hours, weekly_hours
 
 from . import actions, poster, selectors
 from .models import ServiceKind, ServiceStandard, StandardVersion, VersionStatus
@@ -63,6 +64,8 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "unit": unit,
         "groups": groups,
         "unit_actions": actions.unit_actions(unit, standards),
+        "office_hours": weekly_hours(unit),
+        "special_hours": special_hours(unit),
     }
     response = render(request, "catalog/unit.html", context)
     return _private_when_signed_in(request, response)
@@ -100,6 +103,8 @@ def _render_standard(
         "staff_preview": show_completeness or selectors.may_view_unpublished(user, standard),
         "has_history": version.number > 1 or (published is not None and version != published),
         "actions": actions.standard_actions(standard) if version == published else [],
+        "office_hours": weekly_hours(standard.unit),
+        "special_hours": special_hours(standard.unit),
     }
     # Staff who print the poster are told when its QR code would lead nowhere.
     context["site_url_warning"] = context["staff_preview"] and site_url_is_loopback()
