@@ -757,6 +757,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     # django-otp's device pages (secret key, QR code): superusers only.
     "admin:otp_totp_totpdevice_config": ADMIN_MODEL_VIEW,
     "admin:otp_totp_totpdevice_qrcode": ADMIN_MODEL_VIEW,
+    # Copying management components between a unit's standards: like the standard's change view.
+    "admin:catalog_servicestandard_copy_components": ADMIN_MODEL_VIEW,
 }
 
 # The API: staff operations need a token (401 without); a token of a user without a role is
