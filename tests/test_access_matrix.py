@@ -125,6 +125,16 @@ def build_world(org) -> dict:
     standard = published_standard(
         standard__unit=kesra, standard__name="Pelayanan Konsultasi", standard__slug="konsultasi"
     )
+    from layanan.catalog.models import ServicePledge
+
+    ServicePledge.objects.create(
+        unit=kesra,
+        signatory_name="Dr. Kepala Biro",
+        signatory_position="Kepala Biro Kesejahteraan Rakyat",
+        place="Pontianak",
+        signed_on=dt.date(2026, 12, 1),
+        confirmed=True,
+    )
     complaint = complaint_create(
         actor=AnonymousUser(),
         unit=kesra,
@@ -645,6 +655,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "catalog:standard_version": PUBLIC,
     "catalog:standard_poster": PUBLIC,
     "catalog:standard_qr": PUBLIC,
+    "catalog:pledge": PUBLIC,
+    "catalog:pledge_pdf": PUBLIC,
     "complaints_public:form": PUBLIC,
     "complaints_public:form_unit": PUBLIC,
     "complaints_public:lookup": PUBLIC,

@@ -46,6 +46,8 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "catalog.fee": Administrable(_CATALOG, "version__standard__unit"),
     "catalog.complaintchannel": Administrable(_CATALOG, "version__standard__unit"),
     "catalog.complaintclass": Administrable(_CATALOG, "version__standard__unit"),
+    # The unit's Maklumat Pelayanan: kept (a confirmed pledge is unconfirmed, not deleted).
+    "catalog.servicepledge": Administrable(_CATALOG, "unit", _KEEP),
     "workdays.officehours": Administrable("calendar.edit", "unit"),
     "workdays.officehoursoverride": Administrable("calendar.edit", "unit"),
     "workdays.holiday": Administrable("calendar.holidays", None),

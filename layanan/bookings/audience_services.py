@@ -34,13 +34,12 @@ from layanan.cases.services import case_create
 from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
+from layanan.core.letters import head_of_unit_name, indonesian_date
 from layanan.core.models import Unit
 
 from .audience_letters import (
     allocate_reply_number,
     format_schedule,
-    head_of_unit_name,
-    indonesian_date,
     letter_values,
     render_body,
     template_for,

@@ -28,6 +28,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
+from layanan.core.letters import indonesian_date
 from layanan.core.models import AuditAction
 from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
@@ -42,7 +43,7 @@ from .audience_forms import (
     ReplyLetterTemplateForm,
     ScheduleForm,
 )
-from .audience_letters import format_schedule, indonesian_date, render_reply_pdf, template_for
+from .audience_letters import format_schedule, render_reply_pdf, template_for
 from .audience_models import AudienceDetail, ReplyLetterTemplate
 from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for, case_events
 from .audience_services import (

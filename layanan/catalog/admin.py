@@ -19,6 +19,7 @@ from .models import (
     ComplaintClass,
     CompletionTime,
     Fee,
+    ServicePledge,
     ServiceStandard,
     StandardVersion,
 )
@@ -257,3 +258,40 @@ class StandardVersionAdmin(UnitScopedAdmin, admin.ModelAdmin):
         for version in queryset:
             draft = version_create_draft(actor=request.user, source=version)
             self.message_user(request, _("Created %(v)s") % {"v": draft}, messages.SUCCESS)
+
+
+@admin.register(ServicePledge)
+class ServicePledgeAdmin(UnitScopedAdmin, admin.ModelAdmin):
+    """The unit's Maklumat Pelayanan: its administrator or head edits and confirms it."""
+
+    list_display = ["unit", "signatory_name", "signed_on", "confirmed", "updated_at"]
+    list_filter = ["confirmed"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    fields = [
+        "unit",
+        "text",
+        "signatory_name",
+        "signatory_position",
+        "signatory_nip",
+        "place",
+        "signed_on",
+        "confirmed",
+        "confirmed_at",
+        "updated_by",
+    ]
+    readonly_fields = ["confirmed_at", "updated_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A pledge stays with its unit.
+        return [*self.readonly_fields, "unit"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from django.core.exceptions import ValidationError
+
+        from .pledge import pledge_save
+
+        try:
+            pledge_save(actor=request.user, pledge=obj)
+        except ValidationError as exc:  # validated in the form already; never half-saved
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
