@@ -146,6 +146,16 @@ def build_world(org) -> dict:
     complaint_assign(
         actor=users["kesra_officer"], case=complaint, division=org["kesra-bina-mental"]
     )
+    # Its answer letter (as if issued): staff reach it like the case. Its public download
+    # waits for the answer (tests/complaints/test_answer_letters.py), so it is a 404 here.
+    from layanan.complaints.models import ComplaintDetail
+
+    ComplaintDetail.objects.filter(pk=complaint.pk).update(
+        letter_number="001/ADU/KESRA/2026",
+        letter_date=dt.date(2026, 12, 9),
+        letter_subject="Jawaban Pengaduan",
+        letter_signatory_title="Kepala Biro Kesejahteraan Rakyat",
+    )
     attachment = attachment_add(
         case=complaint,
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
@@ -247,12 +257,14 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
     codes = {
         "complaints_public:receipt": world["complaint"].public_code,
         "complaints_public:track": world["complaint"].public_code,
+        "complaints_public:answer_letter": world["complaint"].public_code,
         "bookings_public:status": world["booking"].public_code,
         "audience:status": world["audience"].public_code,
         "visits:ticket": world["visit"].public_code,
     }
     kwargs = {
         "cases:detail": {"ref": world["complaint"].number},
+        "cases:complaint_answer_letter": {"ref": world["complaint"].number},
         "cases:attachment_download": {"pk": world["attachment"].pk},
         "intake:detail": {"pk": world["incoming"].pk},
         "intake:attachment_download": {"pk": world["incoming_file"].pk},
@@ -662,6 +674,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "complaints_public:lookup": PUBLIC,
     "complaints_public:receipt": BY_CODE,
     "complaints_public:track": BY_CODE,
+    # Only once answered (the world's complaint is not): the same 404 for everyone here.
+    "complaints_public:answer_letter": NOBODY,
     "bookings_public:form": PUBLIC,
     "bookings_public:status": BY_CODE,
     "bookings_public:schedule": PUBLIC,
@@ -707,6 +721,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "cases:home": PUBLIC,  # only redirects to the inbox, which is guarded
     "cases:inbox": staff(),
     "cases:detail": staff(**A_ONLY),
+    "cases:complaint_answer_letter": staff(**A_ONLY),
     "cases:attachment_download": staff(**A_ONLY, staff_flag=HIDDEN),
     "cases:complaint_record": staff(kesra_handler=DENY, auditor=DENY),
     # staff: the intake queue (complaint officers, heads, administrators of the unit)

@@ -57,6 +57,7 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "workdays.calendarrecompute": Administrable("calendar.edit", None, actions=("view",)),
     "bookings.resource": Administrable("resources.edit", "unit"),
     "bookings.replylettertemplate": Administrable("letters.edit", "unit"),
+    "complaints.answerlettertemplate": Administrable("letters.edit", "unit"),
     "accounts.user": Administrable("people.manage", "memberships__unit"),
     "accounts.membership": Administrable("people.manage", "unit"),
     # To choose a unit in the forms above (autocomplete), never to change the tree.

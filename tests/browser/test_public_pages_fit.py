@@ -43,6 +43,7 @@ NOT_PAGES = {
     "catalog:standard_poster": "PDF",
     "catalog:standard_qr": "SVG image",
     "catalog:pledge_pdf": "PDF",
+    "complaints_public:answer_letter": "PDF",
     "favicon": "icon",
 }
 
