@@ -674,8 +674,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "complaints_public:lookup": PUBLIC,
     "complaints_public:receipt": BY_CODE,
     "complaints_public:track": BY_CODE,
-    # Only once answered (the world's complaint is not): the same 404 for everyone here.
-    "complaints_public:answer_letter": NOBODY,
+    # The letter is downloadable by the code's holder once the complaint is answered (the walk
+    # may or may not have answered the world's complaint by then); nobody else, ever.
+    "complaints_public:answer_letter": row(HIDDEN, citizen=f"{OK}|{HIDDEN}"),
     "bookings_public:form": PUBLIC,
     "bookings_public:status": BY_CODE,
     "bookings_public:schedule": PUBLIC,
