@@ -265,6 +265,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
     kwargs = {
         "cases:detail": {"ref": world["complaint"].number},
         "cases:complaint_answer_letter": {"ref": world["complaint"].number},
+        "admin:catalog_servicestandard_copy_components": {"object_id": world["standard"].pk},
         "cases:attachment_download": {"pk": world["attachment"].pk},
         "intake:detail": {"pk": world["incoming"].pk},
         "intake:attachment_download": {"pk": world["incoming_file"].pk},
