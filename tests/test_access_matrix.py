@@ -125,6 +125,16 @@ def build_world(org) -> dict:
     standard = published_standard(
         standard__unit=kesra, standard__name="Pelayanan Konsultasi", standard__slug="konsultasi"
     )
+    from layanan.catalog.models import ServicePledge
+
+    ServicePledge.objects.create(
+        unit=kesra,
+        signatory_name="Dr. Kepala Biro",
+        signatory_position="Kepala Biro Kesejahteraan Rakyat",
+        place="Pontianak",
+        signed_on=dt.date(2026, 12, 1),
+        confirmed=True,
+    )
     complaint = complaint_create(
         actor=AnonymousUser(),
         unit=kesra,
@@ -135,6 +145,16 @@ def build_world(org) -> dict:
     )
     complaint_assign(
         actor=users["kesra_officer"], case=complaint, division=org["kesra-bina-mental"]
+    )
+    # Its answer letter (as if issued): staff reach it like the case. Its public download
+    # waits for the answer (tests/complaints/test_answer_letters.py), so it is a 404 here.
+    from layanan.complaints.models import ComplaintDetail
+
+    ComplaintDetail.objects.filter(pk=complaint.pk).update(
+        letter_number="001/ADU/KESRA/2026",
+        letter_date=dt.date(2026, 12, 9),
+        letter_subject="Jawaban Pengaduan",
+        letter_signatory_title="Kepala Biro Kesejahteraan Rakyat",
     )
     attachment = attachment_add(
         case=complaint,
@@ -249,6 +269,7 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
     codes = {
         "complaints_public:receipt": world["complaint"].public_code,
         "complaints_public:track": world["complaint"].public_code,
+        "complaints_public:answer_letter": world["complaint"].public_code,
         "bookings_public:status": world["booking"].public_code,
         "bookings_public:notice": world["booking"].public_code,
         "audience:status": world["audience"].public_code,
@@ -257,6 +278,8 @@ def url_kwargs(name: str, persona: str, world: dict) -> dict:
     }
     kwargs = {
         "cases:detail": {"ref": world["complaint"].number},
+        "cases:complaint_answer_letter": {"ref": world["complaint"].number},
+        "admin:catalog_servicestandard_copy_components": {"object_id": world["standard"].pk},
         "cases:attachment_download": {"pk": world["attachment"].pk},
         "intake:detail": {"pk": world["incoming"].pk},
         "intake:attachment_download": {"pk": world["incoming_file"].pk},
@@ -677,11 +700,16 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "catalog:standard_version": PUBLIC,
     "catalog:standard_poster": PUBLIC,
     "catalog:standard_qr": PUBLIC,
+    "catalog:pledge": PUBLIC,
+    "catalog:pledge_pdf": PUBLIC,
     "complaints_public:form": PUBLIC,
     "complaints_public:form_unit": PUBLIC,
     "complaints_public:lookup": PUBLIC,
     "complaints_public:receipt": BY_CODE,
     "complaints_public:track": BY_CODE,
+    # The letter is downloadable by the code's holder once the complaint is answered (the walk
+    # may or may not have answered the world's complaint by then); nobody else, ever.
+    "complaints_public:answer_letter": row(HIDDEN, citizen=f"{OK}|{HIDDEN}"),
     "bookings_public:form": PUBLIC,
     "bookings_public:status": BY_CODE,
     "bookings_public:schedule": PUBLIC,
@@ -731,6 +759,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "cases:home": PUBLIC,  # only redirects to the inbox, which is guarded
     "cases:inbox": staff(),
     "cases:detail": staff(**A_ONLY),
+    "cases:complaint_answer_letter": staff(**A_ONLY),
     "cases:attachment_download": staff(**A_ONLY, staff_flag=HIDDEN),
     "cases:complaint_record": staff(kesra_handler=DENY, auditor=DENY),
     # staff: the intake queue (complaint officers, heads, administrators of the unit)
@@ -820,6 +849,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     # django-otp's device pages (secret key, QR code): superusers only.
     "admin:otp_totp_totpdevice_config": ADMIN_MODEL_VIEW,
     "admin:otp_totp_totpdevice_qrcode": ADMIN_MODEL_VIEW,
+    # Copying management components between a unit's standards: like the standard's change view.
+    "admin:catalog_servicestandard_copy_components": ADMIN_MODEL_VIEW,
 }
 
 # The API: staff operations need a token (401 without); a token of a user without a role is

@@ -47,6 +47,8 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "catalog.fee": Administrable(_CATALOG, "version__standard__unit"),
     "catalog.complaintchannel": Administrable(_CATALOG, "version__standard__unit"),
     "catalog.complaintclass": Administrable(_CATALOG, "version__standard__unit"),
+    # The unit's Maklumat Pelayanan: kept (a confirmed pledge is unconfirmed, not deleted).
+    "catalog.servicepledge": Administrable(_CATALOG, "unit", _KEEP),
     "workdays.officehours": Administrable("calendar.edit", "unit"),
     "workdays.officehoursoverride": Administrable("calendar.edit", "unit"),
     "workdays.holiday": Administrable("calendar.holidays", None),
@@ -57,6 +59,7 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "bookings.resource": Administrable("resources.edit", "unit"),
     "bookings.replylettertemplate": Administrable("letters.edit", "unit"),
     "bookings.facilitynoticetemplate": Administrable("letters.edit", "unit"),
+    "complaints.answerlettertemplate": Administrable("letters.edit", "unit"),
     "accounts.user": Administrable("people.manage", "memberships__unit"),
     "accounts.membership": Administrable("people.manage", "unit"),
     # To choose a unit in the forms above (autocomplete), never to change the tree.

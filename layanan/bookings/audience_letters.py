@@ -40,13 +40,19 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from layanan.core.letters import (
+    format_letter_number,
+    head_of_unit_name,
+    indonesian_date,
+    next_in_year,
+    number_pattern_is_valid,
+    paragraphs_html,
+    render_pdf,
+)
 from layanan.workdays.deadlines import format_day, format_due
 
 from .audience_models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
@@ -66,9 +72,6 @@ PLACEHOLDERS = (
     "unit",
     "case_number",
 )
-NUMBER_TOKEN = re.compile(r"\{([a-z]+)\}")
-NUMBER_TOKENS = ("seq", "year", "month", "unit")
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 DEFAULT_SUBJECT = "Jawaban Permohonan Audiensi"
 DEFAULT_BODY = """\
@@ -110,10 +113,7 @@ def validate_template(template: ReplyLetterTemplate) -> None:
         }
     if "{%" in (template.body or ""):
         errors["body"] = _("Only placeholders like {{ topic }} are allowed, no template tags.")
-    pattern = template.number_pattern or ""
-    tokens = NUMBER_TOKEN.findall(pattern)
-    bad = [t for t in tokens if t not in NUMBER_TOKENS]
-    if bad or "{seq}" not in pattern or "{year}" not in pattern:
+    if not number_pattern_is_valid(template.number_pattern or ""):
         errors["number_pattern"] = _(
             "The pattern needs {seq} and {year} and may also use {month} and {unit}."
         )
@@ -122,24 +122,15 @@ def validate_template(template: ReplyLetterTemplate) -> None:
 
 
 def format_number(template: ReplyLetterTemplate, *, seq: int, on: dt.date) -> str:
-    values = {
-        "seq": str(seq).zfill(max(template.seq_digits or 1, 1)),
-        "year": str(on.year),
-        "month": ROMAN[on.month - 1],
-        "unit": template.unit.code or template.unit.slug.upper(),
-    }
-    return NUMBER_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), template.number_pattern)
+    return format_letter_number(
+        template.number_pattern, seq=seq, digits=template.seq_digits, on=on, unit=template.unit
+    )
 
 
 def allocate_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     """The next reply letter number of the unit in the year of ``on``; gapless (see above)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("allocate_reply_number must run inside the letter's transaction")
-    counter, _created = ReplyLetterCounter.objects.get_or_create(unit=template.unit, year=on.year)
-    counter = ReplyLetterCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return format_number(template, seq=counter.last, on=on)
+    seq = next_in_year(ReplyLetterCounter, unit=template.unit, year=on.year)
+    return format_number(template, seq=seq, on=on)
 
 
 def peek_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
@@ -190,14 +181,6 @@ def letter_digest(detail: AudienceDetail) -> str:
         detail.organisation,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def indonesian_date(day: dt.date | None) -> str:
-    """``5 Februari 2026`` (in the site's language)."""
-    if day is None:
-        return "-"
-    with translation.override(settings.LANGUAGE_CODE):
-        return date_format(day, "j F Y")
 
 
 def format_schedule(moment: dt.datetime | None, unit=None) -> str:
@@ -266,28 +249,6 @@ def render_body(body: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
-def paragraphs_html(text: str) -> str:
-    """Escaped plain text as ``<p>`` per paragraph, ``<br>`` per line."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
-    return "".join("<p>" + escape(b).replace("\n", "<br>") + "</p>" for b in blocks)
-
-
-def head_of_unit_name(unit) -> str:
-    from layanan.accounts.models import Membership, Role
-
-    membership = (
-        Membership.objects.filter(unit=unit, role=Role.HEAD, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return membership.user.display_name if membership else ""
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The reply letter fetches nothing: {url[:80]}")
-
-
 def letter_context(detail: AudienceDetail, *, draft: bool = False) -> dict:
     case = detail.case
     return {
@@ -319,6 +280,4 @@ def letter_html(detail: AudienceDetail, *, draft: bool = False) -> str:
 
 def render_reply_pdf(detail: AudienceDetail, *, draft: bool = False) -> bytes:
     """The letter as PDF; ``draft`` marks each page "PRATINJAU" (a preview is not a letter)."""
-    from weasyprint import HTML
-
-    return HTML(string=letter_html(detail, draft=draft), url_fetcher=_refuse_fetch).write_pdf()
+    return render_pdf(letter_html(detail, draft=draft))

@@ -35,13 +35,13 @@ from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
+from layanan.core.letters import indonesian_date
 from layanan.core.models import AuditAction, Unit
 
 from .audience_letters import (
     allocate_reply_number,
     format_schedule,
     freeze_reply,
-    indonesian_date,
     letter_digest,
     template_for,
 )

@@ -28,6 +28,7 @@ from layanan.cases.views import staff_context, staff_required
 from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError
+from layanan.core.letters import indonesian_date
 from layanan.core.models import AuditAction
 from layanan.core.scoping import public_surface
 from layanan.intake.recording import message_to_record, record_initial
@@ -48,7 +49,6 @@ from .audience_forms import (
 from .audience_letters import (
     draft_reply,
     format_schedule,
-    indonesian_date,
     letter_digest,
     letter_sheet_html,
     render_reply_pdf,

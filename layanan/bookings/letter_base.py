@@ -10,13 +10,14 @@ and checks of its own (see docs/bookings.md).
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layanan.core.letters import next_in_year, number_pattern_is_valid
 from layanan.core.models import TimeStampedModel, Unit
 
-from .audience_letters import NUMBER_TOKEN, NUMBER_TOKENS, PLACEHOLDER
+from .audience_letters import PLACEHOLDER
 
 
 class SignedTemplate(TimeStampedModel):
@@ -76,15 +77,7 @@ class YearCounter(models.Model):
         """The next sequence number; gapless: the row stays locked (``SELECT … FOR UPDATE``)
         until the caller's transaction ends, so writers queue, and a rollback gives the number
         back. Must run inside that transaction."""
-        if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError(
-                f"{cls.__name__}.take_next must run inside the document's transaction"
-            )
-        counter, _created = cls.objects.get_or_create(unit=unit, year=year)
-        counter = cls.objects.select_for_update().get(pk=counter.pk)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        return counter.last
+        return next_in_year(cls, unit=unit, year=year)
 
 
 def placeholder_errors(text: str, allowed) -> str:
@@ -102,8 +95,6 @@ def placeholder_errors(text: str, allowed) -> str:
 
 def number_pattern_error(pattern: str) -> str:
     """Why a number pattern could repeat a number (no ``{seq}`` or ``{year}``, unknown tokens)."""
-    pattern = pattern or ""
-    bad = [t for t in NUMBER_TOKEN.findall(pattern) if t not in NUMBER_TOKENS]
-    if bad or "{seq}" not in pattern or "{year}" not in pattern:
+    if not number_pattern_is_valid(pattern or ""):
         return _("The pattern needs {seq} and {year} and may also use {month} and {unit}.")
     return ""

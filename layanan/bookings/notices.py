@@ -30,15 +30,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from .audience_letters import (
-    _refuse_fetch,
-    format_number,
-    head_of_unit_name,
-    indonesian_date,
-    paragraphs_html,
-    render_body,
-    request_reference,
-)
+from layanan.core.letters import head_of_unit_name, indonesian_date, paragraphs_html, render_pdf
+
+from .audience_letters import format_number, render_body, request_reference
 from .letter_base import number_pattern_error, placeholder_errors
 from .notice_models import (
     FacilityNotice,
@@ -170,9 +164,7 @@ def notice_html(notice: FacilityNotice) -> str:
 
 
 def render_notice_pdf(notice: FacilityNotice) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=notice_html(notice), url_fetcher=_refuse_fetch).write_pdf()
+    return render_pdf(notice_html(notice))
 
 
 def notice_file_name(number: str) -> str:

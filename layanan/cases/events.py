@@ -26,6 +26,7 @@ EVENT_LABELS = {
     # A message the requester sent on a channel (e-mail), added by layanan/intake.
     "requester_message": gettext_lazy("Message from the requester"),
     ANSWER_DRAFT_EVENT: gettext_lazy("Answer drafted"),
+    "answer_letter": gettext_lazy("Answer letter issued"),
     "identity_viewed": gettext_lazy("Viewed the reporter's identity"),
     "identity_erased": gettext_lazy("Identity erased (retention)"),
     "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),

@@ -428,6 +428,12 @@ class AnswerForm(CaseActionForm):
     help = _("The requester reads the answer on the tracking page and is told by e-mail.")
 
     answer = _answer_field(_("Answer to the requester (the requester will read it)"))
+    #: Only for a complaint received by letter or through the complaint box: issue a numbered
+    #: answer letter (PDF) with the answer (``complaints/answer_letters.py``).
+    issue_letter = forms.BooleanField(
+        required=False,
+        label=_("Also issue a numbered answer letter (PDF) that the reporter can download"),
+    )
     #: Set by the confirmation page: the sender has seen the answer as the requester will
     #: read it. Without it the page shows that preview instead of sending (a two-step form
     #: that needs no JavaScript).
@@ -437,6 +443,12 @@ class AnswerForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         if draft and not self.is_bound:
             self.initial["answer"] = draft
+        from layanan.complaints.answer_letters import letter_offered
+
+        if self.case.kind != CaseKind.COMPLAINT or not letter_offered(self.case):
+            del self.fields["issue_letter"]
+        elif not self.is_bound:
+            self.initial["issue_letter"] = True
 
     @property
     def needs_confirmation(self) -> bool:
@@ -453,7 +465,12 @@ class AnswerForm(CaseActionForm):
             ensure_can(self.user, permission, self.case)
         answer = self.cleaned_data["answer"]
         if self.case.kind == CaseKind.COMPLAINT:
-            return complaint_answer(actor=self.user, case=self.case, answer=answer)
+            return complaint_answer(
+                actor=self.user,
+                case=self.case,
+                answer=answer,
+                issue_letter=bool(self.cleaned_data.get("issue_letter")),
+            )
         return case_transition(actor=self.user, case=self.case, to=S.ANSWERED, public_note=answer)
 
 

@@ -8,7 +8,7 @@ Other code reverses ``cases:inbox`` and ``cases:detail`` (with the case number, 
 from django.urls import path
 from django.views.generic import RedirectView
 
-from layanan.complaints.staff_views import complaint_record
+from layanan.complaints.staff_views import complaint_answer_letter, complaint_record
 
 from . import views
 from .attachments import attachment_download
@@ -20,5 +20,10 @@ urlpatterns = [
     path("kasus/", views.inbox, name="inbox"),
     path("kasus/<path:ref>/", views.case_detail, name="detail"),
     path("pengaduan/baru/", complaint_record, name="complaint_record"),
+    path(
+        "pengaduan/<path:ref>/surat-jawaban.pdf",
+        complaint_answer_letter,
+        name="complaint_answer_letter",
+    ),
     path("lampiran/<int:pk>/", attachment_download, name="attachment_download"),
 ]

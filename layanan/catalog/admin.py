@@ -1,17 +1,25 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.admin_access import UnitScopedAdmin
+from layanan.accounts.permissions import can
 from layanan.core.errors import ApplicationError
 
-from .components import LIST_FIELDS
+from . import copying
+from .components import COMPONENTS, LIST_FIELDS, MANAGEMENT
 from .forms import LinesField
 from .models import (
     ComplaintChannel,
     ComplaintClass,
     CompletionTime,
     Fee,
+    ServicePledge,
     ServiceStandard,
     StandardVersion,
 )
@@ -30,6 +38,28 @@ class VersionInline(UnitScopedAdmin, admin.TabularInline):
         return False
 
 
+MANAGEMENT_CHOICES = [
+    (c.key, f"{c.number}. {c.label}") for c in COMPONENTS if c.group == MANAGEMENT
+]
+
+
+class CopyComponentsForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Copy from"), queryset=ServiceStandard.objects.none(), empty_label=None
+    )
+    components = forms.MultipleChoiceField(
+        label=_("Components"),
+        choices=MANAGEMENT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Preselected: those this standard is missing and the other one has."),
+    )
+
+    def __init__(self, *args, target: ServiceStandard, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every standard of the unit that has a version; the service refuses any other source.
+        self.fields["source"].queryset = copying.copy_candidates(target)
+
+
 @admin.register(ServiceStandard)
 class ServiceStandardAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "service_kind", "published_version", "accepts_complaints"]
@@ -39,6 +69,77 @@ class ServiceStandardAdmin(UnitScopedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     readonly_fields = ["published_version"]
     inlines = [VersionInline]
+    change_form_template = "admin/catalog/servicestandard/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/copy-components/",
+                self.admin_site.admin_view(self.copy_components_view),
+                name="catalog_servicestandard_copy_components",
+            ),
+            *super().get_urls(),
+        ]
+
+    def copy_components_view(self, request, object_id):
+        """Copy management components from another standard of the same unit: choose, preview,
+        confirm (``catalog.copying``)."""
+        self._ensure_may_view(request)
+        target = self.get_object(request, object_id)
+        if target is None:
+            raise Http404
+        if not can(request.user, "catalog.edit", target):
+            raise PermissionDenied
+        before = copying.target_version(target)
+        missing = {c.key for c in before.missing_components()} if before else set()
+        initial = {}
+        candidates = list(copying.copy_candidates(target))
+        if candidates:
+            source = candidates[0]
+            has = copying.source_version(source)
+            gaps = {c.key for c in has.missing_components()} if has else set()
+            initial = {
+                "source": source,
+                "components": [k for k in copying.COPYABLE if k in missing and k not in gaps],
+            }
+        form = CopyComponentsForm(request.POST or None, target=target, initial=initial)
+        changes = None
+        if request.method == "POST" and form.is_valid():
+            source = form.cleaned_data["source"]
+            keys = form.cleaned_data["components"]
+            try:
+                if "confirm" in request.POST:
+                    draft = copying.standard_copy_components(
+                        actor=request.user, target=target, source=source, components=keys
+                    )
+                    self.message_user(
+                        request,
+                        _("Copied into %(version)s. Check it and publish it.") % {"version": draft},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:catalog_standardversion_change", args=[draft.pk])
+                    )
+                changes = copying.copy_preview(
+                    actor=request.user, target=target, source=source, components=keys
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+        return TemplateResponse(
+            request,
+            "admin/catalog/servicestandard/copy_components.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Copy components from another standard of this unit"),
+                "opts": self.model._meta,
+                "original": target,
+                "target_version": before,
+                "missing": [c for c in (before.missing_components() if before else [])],
+                "form": form,
+                "changes": changes,
+                "has_candidates": bool(candidates),
+            },
+        )
 
 
 class CompletionTimeInline(UnitScopedAdmin, admin.TabularInline):
@@ -157,3 +258,40 @@ class StandardVersionAdmin(UnitScopedAdmin, admin.ModelAdmin):
         for version in queryset:
             draft = version_create_draft(actor=request.user, source=version)
             self.message_user(request, _("Created %(v)s") % {"v": draft}, messages.SUCCESS)
+
+
+@admin.register(ServicePledge)
+class ServicePledgeAdmin(UnitScopedAdmin, admin.ModelAdmin):
+    """The unit's Maklumat Pelayanan: its administrator or head edits and confirms it."""
+
+    list_display = ["unit", "signatory_name", "signed_on", "confirmed", "updated_at"]
+    list_filter = ["confirmed"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    fields = [
+        "unit",
+        "text",
+        "signatory_name",
+        "signatory_position",
+        "signatory_nip",
+        "place",
+        "signed_on",
+        "confirmed",
+        "confirmed_at",
+        "updated_by",
+    ]
+    readonly_fields = ["confirmed_at", "updated_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A pledge stays with its unit.
+        return [*self.readonly_fields, "unit"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from django.core.exceptions import ValidationError
+
+        from .pledge import pledge_save
+
+        try:
+            pledge_save(actor=request.user, pledge=obj)
+        except ValidationError as exc:  # validated in the form already; never half-saved
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +16,22 @@ def _unit_saved(sender, instance, raw=False, **kwargs):
         poster_render_soon(standard)
 
 
+def _office_hours_changed(sender, instance, raw=False, **kwargs):
+    """Office hours are printed on the posters of the unit and of the units below it that have
+    no week of their own: render those posters again (after commit). The poster key includes
+    the hours, so a poster not re-rendered yet is rendered on demand, never served stale."""
+    if raw:
+        return
+    from .models import ServiceStandard
+    from .poster import poster_render_soon
+
+    unit = instance.unit
+    for standard in ServiceStandard.objects.filter(
+        unit__path__startswith=unit.path, published_version__isnull=False
+    ):
+        poster_render_soon(standard)
+
+
 class CatalogConfig(AppConfig):
     name = "layanan.catalog"
     label = "catalog"
@@ -23,3 +39,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         post_save.connect(_unit_saved, sender="core.Unit", dispatch_uid="catalog.poster_unit")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _office_hours_changed,
+                sender="workdays.OfficeHours",
+                dispatch_uid=f"catalog.poster_hours_{signal is post_save}",
+            )

@@ -10,6 +10,7 @@ transaction: a failure half-way leaves nothing written.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,64 @@ def unit_create_from_header(*, name: str, parent: Unit | None, hints: list[str])
     )
 
 
+#: "Bagian Bina Mental Spritual": the capitalised words after "Bagian" (up to a comma, "dan", …).
+BAGIAN_MENTION = re.compile(r"\bBagian\s+((?:[A-Z][\w/&.-]*)(?:\s+[A-Z][\w/&.-]*)*)")
+#: Components whose lines may send the public to a Bagian.
+BAGIAN_COMPONENTS = ("procedure", "products", "requirements")
+#: How close a name must be to one of the unit's Bagian to count as that Bagian (typos such as
+#: "Spritual" for "Spiritual" are the seeds' own).
+BAGIAN_SIMILARITY = 0.85
+
+
+def _bagian_key(name: str) -> str:
+    name = re.sub(r"^bagian\s+", "", name.strip().lower())
+    return re.sub(r"[^a-z0-9]+", " ", name).strip()
+
+
+def unit_divisions(unit: Unit) -> list[Unit]:
+    """The Bagian of a unit: the division units below it."""
+    return list(
+        unit.descendants(include_self=False).filter(kind=UnitKind.DIVISION).order_by("path")
+    )
+
+
+def unknown_bagian_issues(parsed, unit: Unit) -> list[ImportIssue]:
+    """One ``unknown_division`` issue per Bagian that the standard's procedure (or products,
+    requirements) names and the unit does not have — e.g. a standard copied from another
+    bureau's document that still sends people to that bureau's Bagian. Near spellings of the
+    unit's own Bagian are not flagged."""
+    divisions = unit_divisions(unit)
+    own = [_bagian_key(d.name) for d in divisions]
+    issues: list[ImportIssue] = []
+    seen: set[str] = set()
+    for component in BAGIAN_COMPONENTS:
+        for line in getattr(parsed, component, None) or []:
+            for match in BAGIAN_MENTION.finditer(str(line)):
+                key = _bagian_key(match.group(1))
+                if not key or key in seen:
+                    continue
+                seen.add(key)
+                if any(
+                    difflib.SequenceMatcher(None, key, other).ratio() >= BAGIAN_SIMILARITY
+                    for other in own
+                ):
+                    continue
+                actual = ", ".join(d.name for d in divisions)
+                issues.append(
+                    ImportIssue(
+                        code="unknown_division",
+                        component=component,
+                        message=(
+                            f"The {component} names 'Bagian {match.group(1)}', which "
+                            f"{unit.name} does not have"
+                            + (f" (its Bagian: {actual})." if actual else " (it has no Bagian).")
+                        ),
+                        source=getattr(parsed, "source_name", ""),
+                    )
+                )
+    return issues
+
+
 def import_documents(
     paths: list[str | Path],
     *,
@@ -198,6 +257,7 @@ def import_documents(
                         ),
                     )
                 )
+            extra.extend(unknown_bagian_issues(merged, target))
             outcome = standard_import_parsed(
                 parsed=merged,
                 unit=target,

@@ -354,3 +354,78 @@ class ComplaintClass(models.Model):
 
     def as_duration(self) -> Duration:
         return Duration(value=self.value, unit=self.unit or None, text=self.text, label=self.name)
+
+
+DEFAULT_PLEDGE_TEXT = (
+    "Dengan ini, kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan "
+    "yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi "
+    "sesuai peraturan perundang-undangan yang berlaku."
+)
+
+
+class ServicePledge(TimeStampedModel):
+    """The unit's *Maklumat Pelayanan* (PermenPANRB 15/2014): its public pledge to deliver its
+    services by its standards, signed by the head of the unit and displayed beside the posters.
+
+    A draft (``confirmed`` off) is seen by the unit's staff only; once the unit's administrator
+    or head confirms it, it is public (page and printable PDF). Every change is audited."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), related_name="service_pledge", on_delete=models.CASCADE
+    )
+    text = models.TextField(
+        _("text of the pledge"),
+        default=DEFAULT_PLEDGE_TEXT,
+        help_text=_("Plain text; paragraphs separated by an empty line."),
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_position = models.CharField(_("signatory's position"), max_length=200)
+    signatory_nip = models.CharField(
+        _("signatory's NIP"), max_length=40, blank=True, help_text=_("Optional.")
+    )
+    place = models.CharField(_("place of signing"), max_length=100)
+    signed_on = models.DateField(_("date of signing"), null=True, blank=True)
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=False,
+        help_text=_("Only a confirmed pledge is public; until then it is a draft for staff."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        verbose_name = _("service pledge (Maklumat Pelayanan)")
+        verbose_name_plural = _("service pledges (Maklumat Pelayanan)")
+        ordering = ["unit__path"]
+
+    def __str__(self) -> str:
+        return f"Maklumat Pelayanan {self.unit.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:pledge", args=[self.unit.slug])
+
+    def clean(self) -> None:
+        """A pledge has a text; a confirmed one names its signatory, place and date."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not (self.text or "").strip():
+            errors["text"] = _("The pledge needs a text.")
+        if self.confirmed:
+            for field, message in (
+                ("signatory_name", _("Name the signatory before confirming.")),
+                ("signatory_position", _("Give the signatory's position before confirming.")),
+                ("place", _("Give the place of signing before confirming.")),
+                ("signed_on", _("Give the date of signing before confirming.")),
+            ):
+                if not getattr(self, field):
+                    errors[field] = message
+        if errors:
+            raise ValidationError(errors)

@@ -26,6 +26,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from layanan.workdays.office_hours import weekly_hours
+
 from .models import ServiceStandard, StandardVersion
 from .selectors import component_views, prefetch_version_children
 
@@ -36,7 +38,7 @@ FONT_MAX = 14.0
 FONT_MIN = 6.5
 FONT_SEARCH_STEPS = 4  # bisections after the first try: ~0.5 pt resolution, at most 6 renders
 # Bump when the template or the CSS changes, so cached and stored posters and ETags are renewed.
-POSTER_REVISION = "5"
+POSTER_REVISION = "6"  # 6: the unit's office hours in the header
 
 
 def public_url(standard: ServiceStandard) -> str:
@@ -70,12 +72,17 @@ def content_changed_at(standard: ServiceStandard):
 
 def poster_key(standard: ServiceStandard) -> str:
     """Identity of a poster's content: changes when the published version, the unit's contacts,
-    the public address or the poster design change. Used as ETag and cache key."""
+    its office hours, the public address or the poster design change. Used as ETag and cache
+    key. (Office hours are rows of their own, so their words are part of the key: a changed week
+    never serves the poster of the old one.)"""
     version = standard.published_version
     changed = content_changed_at(standard)
+    with translation.override(settings.LANGUAGE_CODE):
+        hours = str(weekly_hours(standard.unit))
     raw = "|".join(
         [
             POSTER_REVISION,
+            hours,
             str(version.pk),
             changed.isoformat() if changed else "",
             settings.SITE_URL,
@@ -96,6 +103,7 @@ def poster_context(standard: ServiceStandard, version: StandardVersion) -> dict:
         "components": component_views(version),
         "public_url": url,
         "qr_data_uri": qr_data_uri(url),
+        "office_hours": weekly_hours(unit),
     }
 
 

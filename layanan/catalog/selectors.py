@@ -136,7 +136,9 @@ def unit_for_page(*, slug: str, user=None) -> tuple[Unit, list[UnitGroup]]:
 def standard_for_page(*, unit_slug: str, slug: str) -> ServiceStandard:
     """The standard with its unit and its published version (one query; the version's children
     are fetched by :func:`version_for_page` for the version actually shown)."""
-    queryset = ServiceStandard.objects.select_related("unit", "published_version")
+    queryset = ServiceStandard.objects.select_related(
+        "unit", "unit__service_pledge", "published_version"
+    )
     try:
         return queryset.get(unit__slug=unit_slug, slug=slug)
     except ServiceStandard.DoesNotExist:

@@ -11,6 +11,8 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
+    path("unit/<slug:unit_slug>/maklumat/", views.pledge_detail, name="pledge"),
+    path("unit/<slug:unit_slug>/maklumat.pdf", views.pledge_pdf, name="pledge_pdf"),
     path("layanan/<slug:unit_slug>/<slug:slug>/", views.standard_detail, name="standard"),
     path(
         "layanan/<slug:unit_slug>/<slug:slug>/versi/",

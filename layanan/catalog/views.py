@@ -14,9 +14,10 @@ from django.views.decorators.http import require_safe
 
 from layanan.accounts.permissions import can
 from layanan.core.checks import site_url_is_loopback
+from layanan.workdays.office_hours import special_hours, weekly_hours
 
 from . import actions, poster, selectors
-from .models import ServiceKind, ServiceStandard, StandardVersion, VersionStatus
+from .models import ServiceKind, ServicePledge, ServiceStandard, StandardVersion, VersionStatus
 
 PRINT_CACHE_SECONDS = 60 * 60
 
@@ -54,6 +55,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return _private_when_signed_in(request, response)
 
 
+def _visible_pledge(request: HttpRequest, unit) -> ServicePledge | None:
+    """The unit's pledge when the visitor may read it (confirmed, or a draft for its staff)."""
+    try:
+        item = unit.service_pledge
+    except ServicePledge.DoesNotExist:
+        return None
+    if item.confirmed or can(request.user, "catalog.view_unpublished", unit):
+        return item
+    return None
+
+
 @require_safe
 def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
     """One unit: where to find it, how to reach it, and its services (with its divisions')."""
@@ -63,6 +75,9 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "unit": unit,
         "groups": groups,
         "unit_actions": actions.unit_actions(unit, standards),
+        "office_hours": weekly_hours(unit),
+        "special_hours": special_hours(unit),
+        "pledge": _visible_pledge(request, unit),
     }
     response = render(request, "catalog/unit.html", context)
     return _private_when_signed_in(request, response)
@@ -100,6 +115,9 @@ def _render_standard(
         "staff_preview": show_completeness or selectors.may_view_unpublished(user, standard),
         "has_history": version.number > 1 or (published is not None and version != published),
         "actions": actions.standard_actions(standard) if version == published else [],
+        "office_hours": weekly_hours(standard.unit),
+        "pledge": _visible_pledge(request, standard.unit),
+        "special_hours": special_hours(standard.unit),
     }
     # Staff who print the poster are told when its QR code would lead nowhere.
     context["site_url_warning"] = context["staff_preview"] and site_url_is_loopback()
@@ -182,3 +200,35 @@ def standard_qr(request: HttpRequest, unit_slug: str, slug: str) -> HttpResponse
         lambda: poster.qr_svg(poster.public_url(standard), scale=8),
         "image/svg+xml",
     )
+
+
+# --- the service pledge (Maklumat Pelayanan) ---------------------------------------------------
+
+
+@require_safe
+def pledge_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """The unit's confirmed Maklumat Pelayanan (a draft for the unit's staff, marked so)."""
+    from .pledge import pledge_for_page
+
+    item = pledge_for_page(unit_slug=unit_slug, user=request.user)
+    response = render(request, "catalog/pledge.html", {"pledge": item, "unit": item.unit})
+    if not item.confirmed:
+        response["X-Robots-Tag"] = "noindex"
+    return _private_when_signed_in(request, response)
+
+
+@require_safe
+def pledge_pdf(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """The pledge as an A4 PDF with the unit's letterhead, to print and hang beside the
+    posters (a draft is printed with DRAFT on it, for the unit's staff only)."""
+    from .pledge import pledge_for_page, render_pledge_pdf
+
+    item = pledge_for_page(unit_slug=unit_slug, user=request.user)
+    response = HttpResponse(render_pledge_pdf(item), content_type="application/pdf")
+    name = f"maklumat-pelayanan-{item.unit.slug}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    if item.confirmed and not request.user.is_authenticated:
+        patch_cache_control(response, public=True, max_age=PRINT_CACHE_SECONDS)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -22,4 +22,9 @@ urlpatterns = [
     path("pengaduan/<slug:unit_slug>/", views.complaint_form, name="form_unit"),
     path("lacak/", views.track_lookup, name="lookup"),
     path("lacak/<str:code>/", views.track_case, name="track"),
+    path(
+        "lacak/<str:code>/surat-jawaban.pdf",
+        views.track_answer_letter,
+        name="answer_letter",
+    ),
 ]

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -436,9 +436,27 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         "reopen_days": REOPEN_WINDOW.days,
         "timeline": public_timeline(case),
         "survey_url": _open_survey_url(case),
+        "answer_letter": detail.letter_number if show_answer and done else "",
     }
     response = render(request, "complaints/public/track.html", context, status=status)
     return _private(response)
+
+
+@require_safe
+@public_surface("found by the tracking code; the letter names no confidential reporter")
+def track_answer_letter(request: HttpRequest, code: str) -> HttpResponse:
+    """``/lacak/<code>/surat-jawaban.pdf``: the numbered answer letter of the complaint, for the
+    holder of its tracking code, once the answer is out (404 otherwise, and for a wrong code)."""
+    from .answer_letters import render_answer_letter_pdf
+    from .staff_views import letter_response
+
+    case = _by_code(request, code, "answer_letter")
+    if isinstance(case, HttpResponse):
+        return case
+    detail = case.complaint
+    if not detail.letter_number or case.status not in (Status.ANSWERED, Status.CLOSED):
+        raise Http404("No answer letter")
+    return _private(letter_response(detail, render_answer_letter_pdf(detail)))
 
 
 def _open_survey_url(case: Case) -> str:

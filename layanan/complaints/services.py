@@ -23,6 +23,7 @@ from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ComplaintClass, ServiceStandard
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
+from layanan.core.timezones import unit_tzinfo
 from layanan.workdays.durations import Duration
 
 from .models import ComplaintDetail
@@ -264,12 +265,23 @@ def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: 
 
 
 @transaction.atomic
-def complaint_answer(*, actor, case: Case, answer: str) -> Case:
-    """Store the answer and move the complaint to 'answered' (one transaction)."""
+def complaint_answer(*, actor, case: Case, answer: str, issue_letter: bool = False) -> Case:
+    """Store the answer and move the complaint to 'answered' (one transaction). With
+    ``issue_letter`` (a complaint that came by letter or through the complaint box), a numbered
+    answer letter is issued with it (``answer_letters.py``): the number is taken in this
+    transaction, so a refused answer leaves no letter and no gap."""
+    from .answer_letters import LETTER_FIELDS, letter_offered
+    from .answer_letters import issue_letter as issue
+
     if not answer or not answer.strip():
         raise ApplicationError(_("The answer cannot be empty."), "answer_required")
     # The handler drafts; sending to the reporter is the complaint officer's or head's call.
     ensure_can(actor, "case.send_answer", case)
+    if issue_letter and not letter_offered(case):
+        raise ApplicationError(
+            _("Only a complaint received by letter or through the complaint box gets a letter."),
+            "letter_not_written",
+        )
     # The answer is stored before the transition's event, whose receiver may send it (to a
     # complaint that came by e-mail, in its thread); the case row is locked first, as the
     # transition does, and a refused transition rolls the answer back with it.
@@ -277,5 +289,19 @@ def complaint_answer(*, actor, case: Case, answer: str) -> Case:
     detail = ComplaintDetail.objects.select_for_update().get(pk=case.pk)
     detail.answer = answer.strip()
     detail.answered_by = actor
-    detail.save(update_fields=["answer", "answered_by"])
-    return case_transition(actor=actor, case=case, to=Status.ANSWERED)
+    fields = ["answer", "answered_by"]
+    if issue_letter:
+        issue(detail=detail, on=timezone.localdate(timezone=unit_tzinfo(case.unit)))
+        fields += LETTER_FIELDS
+    detail.save(update_fields=fields)
+    case = case_transition(actor=actor, case=case, to=Status.ANSWERED)
+    if issue_letter:
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind="answer_letter",
+            note=_("Answer letter %(number)s issued.") % {"number": detail.letter_number},
+            public_note=_("An answer letter (%(number)s) can be downloaded from this page.")
+            % {"number": detail.letter_number},
+        )
+    return case

@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can
 from layanan.cases.attachments import attachment_add
@@ -88,3 +88,31 @@ def _render(request: HttpRequest, form: StaffComplaintForm, status: int = 200) -
         },
         status=status,
     )
+
+
+@staff_required
+@require_safe
+def complaint_answer_letter(request: HttpRequest, ref: str) -> HttpResponse:
+    """The numbered answer letter of a complaint, for staff who may see the case (the letter
+    names no confidential or anonymous reporter, see answer_letters.py)."""
+    from layanan.cases.models import Case
+    from layanan.cases.selectors import case_for_staff
+
+    from .answer_letters import render_answer_letter_pdf
+
+    try:
+        case = case_for_staff(request.user, ref)
+    except Case.DoesNotExist:
+        raise Http404("No such case within reach") from None
+    detail = getattr(case, "complaint", None) if case.kind == "complaint" else None
+    if detail is None or not detail.letter_number:
+        raise Http404("No answer letter")
+    return letter_response(detail, render_answer_letter_pdf(detail))
+
+
+def letter_response(detail, pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "surat-jawaban-" + detail.letter_number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

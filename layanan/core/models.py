@@ -163,6 +163,11 @@ class AuditAction(models.TextChoices):
     STANDARD_PUBLISHED = "standard_published", _("Published a service standard version")
     STANDARD_ARCHIVED = "standard_archived", _("Archived a service standard version")
     STANDARD_DRAFTED = "standard_drafted", _("Created a draft service standard version")
+    STANDARD_COMPONENTS_COPIED = (
+        "standard_components_copied",
+        _("Copied components from another service standard of the unit"),
+    )
+    PLEDGE_CHANGED = "pledge_changed", _("Edited a unit's service pledge (Maklumat Pelayanan)")
     API_TOKEN_CREATED = "api_token_created", _("Created an API token")
     API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
     MEMBERSHIP_ADDED = "membership_added", _("Gave a member a role")

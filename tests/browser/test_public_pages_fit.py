@@ -44,6 +44,8 @@ NOT_PAGES = {
     "bookings_public:notice": "PDF (the facility decision notice)",
     "catalog:standard_qr": "SVG image",
     "audience:public_letter": "PDF: the issued reply letter (test_audience_journey.py)",
+    "catalog:pledge_pdf": "PDF",
+    "complaints_public:answer_letter": "PDF",
     "favicon": "icon",
     "intake_whatsapp:webhook": "WhatsApp Cloud API webhook (Meta calls it), plain text",
 }
@@ -119,6 +121,16 @@ def page_arguments() -> dict[str, dict]:
         case=complaint, expires_at=now + dt.timedelta(days=30)
     )
     code = format_public_code(complaint.public_code)
+    # load_demo leaves the pledges as drafts (staff only): the bureau's head confirms one.
+    from layanan.accounts.actors import SYSTEM
+    from layanan.catalog.models import ServicePledge
+    from layanan.catalog.pledge import pledge_save
+
+    pledge = ServicePledge.objects.get(unit=kesra)
+    pledge.signatory_name = "Dr. Contoh Kepala Biro, M.Si."
+    pledge.signed_on = today
+    pledge.confirmed = True
+    pledge_save(actor=SYSTEM, pledge=pledge)
     return {
         "accounts:login": {},
         "accounts:password_reset": {},
@@ -147,6 +159,7 @@ def page_arguments() -> dict[str, dict]:
         "reports:public": {},
         "catalog:home": {},
         "catalog:unit": {"unit_slug": kesra.slug},
+        "catalog:pledge": {"unit_slug": kesra.slug},
         "catalog:standard": {"unit_slug": standard.unit.slug, "slug": standard.slug},
         "catalog:standard_history": {"unit_slug": standard.unit.slug, "slug": standard.slug},
         "catalog:standard_version": {
@@ -185,6 +198,7 @@ PUBLIC_PAGE_NAMES = [
     "reports:public",
     "catalog:home",
     "catalog:unit",
+    "catalog:pledge",
     "catalog:standard",
     "catalog:standard_history",
     "catalog:standard_version",

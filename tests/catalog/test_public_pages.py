@@ -402,26 +402,28 @@ def test_public_pages_have_no_javascript_and_one_extra_stylesheet(client, kesra_
 
 
 def test_standard_page_query_count_is_pinned(client, kesra_standard, django_assert_max_num_queries):
-    """The public standard page costs five queries however long the standard: the standard with
-    its unit and published version, then one per child table."""
+    """The public standard page costs seven queries however long the standard: the standard with
+    its unit and published version, one per child table, then the unit's office hours (its
+    chain joined with their hours) and its special hours."""
     version = kesra_standard.published_version
     for i in range(20):
         ComplaintChannel.objects.create(
             version=version, position=10 + i, kind="phone", value=f"0561 7365{i:02d}"
         )
     url = kesra_standard.get_absolute_url()
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         page(client, url)
 
 
 def test_archived_version_query_count_is_pinned(
     client, kesra_standard, django_assert_max_num_queries
 ):
-    """An archived version costs six queries: the standard, the version, its four child tables
-    (the published version's children are not fetched when it is not shown)."""
+    """An archived version costs eight queries: the standard, the version, its four child tables
+    (the published version's children are not fetched when it is not shown), office hours and
+    special hours."""
     v2 = StandardVersionFactory(standard=kesra_standard, number=2)
     version_publish(actor=SYSTEM, version=v2)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         page(
             client,
             reverse("catalog:standard_version", args=["biro-kesra", "pelayanan-konsultasi", 1]),
@@ -442,8 +444,8 @@ def test_staff_standard_page_query_count_is_pinned(
     client, kesra_standard, kesra_officer, django_assert_max_num_queries
 ):
     """A signed-in staff member costs session, user and memberships (three queries) on top of the
-    public page's five, completeness panel included."""
+    public page's seven, completeness panel included."""
     client.force_login(kesra_officer)
     url = kesra_standard.get_absolute_url()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         page(client, url)

@@ -10,7 +10,8 @@ import hashlib
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import CaseEvent, Channel, Status
@@ -129,13 +130,14 @@ def test_a_file_of_a_refused_type_or_too_large_is_listed_with_the_reason(
             at=now,
         ),
     )
+    with translation.override(settings.LANGUAGE_CODE):  # the text is stored in the site's language
+        voice_text, document_text = gettext("(voice or audio message)"), gettext("(document)")
     refused = {
-        a.original_name: a
-        for a in IntakeMessage.objects.get(text="(voice or audio message)").attachments.all()
+        a.original_name: a for a in IntakeMessage.objects.get(text=voice_text).attachments.all()
     }
     (voice,) = refused.values()
     assert voice.refused and not voice.file
-    (big,) = IntakeMessage.objects.get(text="(document)").attachments.all()
+    (big,) = IntakeMessage.objects.get(text=document_text).attachments.all()
     assert big.refused and not big.file and big.size == 5009
     assert [r.path for r in graph_api.downloads()] == [f"/files/{voice_id}"]
 

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -156,16 +158,24 @@ def test_month_range_and_filters(client, kesra_front, book, kesra_walk_in, org):
     assert visit_ids(waiting) == [book["waiting"].pk]
 
 
+def _id(text: str) -> str:
+    """``text`` as the Indonesian page shows it."""
+    with translation.override("id"):
+        return gettext(text)
+
+
 def test_bad_range_is_refused_on_the_page(client, kesra_front, book):
     """A last day before the first day: the error on the page (200, not a 500) and today's
     register meanwhile; a range over a year is refused too."""
     client.force_login(kesra_front)
     response = client.get(url("guest_book", dari="2026-12-09", sampai="2026-12-01"))
     assert response.status_code == 200
-    assert "The last day comes before the first day." in response.content.decode()
+    assert _id("The last day comes before the first day.") in response.content.decode()
     assert len(visit_ids(response)) == 3
     response = client.get(url("guest_book", dari="2025-01-01", sampai="2026-12-09"))
-    assert "at most 366 days" in response.content.decode()
+    assert (
+        _id("Choose at most %(days)s days at a time.") % {"days": 366} in response.content.decode()
+    )
 
 
 def test_other_unit_and_wrong_role_are_refused(client, ekon_officer, kesra_handler, book, org):

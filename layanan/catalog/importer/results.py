@@ -53,7 +53,8 @@ class ImportIssue:
     corrected), ``ignored_text`` (a line that fits nowhere), ``merged_difference`` (documents
     merged into one disagree), ``unlabelled`` (a page without component labels: time and fee
     taken from the lines that state them), ``unit_created`` (the import created the unit from
-    the letterhead). ``component`` is a key of :data:`COMPONENTS` or a field of
+    the letterhead), ``unknown_division`` (the procedure names a Bagian the unit does not
+    have). ``component`` is a key of :data:`COMPONENTS` or a field of
     :class:`ParsedStandard` (``complaint_channels``, ``complaint_flow``, ``complaint_classes``,
     ``service_name``, ``unit``). ``source`` names the document it came from.
     """

@@ -192,6 +192,7 @@ class Command(BaseCommand):
             )
         published = self._publish_first_versions()
         self.stdout.write(f"Standards published now: {published}")
+        self.stdout.write(f"Draft service pledges: {self._draft_pledges()}")
         self.stdout.write(self._survey_demo(units, responses=not options["no_users"]))
         if not options["no_users"]:
             self._staff(units)
@@ -209,6 +210,26 @@ class Command(BaseCommand):
                 version_publish(actor=SYSTEM, version=draft)
                 count += 1
         return count
+
+    def _draft_pledges(self) -> int:
+        """A draft Maklumat Pelayanan (the common wording, not confirmed: staff only) for each unit
+        with published services that has none; its head fills in the signatory and confirms."""
+        from layanan.catalog.models import ServicePledge
+        from layanan.catalog.pledge import pledge_save
+
+        made = 0
+        units = {s.unit for s in ServiceStandard.objects.published().select_related("unit")}
+        for unit in sorted(units, key=lambda u: u.path):
+            if ServicePledge.objects.filter(unit=unit).exists():
+                continue
+            pledge_save(
+                actor=SYSTEM,
+                pledge=ServicePledge(
+                    unit=unit, signatory_position=f"Kepala {unit.name}", place="Pontianak"
+                ),
+            )
+            made += 1
+        return made
 
     @transaction.atomic
     def _staff(self, units) -> None:

@@ -1,0 +1,96 @@
+"""Pieces every official document of a unit shares: the Indonesian date, plain text turned into
+paragraphs, the signatory, gapless yearly numbers, and a WeasyPrint rendering that fetches
+nothing.
+
+Used by the audience reply letters (``bookings/audience_letters.py``), the complaint answer
+letters (``complaints/answer_letters.py``) and the service pledge (``catalog/pledge.py``). The
+letterhead (kop surat) is the template ``letters/_kop.html``.
+
+Texts that staff write (letter bodies, the pledge) are never run through Django's template
+engine: they are plain text, HTML-escaped, split into ``<p>`` paragraphs; and WeasyPrint runs
+with a URL fetcher that refuses every fetch, so nothing in a document reaches outside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+
+NUMBER_TOKEN = re.compile(r"\{([a-z]+)\}")
+NUMBER_TOKENS = ("seq", "year", "month", "unit")
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def indonesian_date(day: dt.date | None) -> str:
+    """``5 Februari 2026`` (in the site's language)."""
+    if day is None:
+        return "-"
+    with translation.override(settings.LANGUAGE_CODE):
+        return date_format(day, "j F Y")
+
+
+def paragraphs_html(text: str) -> str:
+    """Escaped plain text as ``<p>`` per paragraph, ``<br>`` per line."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
+    return "".join("<p>" + escape(b).replace("\n", "<br>") + "</p>" for b in blocks)
+
+
+def head_of_unit_name(unit) -> str:
+    """The name of the unit's head in Layanan ("" when it has none)."""
+    from layanan.accounts.models import Membership, Role
+
+    membership = (
+        Membership.objects.filter(unit=unit, role=Role.HEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user.display_name if membership else ""
+
+
+def format_letter_number(pattern: str, *, seq: int, digits: int, on: dt.date, unit) -> str:
+    """``{seq}/123/{unit}/{year}`` → ``005/123/KESRA/2026`` (``{month}`` in Roman numerals)."""
+    values = {
+        "seq": str(seq).zfill(max(digits or 1, 1)),
+        "year": str(on.year),
+        "month": ROMAN[on.month - 1],
+        "unit": unit.code or unit.slug.upper(),
+    }
+    return NUMBER_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+
+
+def number_pattern_is_valid(pattern: str) -> bool:
+    """A pattern that cannot repeat a number within a unit: it has ``{seq}`` and ``{year}`` and
+    no token other than :data:`NUMBER_TOKENS`."""
+    tokens = NUMBER_TOKEN.findall(pattern or "")
+    return all(t in NUMBER_TOKENS for t in tokens) and "{seq}" in pattern and "{year}" in pattern
+
+
+def next_in_year(counter_model, *, unit, year: int, **key) -> int:
+    """The next number of a gapless yearly series: the counter row of (unit, year, **key) is
+    locked (``SELECT … FOR UPDATE``) in the caller's transaction, so a rolled-back document gives
+    its number back and two at once never share one."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a letter number must be taken inside the letter's transaction")
+    counter, _created = counter_model.objects.get_or_create(unit=unit, year=year, **key)
+    counter = counter_model.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"This document fetches nothing: {url[:80]}")
+
+
+def render_pdf(html: str) -> bytes:
+    """A PDF of ``html`` by WeasyPrint, fetching nothing (fonts are the system's)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
