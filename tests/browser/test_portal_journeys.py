@@ -136,8 +136,8 @@ def test_tracking_journey_from_home(live_server, phone_page, demo, shots):
 
 
 def test_audience_journey_from_home(live_server, phone_page, demo, shots):
-    """Home → "Ajukan audiensi" → the form (the only office taking audiences already chosen) →
-    sent: the status page with the tracking code."""
+    """Home → "Ajukan audiensi" → the form (the only office taking audiences already chosen),
+    with the request letter attached → sent: the status page with the tracking code."""
     page = phone_page
     page.goto(live_server.url + "/")
     check(page)
@@ -148,6 +148,16 @@ def test_audience_journey_from_home(live_server, phone_page, demo, shots):
     page.fill("#id_organisation", "Forum Pemuda Lintas Agama")
     page.fill("#id_topic", "Dialog kerukunan antarumat beragama menjelang hari raya.")
     page.fill("#id_participants", "12")
+    page.set_input_files(  # the request letter: the standard's requirement
+        "#id_letter",
+        files=[
+            {
+                "name": "surat-permohonan.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            }
+        ],
+    )
     page.fill("#id_date_1", (timezone.localdate() + dt.timedelta(days=10)).isoformat())
     page.fill("#id_name", "Yohanes Ahmad")
     page.fill("#id_email", "yohanes@example.org")
