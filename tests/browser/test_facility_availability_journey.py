@@ -86,6 +86,16 @@ def test_from_home_to_a_facility_request_seeing_the_week_first(
     page.fill("#id_organisation", "Dinas Pendidikan dan Kebudayaan Provinsi Kalimantan Barat")
     page.fill("#id_name", "Rahmat Hidayat")
     page.fill("#id_email", "rahmat@example.org")
+    page.set_input_files(  # the surat permohonan: the standard's first requirement
+        "#id_letter",
+        files=[
+            {
+                "name": "surat-permohonan.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n% surat permohonan\n",
+            }
+        ],
+    )
     page.locator(".bk-form button[type=submit]").click()
 
     # 4. The request's page: the tracking code, awaiting the office's decision.
