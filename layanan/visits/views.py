@@ -235,10 +235,8 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             message = _("%(ticket)s routed.")
         elif action == "finish":
             form = FinishForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(
-                    _("Please record the outcome of the visit."), "outcome_required"
-                )
+            if not form.is_valid():  # empty, or longer than the field takes: the form says which
+                raise ApplicationError(" ".join(form.errors["outcome"]), "outcome_invalid")
             visit_finish(actor=request.user, case=case, outcome=form.cleaned_data["outcome"])
             message = _("%(ticket)s finished.")
         elif action == "no_show":

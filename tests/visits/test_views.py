@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from layanan.cases.models import Case, Channel, Status
-from layanan.visits.services import visit_call, visit_register
+from layanan.visits.services import OUTCOME_MAX, visit_call, visit_register
 
 
 @pytest.fixture(autouse=True)
@@ -69,17 +69,26 @@ def test_desk_call_serve_route_finish(client, kesra_front, org, kesra_walk_in):
 
 
 def test_finish_error_keeps_the_typed_outcome(client, kesra_front, org, kesra_walk_in):
-    """Finishing a guest who was not served is refused (409) with the message on the desk page
-    and the typed outcome still in its box."""
+    """An outcome longer than the field takes is refused (400) with the form's own reason on
+    the desk page, the typed outcome still in its box, and the visit not finished."""
     case = make_visit(kesra_front, org["biro-kesra"], kesra_walk_in)
     client.force_login(kesra_front)
-    client.post(reverse("visits:action", args=[case.pk, "serve"]))
-    client.post(reverse("visits:action", args=[case.pk, "finish"]), {"outcome": "Selesai"})
-    other = make_visit(kesra_front, org["biro-kesra"], kesra_walk_in, phone="081299999999")
+    client.post(reverse("visits:action", args=[case.visit.pk, "serve"]))
+    typed = "Sudah dijelaskan persyaratan rekomendasi bantuan hibah. " * 100
+    assert len(typed) > OUTCOME_MAX
+
     response = client.post(
-        reverse("visits:action", args=[other.pk, "route"]), {"division": org["ekon-bumd"].pk}
+        reverse("visits:action", args=[case.visit.pk, "finish"]),
+        {"outcome": typed},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400  # not a division of Kesra: the form refuses it
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"at most {OUTCOME_MAX} characters" in html
+    assert f">{typed}</textarea>" in html
+    case.visit.refresh_from_db()
+    assert case.visit.finished_at is None and case.visit.outcome == ""
 
 
 def test_register_form_errors_keep_input(client, kesra_front, org, kesra_walk_in):
