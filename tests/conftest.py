@@ -60,6 +60,25 @@ def pytest_report_header(config):
     return f"clock: every test starts at {suite_now().isoformat()} (LAYANAN_TEST_NOW)"
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """On SQLite the guarantees that only PostgreSQL can show (row locks under real concurrency,
+    exclusion constraints, advisory locks) are skipped: say so at the end of the run, with how
+    to run them, instead of letting a green SQLite run pass for the whole proof."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres_only = [r for r in skipped if "postgresql" in str(r.longrepr).lower()]
+    if not postgres_only:
+        return
+    terminalreporter.section("PostgreSQL-only guarantees not run")
+    terminalreporter.write_line(
+        f"{len(postgres_only)} tests of guarantees only PostgreSQL can show were skipped: this "
+        "run used SQLite. Run them too with"
+    )
+    terminalreporter.write_line(
+        "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/layanan make test"
+    )
+    terminalreporter.write_line("(CI, .ci/run, runs the suite on both databases.)")
+
+
 @pytest.fixture(autouse=True)
 def clock():
     """Every test runs on a controlled clock, so none depends on when the suite runs.
