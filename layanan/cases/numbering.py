@@ -6,6 +6,7 @@ import re
 import secrets
 
 from django.db import transaction
+from django.db.models import F
 
 from .models import KIND_CODES, CaseCounter
 
@@ -24,12 +25,15 @@ def allocate_number(*, unit, kind: str, year: int) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the case's transaction")
     code = KIND_CODES[kind]
-    counter, _created = CaseCounter.objects.get_or_create(unit=unit, kind_code=code, year=year)
-    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    counters = CaseCounter.objects.filter(unit=unit, kind_code=code, year=year)
+    # The UPDATE locks the row until our transaction ends (as SELECT … FOR UPDATE would), so
+    # the next writer's UPDATE waits and then counts from our committed number.
+    if not counters.update(last=F("last") + 1):  # the first case of the year: make the row
+        CaseCounter.objects.get_or_create(unit=unit, kind_code=code, year=year)
+        counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
     prefix = unit.code or unit.slug.upper()
-    return f"{prefix}/{code}/{year}/{counter.last:06d}"
+    return f"{prefix}/{code}/{year}/{last:06d}"
 
 
 def new_public_code() -> str:

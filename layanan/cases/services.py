@@ -58,7 +58,7 @@ def case_recompute_due(
             case.received_at,
             duration,
             unit=case.unit if calendar is None else None,
-            paused=case.pause_intervals(),
+            paused=case.pause_intervals() if case.pk else (),  # a new case has no pauses yet
             calendar=calendar,
         )
     if save:
@@ -90,7 +90,7 @@ def case_create(
         # Unique across every unit, whatever the caller's unit scope: the unscoped base manager.
         while Case._base_manager.filter(public_code=public_code).exists():  # ~1 in 10**17
             public_code = new_public_code()
-        case = Case.objects.create(
+        case = Case(
             kind=kind,
             number=number,
             public_code=public_code,
@@ -103,7 +103,9 @@ def case_create(
             created_by=user_or_none(actor),
             **fields,
         )
-        case_recompute_due(case=case, save=True, duration=duration or standard_duration(standard))
+        # The due time is known before the row is written: one INSERT, no UPDATE after it.
+        case_recompute_due(case=case, save=False, duration=duration or standard_duration(standard))
+        case.save(force_insert=True)
         case_event_record(
             case=case,
             actor=actor,
