@@ -92,19 +92,19 @@ def test_audience_request_with_letter_to_reply_letter_download(
     staff.goto(live_server.url + "/akun/masuk/")
     staff.fill('input[name="username"]', head.username)
     staff.fill('input[name="password"]', DEFAULT_PASSWORD)
-    staff.locator('form button[type="submit"]').last.click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator('form button[type="submit"]').last.click()
     staff.goto(live_server.url + f"/staf/audiensi/permohonan/{case.number}/")
     staff.select_option("#aksi-dispose select", str(org["kesra-bina-mental"].pk))
     staff.fill("#aksi-dispose textarea", "Agar dijadwalkan dengan Kepala Biro.")
-    staff.locator('#aksi-dispose button[value="dispose"]').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator('#aksi-dispose button[value="dispose"]').click()
     staff.fill('#aksi-schedule input[name="schedule-starts_at"]', f"{monday:%Y-%m-%d}T10:00")
     staff.fill('#aksi-schedule input[name="schedule-place"]', "Ruang Rapat Biro Kesra")
     staff.fill('#aksi-schedule input[name="schedule-official"]', "Kepala Biro Kesra")
     staff.select_option('#aksi-schedule select[name="schedule-official_user"]', str(head.pk))
-    staff.locator('#aksi-schedule button[value="schedule"]').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator('#aksi-schedule button[value="schedule"]').click()
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
 
@@ -122,8 +122,8 @@ def test_audience_request_with_letter_to_reply_letter_download(
     assert case.status == Status.IN_PROGRESS  # previewing issues nothing
     assert_axe_clean(staff)
     staff.screenshot(path=str(shots / "audience-reply-preview.png"), full_page=True)
-    staff.locator("#aksi-reply button[type=submit]").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator("#aksi-reply button[type=submit]").click()
     case.refresh_from_db()
     assert case.status == Status.ANSWERED and case.audience.reply_number == number
     assert AuditEntry.objects.filter(action=AuditAction.LETTER_ISSUED, actor=head).count() == 1

@@ -49,8 +49,8 @@ def test_banner_on_a_phone(live_server, browser, clock, org, kesra_officer, tmp_
     page.goto(live_server.url + "/akun/masuk/")
     page.fill('input[name="username"]', kesra_officer.username)
     page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form:has(input[name="password"]) button[type="submit"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one
+        page.locator('form:has(input[name="password"]) button[type="submit"]').click()
     for path, name in (("/staf/kasus/", "inbox"), ("/staf/kalender/", "calendar")):
         page.goto(live_server.url + path)
         banner = page.locator(".calendar-gaps")

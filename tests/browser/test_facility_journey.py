@@ -110,18 +110,18 @@ def test_request_is_made_approved_and_shows_on_the_calendar(
     staff = staff_context.new_page()
     staff_sign_in(staff, live_server, head)
     staff.goto(live_server.url + "/staf/fasilitas/")
-    staff.locator(f'tr[data-case="{case.number}"] a').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator(f'tr[data-case="{case.number}"] a').click()
     staff.fill("#aksi-approve textarea", "Kunci ruangan diambil di pos satpam.")
-    staff.locator('#aksi-approve button[value="approve"]').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator('#aksi-approve button[value="approve"]').click()
     case.refresh_from_db()
     assert case.booking.state == BookingState.APPROVED
     assert case.status == Status.ANSWERED
 
     # 3. The week calendar shows it approved, the hall rehearsal pending.
-    staff.get_by_role("link", name="Tampilkan di kalender").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.get_by_role("link", name="Tampilkan di kalender").click()
     staff.goto(staff.url.split("&resource")[0])
     slot = staff.locator(f'a.bk-slot[data-case="{case.number}"]')
     assert slot.count() == 1

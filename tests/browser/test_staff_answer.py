@@ -44,8 +44,8 @@ def test_officer_sends_a_drafted_answer_after_seeing_it_as_the_reporter_will(
     page.goto(live_server.url + "/akun/masuk/")
     page.fill('input[name="username"]', kesra_officer.username)
     page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator("form:has(input[type=password]) button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one
+        page.locator("form:has(input[type=password]) button[type=submit]").click()
     assert page.url.endswith("/staf/kasus/")  # the complaint officer lands on the inbox
 
     page.goto(live_server.url + f"/staf/kasus/{case.number}/")
@@ -55,8 +55,8 @@ def test_officer_sends_a_drafted_answer_after_seeing_it_as_the_reporter_will(
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(shots / "staff-case-due-step.png"), full_page=True)
 
-    first.locator('button[type="submit"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one
+        first.locator('button[type="submit"]').click()
     preview = page.locator("[data-answer-preview] .cp-answer")
     assert "Mulai Senin loket dibuka pukul 07.30." in preview.inner_text()
     assert no_horizontal_scroll(page)
@@ -65,8 +65,8 @@ def test_officer_sends_a_drafted_answer_after_seeing_it_as_the_reporter_will(
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS  # nothing sent yet
 
-    page.locator('button[name="answer-confirmed"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one
+        page.locator('button[name="answer-confirmed"]').click()
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
     assert case.complaint.answer.replace("\r\n", "\n") == ANSWER

@@ -61,16 +61,16 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
     )
     kiosk = kiosk_ctx.new_page()
     kiosk.goto(live_server.url + "/tamu/biro-kesra/")
-    kiosk.locator(".vs-service").first.click()
-    kiosk.wait_for_load_state()
+    with kiosk.expect_navigation():  # the new page, not the old one
+        kiosk.locator(".vs-service").first.click()
     kiosk.fill('input[name="phone"]', "0812 3456 7890")
     kiosk.fill('input[name="name"]', "Rahmat Hidayat")
     kiosk.fill('input[name="origin"]', "Yayasan Al-Ikhlas Pontianak")
     kiosk.fill('textarea[name="purpose"]', "Konsultasi bantuan hibah rumah ibadah")
     kiosk.locator('input[name="requirements"]').first.check()
     kiosk.screenshot(path=str(shots / "visit-kiosk.png"), full_page=True)
-    kiosk.locator('button[type="submit"]').click()
-    kiosk.wait_for_load_state()
+    with kiosk.expect_navigation():  # the new page, not the old one
+        kiosk.locator('button[type="submit"]').click()
     assert kiosk.locator("[data-ticket]").inner_text().strip() == "A-002"
     assert "Rahmat" not in kiosk.content()
     case = Case.objects.get(channel=Channel.KIOSK)
@@ -83,14 +83,14 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
     staff.goto(live_server.url + "/akun/masuk/")
     staff.fill('input[name="username"]', kesra_front.username)
     staff.fill('input[name="password"]', DEFAULT_PASSWORD)
-    staff.locator('form button[type="submit"]').last.click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        staff.locator('form button[type="submit"]').last.click()
     staff.goto(live_server.url + "/staf/tamu/")
     row = staff.locator('tr[data-ticket="A-002"]')
     assert "Rahmat Hidayat" in row.inner_text()
     row.locator('input[name="desk"]').fill("Loket 2")
-    row.locator('form[action$="/call/"] button').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        row.locator('form[action$="/call/"] button').click()
 
     # 3. The TV display shows the ticket and the desk, not the guest.
     tv_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="id-ID")
@@ -106,19 +106,19 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
 
     # 4. The desk serves, routes to the Bagian and records the outcome.
     row = staff.locator('tr[data-ticket="A-002"]')
-    row.locator('form[action$="/serve/"] button').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        row.locator('form[action$="/serve/"] button').click()
     row = staff.locator('tr[data-ticket="A-002"]')
     row.locator('select[name="division"]').select_option(value=str(org["kesra-bina-mental"].pk))
-    row.locator('form[action$="/route/"] button').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        row.locator('form[action$="/route/"] button').click()
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
     assert case.assigned_unit == org["kesra-bina-mental"]
     row = staff.locator('tr[data-ticket="A-002"]')
     row.locator('textarea[name="outcome"]').fill("Dijelaskan persyaratan hibah; berkas menyusul.")
-    row.locator('form[action$="/finish/"] button').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():  # the new page, not the old one
+        row.locator('form[action$="/finish/"] button').click()
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     assert case.visit.served_at is not None and case.visit.outcome.startswith("Dijelaskan")
@@ -137,8 +137,8 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
     phone.goto(live_server.url + f"/survei/{case.survey_invitation.token}/")
     for number in range(1, 10):
         phone.locator(f'input[name="u{number}"][value="4"]').check()
-    phone.locator('form button[type="submit"]').last.click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():  # the new page, not the old one
+        phone.locator('form button[type="submit"]').last.click()
     assert SurveyResponse.objects.get().case_id == case.pk
 
     # 7. The guest book of the day holds the visit, with the served time.
