@@ -61,7 +61,7 @@ def test_monthly_pdf_names_unit_month_and_figures(kesra):
     text = _pdf_text(exports.evaluation_pdf(evaluation(kesra, OCT)))
     assert "Biro Kesejahteraan Rakyat" in text
     assert "Oktober 2026" in text and "September 2026" in text
-    assert "50,0" in text or "50.0" in text
+    assert "50,0" in text  # the on-time rate, written the Indonesian way
 
 
 def test_monthly_report_command_writes_both_files(kesra, tmp_path):
@@ -74,12 +74,23 @@ def test_monthly_report_command_writes_both_files(kesra, tmp_path):
 
 
 def test_downloads_for_the_head(client, kesra, kesra_head):
-    """The head downloads both files of the unit's evaluation."""
+    """The head downloads both files of the unit's evaluation, and they hold its figures: the
+    PDF names the unit and the month with the on-time rate, the workbook has 4 cases received
+    in October (1 in September) and 50 % on time."""
     client.force_login(kesra_head)
     pdf = client.get(reverse("reports:monthly_pdf", args=["biro-kesra", "2026-10"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = _pdf_text(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+    assert "Biro Kesejahteraan Rakyat" in text and "Oktober 2026" in text and "50,0" in text
     xlsx = client.get(reverse("reports:monthly_xlsx", args=["biro-kesra", "2026-10"]))
     assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+    data = b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content
+    rows = {
+        r[0]: r[1:]
+        for r in load_workbook(io.BytesIO(data))["Ringkasan"].iter_rows(min_row=4, values_only=True)
+    }
+    assert rows["Kasus diterima"][:2] == (4, 1)
+    assert rows["Tepat waktu (%)"][0] == 50.0
 
 
 @pytest.fixture
