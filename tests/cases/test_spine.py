@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 
 from layanan.accounts.actors import PUBLIC
@@ -151,21 +152,15 @@ def test_another_units_officer_cannot_act(org, ekon_officer, auditor):
 def test_waiting_on_the_requester_stops_the_clock(org, kesra_officer):
     """Mon 2 Mar 2026 10:00 + 5 working days is Mon 9 Mar 16:00; paused Tue 3 Mar 08:00 →
     Wed 4 Mar 08:00 touches two working days (Tue, Wed), so it moves to Wed 11 Mar 16:00."""
-    from unittest import mock
-
     from layanan.workdays.services import holidays_sync
 
     holidays_sync(year=2026)
     case = make_case(org["biro-kesra"], received_at=dt.datetime(2026, 3, 2, 10, tzinfo=WIB))
     assert case.due_at == dt.datetime(2026, 3, 9, 16, 0, tzinfo=WIB)
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2026, 3, 3, 8, tzinfo=WIB)
-    ):
+    with time_machine.travel(dt.datetime(2026, 3, 3, 8, tzinfo=WIB), tick=False):
         case = case_transition(actor=kesra_officer, case=case, to=Status.WAITING)
     assert case.paused_since is not None
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2026, 3, 4, 8, tzinfo=WIB)
-    ):
+    with time_machine.travel(dt.datetime(2026, 3, 4, 8, tzinfo=WIB), tick=False):
         case = case_transition(actor=kesra_officer, case=case, to=Status.IN_PROGRESS)
     assert case.paused_since is None
     assert case.due_at == dt.datetime(2026, 3, 11, 16, 0, tzinfo=WIB)
@@ -175,8 +170,6 @@ def test_waiting_on_the_requester_stops_the_clock(org, kesra_officer):
 def test_reopening_is_limited_to_the_window(org, kesra_officer, kesra_handler):
     """A closed case may be reopened within 14 days, not after. (The handler of the division
     the case is assigned to may work it.)"""
-    from unittest import mock
-
     case = make_case(org["biro-kesra"], assigned_unit=org["kesra-bina-mental"])
     for actor, to in (
         (kesra_officer, Status.VERIFIED),
@@ -185,10 +178,7 @@ def test_reopening_is_limited_to_the_window(org, kesra_officer, kesra_handler):
     ):
         case = case_transition(actor=actor, case=case, to=to)
     later = case.closed_at + dt.timedelta(days=15)
-    with (
-        mock.patch("django.utils.timezone.now", return_value=later),
-        pytest.raises(Conflict),
-    ):
+    with time_machine.travel(later, tick=False), pytest.raises(Conflict):
         case_transition(actor=kesra_officer, case=case, to=Status.IN_PROGRESS)
     case = case_transition(actor=kesra_officer, case=case, to=Status.IN_PROGRESS)
     assert (case.status, case.reopen_count, case.closed_at) == (Status.IN_PROGRESS, 1, None)
@@ -209,8 +199,6 @@ def test_the_requester_may_reopen_within_the_window_with_a_reason(org, kesra_off
     """The reporter (no user account) reopens a closed case within 14 days, giving a reason;
     the public event has no actor. Without a reason, on an open case or after the window,
     nothing changes and no event is written."""
-    from unittest import mock
-
     from layanan.cases.workflow import case_reopen_by_requester
     from layanan.core.errors import ApplicationError
 
@@ -224,9 +212,7 @@ def test_the_requester_may_reopen_within_the_window_with_a_reason(org, kesra_off
     with pytest.raises(ApplicationError):
         case_reopen_by_requester(case=case, reason="   ")
     with (
-        mock.patch(
-            "django.utils.timezone.now", return_value=case.closed_at + dt.timedelta(days=15)
-        ),
+        time_machine.travel(case.closed_at + dt.timedelta(days=15), tick=False),
         pytest.raises(Conflict),
     ):
         case_reopen_by_requester(case=case, reason="Belum selesai")

@@ -9,6 +9,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from layanan.accounts.actors import PUBLIC
@@ -52,11 +53,7 @@ def test_unclassified_complaint_gets_the_shortest_class_as_provisional_deadline(
 ):
     """Received Thu 24 Dec 2026 10:00 (cuti bersama; 25 Dec Christmas; 26–27 weekend):
     provisional = ringan 3 hours from the next opening, Mon 28 Dec 07:30 → 10:30."""
-    from unittest import mock
-
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2026, 12, 28, 8, tzinfo=WIB)
-    ):
+    with time_machine.travel(dt.datetime(2026, 12, 28, 8, tzinfo=WIB), tick=False):
         case = file_by_staff(
             kesra_officer, seeded["biro-kesra"], dt.datetime(2026, 12, 24, 10, tzinfo=WIB)
         )
