@@ -94,6 +94,18 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language, whatever ran before it: a request through
+    the test client leaves the language its LocaleMiddleware chose active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashers cost ~0.3 s per user; tests that are not about hashing use a cheap one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

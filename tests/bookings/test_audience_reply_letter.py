@@ -28,6 +28,15 @@ from layanan.core.models import AuditAction, AuditEntry
 from layanan.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_wednesday_9_december_2026(clock):
+    """This module's expectations (the letters' dates and times) are hand-written
+    for Wed 9 Dec 2026, 10:00 WIB: it starts there whatever ``LAYANAN_TEST_NOW`` says."""
+    clock.move_to(dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+
+
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -28,6 +28,14 @@ from layanan.reports.metrics import Month
 from layanan.reports.summary import evaluation
 from tests.factories import published_standard
 
+
+@pytest.fixture(autouse=True)
+def _on_wednesday_9_december_2026(clock):
+    """This module's expectations (the meetings' months and what is "future") are hand-written
+    for Wed 9 Dec 2026, 10:00 WIB: it starts there whatever ``LAYANAN_TEST_NOW`` says."""
+    clock.move_to(dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+
+
 DEC = Month(2026, 12)
 NOV = Month(2026, 11)
 

@@ -17,6 +17,13 @@ from layanan.evaluation.selectors import may_read_register, may_read_reprimand
 from tests.reports.conftest import at, make_case
 
 
+@pytest.fixture(autouse=True)
+def _on_wednesday_9_december_2026(clock):
+    """This module's expectations (what is "future") are hand-written
+    for Wed 9 Dec 2026, 10:00 WIB: it starts there whatever ``LAYANAN_TEST_NOW`` says."""
+    clock.move_to(dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+
+
 @pytest.fixture
 def late_case(org, kesra_handler):
     return make_case(

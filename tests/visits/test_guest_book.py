@@ -26,6 +26,14 @@ from layanan.visits.services import (
     visit_serve,
 )
 
+
+@pytest.fixture(autouse=True)
+def _on_wednesday_9_december_2026(clock):
+    """This module's expectations (the guest book's days and ranges) are hand-written
+    for Wed 9 Dec 2026, 10:00 WIB: it starts there whatever ``LAYANAN_TEST_NOW`` says."""
+    clock.move_to(dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+
+
 WIB = ZoneInfo("Asia/Pontianak")
 TODAY = dt.date(2026, 12, 9)
 
