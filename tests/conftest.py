@@ -94,6 +94,20 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty in-process cache. Each test starts at the same instant
+    (:func:`clock`), so rate-limit windows and cached values of earlier tests would otherwise
+    never expire and a test would pass or fail by what ran before it."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for alias in caches:
+        if isinstance(caches[alias], LocMemCache):  # never flush a real (shared) Redis
+            caches[alias].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Every test starts in the site's language, whatever ran before it: a request through
     the test client leaves the language its LocaleMiddleware chose active in the thread."""

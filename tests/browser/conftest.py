@@ -19,14 +19,17 @@ def shots(tmp_path) -> Path:
 
 
 def staff_sign_in(page, live_server, user) -> None:
-    """Sign ``user`` in on ``page`` through the login form (the factories' password)."""
+    """Sign ``user`` in on ``page`` through the login form (the factories' password) and wait
+    until the browser has left the login page: a test must not go on (and later fail somewhere
+    unrelated) on a login that was refused; the page's text says why it was."""
     from tests.factories import DEFAULT_PASSWORD
 
     page.goto(live_server.url + "/akun/masuk/")
     page.fill('input[name="username"]', user.username)
     page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form button[type="submit"]').last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one
+        page.locator("form:has(input[type=password]) button[type=submit]").click()
+    assert "/akun/masuk/" not in page.url, page.locator("main").inner_text()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from layanan.cases.models import CaseKind, Channel
 from layanan.cases.services import case_create
 from layanan.workdays.durations import Duration
 from layanan.workdays.services import holidays_sync
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser.conftest import staff_sign_in
 
 from .a11y import assert_axe_clean, no_horizontal_scroll
 
@@ -46,11 +46,7 @@ def test_banner_on_a_phone(live_server, browser, clock, org, kesra_officer, tmp_
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 320, "height": 700}, locale="id-ID")
     page = context.new_page()
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill('input[name="username"]', kesra_officer.username)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    with page.expect_navigation():  # the new page, not the old one
-        page.locator('form:has(input[name="password"]) button[type="submit"]').click()
+    staff_sign_in(page, live_server, kesra_officer)
     for path, name in (("/staf/kasus/", "inbox"), ("/staf/kalender/", "calendar")):
         page.goto(live_server.url + path)
         banner = page.locator(".calendar-gaps")

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from layanan.cases.models import Case, Status
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser.conftest import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,11 +80,7 @@ def test_citizen_files_officer_answers_citizen_reads_the_answer(
     # 3. The officer signs in in another browser and handles the complaint on the case page.
     staff_context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
     staff = staff_context.new_page()
-    staff.goto(live_server.url + "/akun/masuk/")
-    staff.fill('input[name="username"]', kesra_officer.username)
-    staff.fill('input[name="password"]', DEFAULT_PASSWORD)
-    staff.locator('form button[type="submit"]').last.click()
-    staff.wait_for_load_state()
+    staff_sign_in(staff, live_server, kesra_officer)
     staff.goto(live_server.url + f"/staf/kasus/{case.number}/")
     assert case.number in staff.content()
     staff_action(staff, "verify", {})

@@ -16,8 +16,8 @@ from layanan.cases.models import Status
 from layanan.cases.workflow import case_answer_draft, case_transition
 from layanan.complaints.services import complaint_assign
 from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
+from tests.browser.conftest import staff_sign_in
 from tests.cases.test_inbox import file_complaint
-from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +41,7 @@ def test_officer_sends_a_drafted_answer_after_seeing_it_as_the_reporter_will(
     context = browser.new_context(viewport={"width": 320, "height": 720}, locale="id-ID")
     context.route("**/*.js", lambda route: route.abort())  # nothing may need JavaScript
     page = context.new_page()
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill('input[name="username"]', kesra_officer.username)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    with page.expect_navigation():  # the new page, not the old one
-        page.locator("form:has(input[type=password]) button[type=submit]").click()
+    staff_sign_in(page, live_server, kesra_officer)
     assert page.url.endswith("/staf/kasus/")  # the complaint officer lands on the inbox
 
     page.goto(live_server.url + f"/staf/kasus/{case.number}/")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from layanan.cases.models import Case, Channel, Status
 from layanan.surveys.models import SurveyResponse
 from layanan.visits.services import visit_register, walk_in_services
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser.conftest import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,11 +80,7 @@ def test_guest_registers_at_the_kiosk_is_called_served_and_routed(
     # 2. The front desk signs in and calls the ticket.
     staff_ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
     staff = staff_ctx.new_page()
-    staff.goto(live_server.url + "/akun/masuk/")
-    staff.fill('input[name="username"]', kesra_front.username)
-    staff.fill('input[name="password"]', DEFAULT_PASSWORD)
-    with staff.expect_navigation():  # the new page, not the old one
-        staff.locator('form button[type="submit"]').last.click()
+    staff_sign_in(staff, live_server, kesra_front)
     staff.goto(live_server.url + "/staf/tamu/")
     row = staff.locator('tr[data-ticket="A-002"]')
     assert "Rahmat Hidayat" in row.inner_text()
