@@ -194,12 +194,33 @@ BOOKING_REMINDER_HOUR = int(env("BOOKING_REMINDER_HOUR", "8"))
 BOOKING_REMINDER_QUIET_HOUR = int(env("BOOKING_REMINDER_QUIET_HOUR", "20"))
 ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "5"))
 
+# Background tasks (django.tasks). Without TASKS_REDIS_URL: the database backend (django-tasks-db,
+# worker ``manage.py db_worker``), nothing else to run. With it: RQ on that Redis
+# (django-tasks-rq, worker ``manage.py rqworker --with-scheduler default``), for several worker
+# processes or servers. REDIS_URL (the cache) alone does not switch: a deployment
+# that only adds a shared cache keeps its db_worker. TASKS_BACKEND still overrides the class.
+TASKS_REDIS_URL = env("TASKS_REDIS_URL")
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            "django_tasks_rq.RQBackend" if TASKS_REDIS_URL else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
+if TASKS_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")  # the rqworker command, RQ_QUEUES
+    # A job still running after this many seconds is killed by its worker (RQ's default: 180).
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            "DEFAULT_TIMEOUT": int(env("TASKS_RQ_JOB_TIMEOUT", "1800")),
+        }
+    }
+    # The job class that runs an RQ job as a Django task (plain RQ jobs would all fail): the
+    # default of every worker, so `rqworker` needs no --job-class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # E-mail: real SMTP through Django 6.1's MAILERS. EMAIL_HOST/PORT default to a local relay.
 MAILERS = {
