@@ -33,7 +33,8 @@ class Server:
     """gunicorn with 2 sync workers on a free loopback port: Layanan's with the bench settings by
     default; the peer's (bench/peer/run.py) with its own virtualenv, application, folder and
     environment. ``ready_path`` is requested until it answers 200 or 404 (the application is
-    loaded); ``extra_args`` go to gunicorn as they are (e.g. ``["-c", "conf.py"]``)."""
+    loaded), with ``ready_headers`` (e.g. the Host and X-Forwarded-Proto a proxy would send);
+    ``extra_args`` go to gunicorn as they are (e.g. ``["-c", "conf.py"]``)."""
 
     def __init__(
         self,
@@ -46,12 +47,14 @@ class Server:
         chdir: Path = ROOT,
         env: dict[str, str] | None = None,
         ready_path: str = "/bench/ceiling/-/",
+        ready_headers: dict[str, str] | None = None,
         extra_args: Sequence[str] = (),
     ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.ready_path = ready_path
+        self.ready_headers = ready_headers or {}
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -91,7 +94,10 @@ class Server:
             if self.proc.poll() is not None:
                 raise ServerError(f"gunicorn exited ({self.proc.returncode}); see {self.log_path}")
             try:
-                urllib.request.urlopen(self.base + self.ready_path, timeout=5)
+                request = urllib.request.Request(
+                    self.base + self.ready_path, headers=self.ready_headers
+                )
+                urllib.request.urlopen(request, timeout=5)
             except urllib.error.HTTPError as error:
                 if error.code == 404:
                     return
