@@ -110,11 +110,12 @@ class Server:
                 return
         raise ServerError(f"gunicorn did not answer within {timeout:.0f}s; see {self.log_path}")
 
-    def stop(self) -> None:
-        """SIGTERM to the master (it stops its workers); SIGKILL to the whole process group if
-        it does not end in time. Safe to call twice."""
+    def stop(self, *, quick: bool = False) -> None:
+        """SIGTERM to the master (it stops its workers gracefully, up to ``--graceful-timeout``;
+        ``quick``: SIGINT, at once); SIGKILL to the whole process group if it does not end in
+        time. Safe to call twice."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signal.SIGINT if quick else signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import socket
 from html import unescape
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.db import connection
@@ -46,22 +46,11 @@ SHARED_ORGANISATION_NAME = "Pemprov Uji Dua Server"
 GUNICORN_CONFIG = Path(__file__).with_name("gunicorn_suite_clock.py")
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: the servers must open the test database, and SQLite's test "
-        "database lives in the memory of the test process",
-    ),
-    pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379 (db 6)"),
-]
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: the servers must open the test database, and SQLite's test "
+    "database lives in the memory of the test process",
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,17 +78,22 @@ def _database_url() -> str:
 
 @pytest.fixture
 def shared_redis():
-    """Redis db 6, empty at the start and at the end (never another database)."""
+    """Redis db 6, empty at the start and at the end (never another database); the test is
+    skipped when Redis does not answer. Yields Django's cache client on it."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"needs Redis at {REDIS_URL}")
     cache = RedisCache(REDIS_URL, {})
-    client = cache._cache.get_client(write=True)
-    client.flushdb()
     yield cache
-    client.flushdb()
     cache.close()
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture
-def two_servers(transactional_db, shared_redis, static_root, tmp_path):
+def two_servers(shared_redis, transactional_db, static_root, tmp_path):
     """Servers A and B: same database, Redis, MEDIA_ROOT and SECRET_KEY, production settings.
     Both are stopped (and their process groups killed if they linger) however the test ends."""
     media = tmp_path / "media"
@@ -133,7 +127,9 @@ def two_servers(transactional_db, shared_redis, static_root, tmp_path):
                     env=env,
                     ready_path="/healthz",
                     ready_headers={"Host": HOST, "X-Forwarded-Proto": "https"},
-                    extra_args=["-c", str(GUNICORN_CONFIG)],
+                    # the application loaded once per server (not once per worker: the
+                    # imports take seconds on a busy 2-CPU machine)
+                    extra_args=["-c", str(GUNICORN_CONFIG), "--preload"],
                 )
             )
         for server in servers:
@@ -144,7 +140,7 @@ def two_servers(transactional_db, shared_redis, static_root, tmp_path):
         yield servers[0], servers[1], media
     finally:
         for server in servers:
-            server.stop()
+            server.stop(quick=True)
         for server in servers:
             assert server.proc.poll() is not None, "a gunicorn master outlived the test"
 
