@@ -29,8 +29,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,6 +44,11 @@ LUA_DIR = BENCH / "lua"
 RESULTS_DIR = BENCH / "results"
 TMP_DIR = RESULTS_DIR / "tmp"
 VENV_BIN = Path(sys.executable).parent
+if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the project is not
+    sys.path.insert(0, str(ROOT))
+
+from bench.server import Server, ServerError  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/layanan_bench"
 
 # Bench accounts, created (or reset) by this script. Roles that do not require a second factor
@@ -148,12 +151,6 @@ def ensure_static() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- data the scenarios need ----------------------------------------------------------------------
 
 
@@ -237,86 +234,6 @@ def ikm_range(year: int | None) -> tuple[str, str]:
 
     year = year or timezone.localdate().year
     return f"{year}-01-01", f"{year}-12-31"
-
-
-# --- gunicorn ------------------------------------------------------------------------------------
-
-
-class Server:
-    """gunicorn with 2 sync workers on a free loopback port: Layanan's by default; the peer's
-    (bench/peer/run.py) with its own virtualenv, application, folder and environment."""
-
-    def __init__(
-        self,
-        database_url: str,
-        log_path: Path,
-        workers: int = 2,
-        *,
-        gunicorn: Path = VENV_BIN / "gunicorn",
-        application: str = "layanan.wsgi:application",
-        chdir: Path = ROOT,
-        env: dict[str, str] | None = None,
-    ):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "PYTHONPATH": str(ROOT),
-            **(env or {}),
-        }
-        cmd = [
-            str(gunicorn),
-            application,
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--chdir",
-            str(chdir),
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "10",
-            "--log-level",
-            "warning",
-        ]
-        self.cmd = cmd
-        self.log = log_path.open("w")
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"gunicorn exited ({self.proc.returncode}); see {self.log_path}")
-            try:
-                urllib.request.urlopen(self.base + "/bench/ceiling/-/", timeout=5)
-            except urllib.error.HTTPError as error:
-                if error.code == 404:
-                    return
-                sys.exit(f"gunicorn answers {error.code} at startup; see {self.log_path}")
-            except OSError:
-                time.sleep(0.3)
-            else:
-                return
-        sys.exit(f"gunicorn did not answer within {timeout:.0f}s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # the master stops its workers
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -811,7 +728,10 @@ def _main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     submit_check = None
     try:
-        server.wait_ready()
+        try:
+            server.wait_ready()
+        except ServerError as error:
+            sys.exit(str(error))
         print(f"gunicorn up at {server.base} (2 sync workers)", flush=True)
         cookies = {}
         if {"c"} & set(wanted):

@@ -36,7 +36,8 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.load import Scenario, Server, fetch, run_wrk, to_result  # noqa: E402
+from bench.load import Scenario, fetch, run_wrk, to_result  # noqa: E402
+from bench.server import Server, ServerError  # noqa: E402
 
 PEER_DIR = ROOT / "var" / "peer"
 PEER_VENV = PEER_DIR / "venv"
@@ -176,7 +177,10 @@ def run_peer(args, wrk: str) -> tuple[dict[str, load.Result], dict]:
     results: dict[str, load.Result] = {}
     before = peer_counts(args.peer_database_url)["helpdesk_ticket"]
     try:
-        server.wait_ready()
+        try:
+            server.wait_ready()
+        except ServerError as error:
+            sys.exit(str(error))
         cookie = load.login(server.base, *PEER_USER, path="/login/")
         scenarios["c"].env["BENCH_COOKIE"] = cookie
         sample_id = (TMP / "peer-ids.txt").read_text().split()[0]
