@@ -54,7 +54,7 @@ from layanan.core.scoping import public_endpoint
 
 from . import selectors
 from .auth import token_auth
-from .complaint_schemas import Email, InputSchema, Moment, Text
+from .complaint_schemas import Email, InputSchema, Moment, Phone, Text
 from .complaints import (
     THROTTLED,
     FilingTokenThrottle,
@@ -201,7 +201,7 @@ class BookingIn(InputSchema):
     organisation: Text = Field("", max_length=200)
     name: Text = Field(max_length=150)
     email: Email = Field("", max_length=254)
-    phone: Text = Field("", max_length=40)
+    phone: Phone = Field("", max_length=40)
     channel: Channel | None = Field(None, description="Staff only (default for tokens: `api`).")
 
 
@@ -478,7 +478,7 @@ class AudienceIn(InputSchema):
     official_requested: Text = Field("", max_length=200)
     name: Text = Field(max_length=150, description="Contact person.")
     email: Email = Field("", max_length=254)
-    phone: Text = Field("", max_length=40)
+    phone: Phone = Field("", max_length=40)
     # Staff only
     channel: Channel | None = Field(None, description="Staff only (default for tokens: `api`).")
     received_at: Moment | None = Field(None, description="Staff only; not in the future.")

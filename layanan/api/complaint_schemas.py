@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AliasChoices, BeforeValidator, ConfigDict, StrictBool
 
 from layanan.cases.models import Channel, SlaState, Status
+from layanan.core.phones import Phone
 
 from .schemas import ErrorOut
 
@@ -121,7 +122,11 @@ class ComplaintIn(InputSchema):
     location: Text = Field("", max_length=LOCATION_MAX, description="Where it happened.")
     name: Text = Field("", max_length=NAME_MAX, description="The reporter's name (optional).")
     email: Email = Field("", max_length=EMAIL_MAX)
-    phone: Text = Field("", max_length=PHONE_MAX)
+    phone: Phone = Field(
+        "",
+        max_length=PHONE_MAX,
+        description="Any usual spelling (0812-3456-7890, +62 812 3456 7890); stored in E.164.",
+    )
     anonymous: StrictBool = Field(
         False, description="Store no identity at all: name, email and phone are discarded."
     )

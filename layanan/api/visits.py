@@ -48,7 +48,7 @@ from layanan.visits.services import (
 
 from . import selectors
 from .auth import token_auth
-from .complaint_schemas import Text
+from .complaint_schemas import Phone, Text
 from .pagination import PageParams, page_of, paginate
 from .permissions import ensure_token_can, token_units
 from .schemas import ErrorOut, ValidationErrorOut
@@ -81,7 +81,7 @@ class VisitIn(InputSchema):
         None, max_length=100, description="Slug of a published walk-in service of the unit."
     )
     name: Text = Field(max_length=NAME_MAX)
-    phone: Text = Field(max_length=40, description="Finds a returning visitor of the unit.")
+    phone: Phone = Field(max_length=40, description="Finds a returning visitor of the unit.")
     origin: Text = Field("", max_length=ORIGIN_MAX, description="Origin / institution.")
     purpose: Text = Field("", max_length=PURPOSE_MAX, description="Required without a service.")
     requirements: list[Text] = Field(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.cases.attachments import AttachmentsField, sniff_content_type
 from layanan.cases.models import Channel, Status
 from layanan.core.models import Unit
+from layanan.core.phones import PhoneField
 
 from .audience_models import ReplyLetterTemplate
 from .audience_services import LETTER_TYPES
@@ -104,7 +105,7 @@ class AudienceRequestForm(forms.Form):
     letter_date = _date_field(_("Date of the request letter"))
     name = forms.CharField(label=_("Contact person"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
-    phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
+    phone = PhoneField(label=_("Telephone / WhatsApp"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that these contact details are used to handle this request."),
         required=True,
@@ -138,7 +139,8 @@ class AudienceRequestForm(forms.Form):
         letter_date = data.get("letter_date")
         if letter_date is not None and letter_date > today:
             self.add_error("letter_date", _("The letter's date cannot be in the future."))
-        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+        given = data.get("email") or data.get("phone")
+        if not given and not {"email", "phone"} & self.errors.keys():
             self.add_error(
                 "email", _("Please give an email address or a telephone number so we can reply.")
             )

@@ -186,7 +186,7 @@ def audience_request_create(
         description=topic,
         requester_name=requester_name[:150],
         requester_email=(requester_email or "").strip(),
-        requester_phone=(requester_phone or "").strip()[:40],
+        requester_phone=requester_phone or "",
         requester_organisation=organisation[:200],
     )
     AudienceDetail.objects.create(

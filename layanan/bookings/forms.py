@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.attachments import AttachmentsField
 from layanan.cases.models import Channel
+from layanan.core.phones import PhoneField
 
 from .models import BookingState, Resource
 from .services import validate_time_range
@@ -63,7 +64,7 @@ class FacilityRequestForm(forms.Form):
     )
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
-    phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
+    phone = PhoneField(label=_("Telephone / WhatsApp"), required=False)
     # The standard's requirement: the request letter (surat permintaan/permohonan).
     letter = AttachmentsField(
         label=_("Request letter"),
@@ -113,7 +114,8 @@ class FacilityRequestForm(forms.Form):
                 _("%(resource)s holds at most %(capacity)s people.")
                 % {"resource": resource.name, "capacity": resource.capacity},
             )
-        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+        given = data.get("email") or data.get("phone")
+        if not given and not {"email", "phone"} & self.errors.keys():
             self.add_error(
                 "email",
                 _(

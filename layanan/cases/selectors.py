@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from layanan.accounts.permissions import RULES, roles_for, visible_units
 from layanan.core.models import Unit, UnitKind
+from layanan.core.phones import phone_or_none
 
 from .events import ANSWER_DRAFT_EVENT
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
@@ -197,6 +198,9 @@ def case_search_q(text: str, user) -> Q:
         | Q(requester_phone__icontains=text)
         | Q(requester_organisation__icontains=text)
     )
+    phone = phone_or_none(text)
+    if phone is not None:  # a whole number however typed: stored in E.164
+        identity |= Q(requester_phone=phone)
     return condition | (identity & identity_searchable_q(user))
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from layanan.accounts.actors import user_or_none
+from layanan.core.phones import requester_phone
 from layanan.workdays.calendar_lock import calendar_read_lock
 from layanan.workdays.deadlines import deadline
 from layanan.workdays.durations import Duration
@@ -80,8 +81,12 @@ def case_create(
 ) -> Case:
     """Create a case with its number, tracking code, deadline and first event.
 
-    Call inside the transaction that also writes the kind's detail row.
+    Call inside the transaction that also writes the kind's detail row. A requester's
+    telephone number is stored in E.164 (``layanan.core.phones``: the one rule); one that is
+    not a number raises ``ApplicationError`` ``invalid_phone`` before anything is written.
     """
+    if "requester_phone" in fields:
+        fields["requester_phone"] = requester_phone(fields["requester_phone"])
     with transaction.atomic():
         received_at = received_at or timezone.now()
         version = standard.published_version if standard is not None else None

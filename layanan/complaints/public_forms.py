@@ -17,6 +17,7 @@ from layanan.cases.attachments import AttachmentsField
 from layanan.cases.numbering import CODE_ALPHABET, CODE_LENGTH, normalise_public_code
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
+from layanan.core.phones import PhoneField
 
 IDENTITY_FIELDS = ("name", "email", "phone")
 NORMAL, CONFIDENTIAL, ANONYMOUS = "normal", "confidential", "anonymous"
@@ -42,7 +43,6 @@ IDENTITY_EXPLANATIONS = {
     ),
 }
 HONEYPOT_FIELD = "website"
-_PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+$")
 _CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
@@ -130,11 +130,7 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("We send the tracking code and the answer to this address."),
     )
-    phone = forms.CharField(
-        label=_("Telephone / WhatsApp"),
-        max_length=40,
-        required=False,
-    )
+    phone = PhoneField(label=_("Telephone / WhatsApp"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that my name and contact details are used to handle this complaint."),
         required=False,
@@ -181,17 +177,6 @@ class ComplaintForm(forms.Form):
         if len(groups) == 1:
             return empty + next(iter(groups.values()))[1]
         return empty + list(groups.values())
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (
-            not _PHONE_CHARS.match(phone) or not 8 <= len(re.sub(r"\D", "", phone)) <= 15
-        ):
-            raise forms.ValidationError(
-                _("Enter a telephone number of 8 to 15 digits, e.g. 0812 3456 7890."),
-                code="invalid_phone",
-            )
-        return phone
 
     def clean(self):
         data = super().clean()

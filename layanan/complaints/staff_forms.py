@@ -10,8 +10,6 @@ page shows its error beside the field (``staff_views.ERROR_FIELDS``).
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from layanan.cases.attachments import AttachmentsField
 from layanan.cases.models import Channel
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
+from layanan.core.phones import PhoneField
 
 #: The channels a complaint reaches staff through, in the order the form offers them.
 RECORDED_CHANNELS = (
@@ -34,7 +33,6 @@ RECORDED_CHANNELS = (
     Channel.LETTER,
 )
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-_PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+$")
 IDENTITY_FIELDS = ("name", "email", "phone")
 
 
@@ -99,7 +97,7 @@ class StaffComplaintForm(forms.Form):
     )
     name = forms.CharField(label=_("Reporter's name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=40, required=False)
+    phone = PhoneField(label=_("Telephone / WhatsApp"), required=False)
     files = AttachmentsField()
 
     def __init__(self, *args, user, **kwargs):
@@ -140,17 +138,6 @@ class StaffComplaintForm(forms.Form):
 
     def clean_lapor_number(self) -> str:
         return self.cleaned_data["lapor_number"].strip()
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (
-            not _PHONE_CHARS.match(phone) or not 8 <= len(re.sub(r"\D", "", phone)) <= 15
-        ):
-            raise forms.ValidationError(
-                _("Enter a telephone number of 8 to 15 digits, e.g. 0812 3456 7890."),
-                code="invalid_phone",
-            )
-        return phone
 
     def clean(self):
         data = super().clean()

@@ -43,6 +43,7 @@ from layanan.cases.workflow import REOPEN_WINDOW, case_event_record, case_transi
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import AuditAction, Unit
+from layanan.core.phones import phone_or_none
 
 from .models import (
     AutomaticKind,
@@ -286,26 +287,17 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
 
 def _open_case_of_phone(unit: Unit, phone: str) -> Case | None:
     """The newest open case of ``unit`` (or its divisions) whose requester gave this phone
-    number, however it was typed (0858-…, +62 858…): compared in E.164."""
-    from layanan.notify.whatsapp import InvalidPhoneNumber, normalise_phone
-
-    try:
-        wanted = normalise_phone(phone)
-    except InvalidPhoneNumber:
+    number, however it was typed (0858-…, +62 858…): both are in E.164."""
+    wanted = phone_or_none(phone)
+    if wanted is None:
         return None
-    candidates = (
+    # Stored in E.164 by the one rule (layanan.core.phones): an exact match.
+    return (
         _cases_of(unit)
-        .filter(requester_phone__contains=wanted[-4:], status__in=_JOINABLE)
+        .filter(requester_phone=wanted, status__in=_JOINABLE)
         .order_by("-received_at", "-pk")
-        .only("pk", "requester_phone", "status", "unit", "closed_at", "received_at")
+        .first()
     )
-    for case in candidates[:200]:
-        try:
-            if normalise_phone(case.requester_phone) == wanted:
-                return _cases_of(unit).get(pk=case.pk)
-        except InvalidPhoneNumber:
-            continue
-    return None
 
 
 def _is_reply(incoming: Incoming) -> bool:
@@ -430,7 +422,7 @@ def intake_convert(
             description=(description or message.text).strip() or message.subject,
             requester_name=message.sender_name,
             requester_email=message.sender_address if email else "",
-            requester_phone="" if email else message.sender_address,
+            requester_phone="" if email else phone_or_none(message.sender_address) or "",
             confidential=confidential,
             class_code=class_code,
         )
@@ -456,7 +448,7 @@ def intake_record_prefill(message: IntakeMessage) -> dict:
         "received_at": timezone.localtime(message.received_at).replace(tzinfo=None),
         "requester_name": message.sender_name,
         "requester_email": message.sender_address if email else "",
-        "requester_phone": "" if email else message.sender_address,
+        "requester_phone": "" if email else phone_or_none(message.sender_address) or "",
         "subject": message.subject,
         "text": message.text,
     }

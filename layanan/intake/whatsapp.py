@@ -33,6 +33,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -40,12 +41,8 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from layanan.core.models import Unit
-from layanan.notify.whatsapp import (
-    InvalidPhoneNumber,
-    WhatsAppCloudClient,
-    WhatsAppError,
-    normalise_phone,
-)
+from layanan.core.phones import from_whatsapp, normalize_phone, to_whatsapp
+from layanan.notify.whatsapp import WhatsAppCloudClient, WhatsAppError
 
 from .models import (
     IntakeChannel,
@@ -302,9 +299,11 @@ def receive_message(number: Number, message: dict, names: dict[str, str]) -> Int
 
 
 def _e164(wa_id: str) -> str:
+    """The sender's number in E.164 (the Cloud API sends digits without "+"), as cases store
+    it; kept as sent when it is not a valid number."""
     try:
-        return "+" + normalise_phone("+" + wa_id.lstrip("+"))
-    except InvalidPhoneNumber:
+        return from_whatsapp(wa_id)
+    except ValidationError:
         return wa_id[:40]
 
 
@@ -452,8 +451,8 @@ def acknowledge(message: IntakeMessage, phone_number_id: str) -> None:
     if not settings.WHATSAPP_ENABLED or message.status == IntakeStatus.IGNORED:
         return
     try:
-        recipient = normalise_phone(message.sender_address)
-    except InvalidPhoneNumber:
+        recipient = to_whatsapp(message.sender_address)
+    except ValidationError:
         return
     quiet = dt.timedelta(minutes=max(1, settings.WHATSAPP_ACK_QUIET_MINUTES))
     now = timezone.now()
@@ -584,8 +583,8 @@ def window_open(recipient: str, phone_number_id: str, now: dt.datetime | None = 
     if unit is None:
         return False
     try:
-        address = "+" + normalise_phone(recipient)
-    except InvalidPhoneNumber:
+        address = normalize_phone(recipient)
+    except ValidationError:
         return False
     now = now or timezone.now()
     with scopes_disabled():  # SYSTEM: the sender's own messages, read to choose how to answer

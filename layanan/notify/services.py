@@ -33,9 +33,10 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layanan.core.phones import to_whatsapp
+
 from .channels import ChannelDisabled, DeliveryError, deliver
 from .models import OutboxAttachment, OutboxChannel, OutboxMessage, OutboxStatus
-from .whatsapp import InvalidPhoneNumber, normalise_phone
 
 logger = logging.getLogger("layanan.notify")
 
@@ -227,8 +228,8 @@ def _clean_recipient(channel: str, recipient: str) -> tuple[str, str]:
             }
         return recipient, ""
     try:
-        return normalise_phone(recipient), ""
-    except InvalidPhoneNumber:
+        return to_whatsapp(recipient), ""
+    except ValidationError:
         return recipient[:254], _("Not sent: invalid phone number %(recipient)s.") % {
             "recipient": repr(recipient)
         }

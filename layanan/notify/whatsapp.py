@@ -1,4 +1,5 @@
-"""WhatsApp Cloud API adapter (Meta Graph API) and Indonesian phone-number normalisation.
+"""WhatsApp Cloud API adapter (Meta Graph API); numbers go out in the wire format of
+``layanan.core.phones``.
 
 Only the HTTP conversation lives here; the outbox decides when to call it. Switched off unless
 ``WHATSAPP_ENABLED`` is true. Note that the Cloud API delivers free-form text only inside the
@@ -16,48 +17,9 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from layanan.core.phones import to_whatsapp
+
 DEFAULT_API_BASE = "https://graph.facebook.com/v20.0"
-
-_SEPARATORS = re.compile(r"[\s\-.()/]")
-
-
-class InvalidPhoneNumber(ValueError):
-    pass
-
-
-def normalise_phone(number: str) -> str:
-    """E.164 digits without "+", as the Cloud API wants them; Indonesian numbers get 62.
-
-    >>> normalise_phone("0858-1234-5678")
-    '6285812345678'
-    >>> normalise_phone("+62 858 1234 5678")
-    '6285812345678'
-    >>> normalise_phone("85812345678")
-    '6285812345678'
-    >>> normalise_phone("+31 6 1234 5678")
-    '31612345678'
-    """
-    raw = (number or "").strip()
-    digits = _SEPARATORS.sub("", raw)
-    international = digits.startswith("+") or digits.startswith("00")
-    digits = digits.removeprefix("+")
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if not digits.isdigit():
-        raise InvalidPhoneNumber(f"not a phone number: {number!r}")
-    if not international:
-        if digits.startswith("0"):  # national format: 0858… → 62858…
-            digits = "62" + digits[1:]
-        elif digits.startswith("8"):  # mobile number without the trunk prefix
-            digits = "62" + digits
-    if digits.startswith("620"):  # +62 0858… written by hand
-        digits = "62" + digits[3:]
-    if digits.startswith("62"):
-        if not 10 <= len(digits) <= 15:
-            raise InvalidPhoneNumber(f"not an Indonesian phone number: {number!r}")
-    elif not international or not 8 <= len(digits) <= 15:
-        raise InvalidPhoneNumber(f"not a phone number: {number!r}")
-    return digits
 
 
 class WhatsAppError(Exception):
@@ -122,7 +84,7 @@ class WhatsAppCloudClient:
             {
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
-                "to": normalise_phone(to),
+                "to": to_whatsapp(to),
                 "type": "text",
                 "text": {"preview_url": False, "body": body},
             },
@@ -154,7 +116,7 @@ class WhatsAppCloudClient:
             {
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
-                "to": normalise_phone(to),
+                "to": to_whatsapp(to),
                 "type": "template",
                 "template": template,
             },

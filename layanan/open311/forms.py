@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layanan.core.phones import validate_phone
+
 #: The spec's limit: a description of at most 4,000 characters.
 DESCRIPTION_MAX = 4000
 SUBJECT_MAX = 200
@@ -158,7 +160,7 @@ class Open311RequestForm(forms.Form):
     )
     first_name = Text(max_length=70, required=False)
     last_name = Text(max_length=70, required=False)
-    phone = Text(max_length=40, required=False)
+    phone = Text(max_length=40, required=False, validators=[validate_phone])
     media_url = Text(
         max_length=500,
         required=False,

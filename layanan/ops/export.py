@@ -1,11 +1,11 @@
 """Export of one person's data for a data-subject request (UU 27/2022, art. 7 ff.).
 
-Found by e-mail address (case-insensitive) or telephone number (compared as digits, so
-``0812-3456 7890`` finds ``+62 812 3456 7890``). The export holds every case that person filed,
-what they told us and the public course of each case (status changes, answers), the
-kind-specific details, the names of the files they sent, visitor records and the notifications
-sent to them. It leaves out internal notes and staff names: those are other people's data and the
-office's working papers, not the requester's.
+Found by e-mail address (case-insensitive) or telephone number (compared in E.164, the one
+rule of ``layanan.core.phones``, so ``0812-3456 7890`` finds ``+62 812 3456 7890``). The
+export holds every case that person filed, what they told us and the public course of each
+case (status changes, answers), the kind-specific details, the names of the files they sent,
+visitor records and the notifications sent to them. It leaves out internal notes and staff
+names: those are other people's data and the office's working papers, not the requester's.
 
 A confidential complaint of that person is in it too (it is their own data, and the request
 names them already), marked ``confidential``. Every export is written to the audit log
@@ -18,26 +18,16 @@ confidential complaint.
 from __future__ import annotations
 
 import contextlib
-import re
 
 from django.utils import timezone
 
 from layanan.cases.models import Case, CaseKind
 from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction
+from layanan.core.phones import phone_or_none
 
 #: The audit log's actor when no staff member is named.
 SYSTEM_ACTOR = "manage.py export_personal_data"
-
-
-def phone_digits(raw: str) -> str:
-    """``0812…``, ``+62 812…``, ``62812…`` and ``812…`` all become ``62812…`` (no validation)."""
-    digits = re.sub(r"\D", "", raw or "")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    return digits
 
 
 def _iso(value):
@@ -144,23 +134,15 @@ def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dic
     from layanan.notify.models import OutboxMessage
 
     email = (email or "").strip()
-    digits = phone_digits(phone)
-    if not email and len(digits) < 8:
-        raise ValueError("give an e-mail address or a telephone number of at least 8 digits")
+    number = phone_or_none(phone) or ""
+    if not email and not number:
+        raise ValueError("give an e-mail address or a valid telephone number")
 
     cases = Case.objects.none()
     if email:
         cases = Case.objects.filter(requester_email__iexact=email)
-    if digits:
-        tail = digits[-8:]
-        by_phone = [
-            c.pk
-            for c in Case.objects.filter(requester_phone__contains=tail[-4:]).only(
-                "pk", "requester_phone"
-            )
-            if phone_digits(c.requester_phone) == digits
-        ]
-        cases = cases | Case.objects.filter(pk__in=by_phone)
+    if number:  # stored in E.164 (layanan.core.phones), however the person typed it
+        cases = cases | Case.objects.filter(requester_phone=number)
     cases = (
         cases.distinct()
         .select_related("unit", "standard")
@@ -179,7 +161,7 @@ def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dic
         from layanan.visits.models import Visitor
     except ImportError:  # pragma: no cover
         Visitor = None
-    if Visitor is not None and digits:
+    if Visitor is not None and number:
         visitors = [
             {
                 "unit": v.unit.name,
@@ -188,10 +170,11 @@ def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dic
                 "origin": v.origin,
                 "since": _iso(v.created_at),
             }
-            for v in Visitor.objects.filter(phone=digits).select_related("unit")
+            for v in Visitor.objects.filter(phone=number).select_related("unit")
         ]
 
-    recipients = [r for r in (email, digits) if r]
+    # The outbox keeps WhatsApp recipients in the Cloud API's wire format (digits only).
+    recipients = [r for r in (email, number, number.removeprefix("+")) if r]
     messages = OutboxMessage.objects.filter(
         recipient__in=recipients
     ) | OutboxMessage.objects.filter(case_id__in=[c.pk for c in case_list])
@@ -211,7 +194,7 @@ def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dic
         actor=actor or SYSTEM_ACTOR,
         action=AuditAction.PERSONAL_DATA_EXPORTED,
         data={
-            "looked_up_by": "+".join(k for k, v in (("e-mail", email), ("telephone", digits)) if v),
+            "looked_up_by": "+".join(k for k, v in (("e-mail", email), ("telephone", number)) if v),
             "cases": len(case_list),
             "confidential_cases": sum(1 for c in case_list if c.is_confidential),
             "visitor_records": len(visitors),
@@ -220,7 +203,7 @@ def personal_data_export(*, email: str = "", phone: str = "", actor=None) -> dic
     )
     return {
         "generated_at": _iso(timezone.now()),
-        "query": {"email": email or None, "phone": digits or None},
+        "query": {"email": email or None, "phone": number or None},
         "cases": [_case_export(c) for c in case_list],
         "visitor_records": visitors,
         "notifications": notifications,

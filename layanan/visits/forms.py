@@ -5,17 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from layanan.core.errors import ApplicationError
+from layanan.core.phones import PhoneField
 
-from .services import DESK_MAX, NAME_MAX, ORIGIN_MAX, OUTCOME_MAX, PURPOSE_MAX, normalise_phone
+from .services import DESK_MAX, NAME_MAX, ORIGIN_MAX, OUTCOME_MAX, PURPOSE_MAX
 
 
 class VisitForm(forms.Form):
     """Name, phone, origin, purpose and the chosen service's requirements as checkboxes."""
 
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Telephone / WhatsApp"),
-        max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
@@ -53,12 +52,6 @@ class VisitForm(forms.Form):
             del self.fields["requirements"]
         if standard is None:
             self.fields["purpose"].required = True
-
-    def clean_phone(self):
-        try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

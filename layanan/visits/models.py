@@ -30,7 +30,7 @@ class Visitor(TimeStampedModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), related_name="visitors", on_delete=models.CASCADE
     )
-    phone = models.CharField(_("phone"), max_length=20, help_text=_("Normalised: 62…"))
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("E.164: +62…"))
     name = models.CharField(_("name"), max_length=150)
     origin = models.CharField(_("origin / institution"), max_length=200, blank=True)
 

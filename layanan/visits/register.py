@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from layanan.cases.identity import requester_identity_for
 from layanan.cases.models import Status
 from layanan.core.models import Unit
+from layanan.core.phones import national_phone
 
 from .models import VisitDetail
 
@@ -53,11 +54,6 @@ def _person(user) -> str:
     return str(user) if user is not None else ""
 
 
-def display_phone(phone: str) -> str:
-    """``6281234567801`` → ``081234567801``, as people write it in the paper book."""
-    return "0" + phone[2:] if phone.startswith("62") else phone
-
-
 def register_rows(user, visits, *, first_number: int = 1) -> list[RegisterRow]:
     """The rows of ``visits`` (already scoped, filtered and ordered) for ``user``."""
     rows = []
@@ -72,7 +68,7 @@ def register_rows(user, visits, *, first_number: int = 1) -> list[RegisterRow]:
                 arrived_at=timezone.localtime(visit.arrived_at),
                 name=identity.name if identity else _("(confidential)"),
                 origin=visit.origin,
-                phone=display_phone(identity.phone) if identity else "",
+                phone=national_phone(identity.phone) if identity else "",
                 purpose=visit.purpose,
                 service=visit.service.name if visit.service_id else _("Other purpose (guest book)"),
                 division=visit.routed_to.name if visit.routed_to_id else visit.desk,

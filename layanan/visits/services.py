@@ -27,7 +27,6 @@ allows, writing the same ``status`` events.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -42,6 +41,7 @@ from layanan.cases.workflow import case_event_record, case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import Unit
+from layanan.core.phones import phone_or_none, requester_phone
 from layanan.surveys.services import survey_invitation_for_visit
 
 from .models import QueueCounter, VisitDetail, Visitor
@@ -57,24 +57,6 @@ EMAIL_MAX = 254
 
 
 # --- reads the writes need ---------------------------------------------------------------------
-
-
-def normalise_phone(raw: str) -> str:
-    """``0812-3456 7890``, ``+62 812…``, ``62812…`` and ``812…`` all become ``62812…``.
-    Raises ApplicationError ``invalid_phone`` for anything that is not 8–15 digits."""
-    digits = re.sub(r"[\s\-().+]", "", raw or "")
-    if not digits.isdigit():
-        raise ApplicationError(_("Enter a telephone number of digits only."), "invalid_phone")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    if not 9 <= len(digits) <= 15:
-        raise ApplicationError(
-            _("Enter a telephone number of 9 to 15 digits, e.g. 0812 3456 7890."),
-            "invalid_phone",
-        )
-    return digits
 
 
 def walk_in_services(unit: Unit) -> list[ServiceStandard]:
@@ -99,9 +81,8 @@ def ticket_prefix(standard: ServiceStandard | None, services: list[ServiceStanda
 
 def visitor_find(unit: Unit, phone: str) -> Visitor | None:
     """The returning visitor of ``unit`` with this phone number (any spelling), or None."""
-    try:
-        phone = normalise_phone(phone)
-    except ApplicationError:
+    phone = phone_or_none(phone)
+    if phone is None:
         return None
     return Visitor.objects.filter(unit=unit, phone=phone).first()
 
@@ -147,7 +128,7 @@ def visit_register(
     name = " ".join((name or "").split())[:NAME_MAX]
     if not name:
         raise ApplicationError(_("Please give the guest's name."), "name_required")
-    phone = normalise_phone(phone)
+    phone = requester_phone(phone, required=True)
     origin = " ".join((origin or "").split())[:ORIGIN_MAX]
     purpose = (purpose or "").strip()[:PURPOSE_MAX]
     email = (email or "").strip()[:EMAIL_MAX]

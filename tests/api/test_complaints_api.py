@@ -38,6 +38,8 @@ WIB = ZoneInfo("Asia/Pontianak")
 COMPLAINTS = "/api/v1/complaints"
 
 IDENTITY = {"name": "Siti Rahmawati", "email": "siti.rahma@example.com", "phone": "0812-7777-4321"}
+#: The identity as stored and shown to staff: the phone in E.164 (layanan.core.phones).
+STORED_IDENTITY = {**IDENTITY, "phone": "+6281277774321", "organisation": ""}
 
 
 @pytest.fixture
@@ -245,6 +247,20 @@ def test_validation_errors_name_the_field(client, seeded):
     assert indonesian["detail"] != body["detail"]
 
 
+def test_a_bad_phone_number_is_a_field_error_and_a_good_one_is_stored_in_e164(client, seeded):
+    """The phone goes through the one rule: an unreadable number is a 400 naming the field,
+    with the rule's translated message and type; one typed the Indonesian way is stored in
+    E.164."""
+    data = {"unit": "biro-kesra", "description": "x", "phone": "0812-77"}
+    body = assert_error(post(client, COMPLAINTS, data), 400, "invalid_request")
+    (error,) = [e for e in body["errors"] if e["loc"] == ["body", "payload", "phone"]]
+    assert error["type"] == "invalid_phone"
+    assert error["msg"].startswith("This telephone number is not valid.")
+    assert not Case.objects.exists()
+    filed = file_public(client, phone="+62 812 7777 4321")
+    assert Case.objects.get(pk=filed["id"]).requester_phone == "+6281277774321"
+
+
 @pytest.mark.parametrize(
     ("extra", "status", "code"),
     [
@@ -321,7 +337,8 @@ def test_unknown_tracking_codes_are_404(client, seeded, kesra_front):
 
 
 def _identity_strings() -> list[str]:
-    return [IDENTITY["name"], IDENTITY["email"], IDENTITY["phone"], "Rahmawati", "7777"]
+    stored = STORED_IDENTITY["phone"]
+    return [IDENTITY["name"], IDENTITY["email"], IDENTITY["phone"], stored, "Rahmawati", "7777"]
 
 
 def test_an_anonymous_reporter_never_appears_in_any_answer(client, seeded, personas, tokens):
@@ -365,7 +382,7 @@ def test_a_confidential_reporter_is_shown_to_the_complaint_officer_only(
     )
     officer = tokens["kesra_officer"]
     detail = ok(get(client, url_of(body["id"]), key=officer))
-    assert detail["requester"] == {**IDENTITY, "organisation": ""}
+    assert detail["requester"] == STORED_IDENTITY
     assert detail["requester_state"] == "shown"
     viewed = detail["events"][-1]
     assert (viewed["kind"], viewed["actor"], viewed["is_internal"]) == (
@@ -397,7 +414,7 @@ def test_an_ordinary_reporter_is_shown_to_the_units_staff(client, seeded, tokens
     the detail, and no viewing is recorded; tracking still does not show it."""
     body = file_public(client, **IDENTITY)
     detail = ok(get(client, url_of(body["id"]), key=tokens["kesra_head"]))
-    assert detail["requester"] == {**IDENTITY, "organisation": ""}
+    assert detail["requester"] == STORED_IDENTITY
     listed = ok(get(client, COMPLAINTS, key=tokens["kesra_front"]))["results"][0]
     assert listed["requester"]["email"] == IDENTITY["email"]
     assert not CaseEvent.objects.filter(kind="identity_viewed").exists()

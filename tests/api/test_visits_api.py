@@ -81,12 +81,22 @@ def test_register_then_call_serve_route_finish(client, seeded, tokens):
 
 
 def test_errors_are_json_with_codes(client, seeded, tokens):
-    """Bad phone: 400 invalid_phone; unknown keys: 400; finishing unserved: 409 not_served."""
+    """Bad phone: 400 invalid_request naming the field (type invalid_phone, the one rule's),
+    no phone: 400 invalid_phone; unknown keys: 400; finishing unserved: 409 not_served."""
     key = tokens["kesra_front"]
     response = post(
         client,
         "/api/v1/visits",
         {"unit": "biro-kesra", "name": "A", "phone": "1", "purpose": "x"},
+        key,
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_request"
+    errors = {tuple(e["loc"]): e["type"] for e in response.json()["errors"]}
+    assert errors == {("body", "payload", "phone"): "invalid_phone"}
+    response = post(
+        client,
+        "/api/v1/visits",
+        {"unit": "biro-kesra", "name": "A", "phone": " ", "purpose": "x"},
         key,
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid_phone"

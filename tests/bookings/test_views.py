@@ -187,6 +187,7 @@ def test_public_request_creates_the_case_and_shows_its_page(client, room, monday
         ({"ends_at": "2020-01-01T08:00"}, "ends_at", "Rapat persiapan MTQ"),
         ({"participants": "500"}, "participants", "LPTQ Provinsi"),
         ({"email": "", "phone": ""}, "email", "Budi Santoso"),
+        ({"phone": "0812-34"}, "phone", "0812-34"),
         ({"starts_at": "besok pagi"}, "starts_at", "Rapat persiapan MTQ"),
         ({"resource": "999999"}, "resource", "Budi Santoso"),
     ],

@@ -228,8 +228,9 @@ def test_a_reporter_is_searchable_only_by_whoever_may_see_the_identity(
 ):
     """Anonymous complaints are never found by an identity (not even by an organisation that
     slipped in); a confidential reporter's name, e-mail or phone finds the case only for the
-    unit's complaint officer (who may see the identity), never for the handler, the head or the
-    auditor; an ordinary requester's name finds the case for everyone who sees it. The inbox and
+    unit's complaint officer (who may see the identity; the phone spelt any usual way, it is
+    stored in E.164), never for the handler, the head or the auditor; an ordinary requester's
+    name finds the case for everyone who sees it. The inbox and
     the API's ``q`` answer the same."""
     kesra = org["biro-kesra"]
     anonymous = file_complaint(
@@ -266,7 +267,7 @@ def test_a_reporter_is_searchable_only_by_whoever_may_see_the_identity(
     }
     for user, found in expected.items():
         client.force_login(user)
-        for query in ("Siti", "siti@example.com", "0811999888"):
+        for query in ("Siti", "siti@example.com", "0811999888", "+62 811-999-888"):
             assert numbers(client.get(INBOX, {"q": query})) == found, (user, query)
             assert api_numbers(user, query) == found, (user, query)
         assert numbers(client.get(INBOX, {"q": "Yayasan"})) == []

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
@@ -25,6 +25,7 @@ from layanan.cases.numbering import format_public_code
 from layanan.cases.workflow import case_event_record, case_reopen_by_requester, case_transition
 from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import complaint_answer, complaint_classify, complaint_create
+from layanan.core.phones import INVALID_MESSAGE
 from layanan.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_valid_complaint_is_filed_through_the_web_channel_and_redirects_to_the_r
     assert (case.requester_name, case.requester_email, case.requester_phone) == (
         "Siti Aminah",
         "siti.aminah@example.com",
-        "0812 3456 7890",
+        "+6281234567890",  # as typed "0812 3456 7890": stored in E.164 (layanan.core.phones)
     )
     assert not case.is_anonymous and not case.is_confidential
     assert case.complaint.location == "Kantor Gubernur lantai 1"
@@ -247,8 +248,9 @@ def test_contact_details_need_consent(client, kesra):
 
 
 def test_rejected_form_keeps_what_was_typed(client, kesra):
-    """A missing description and a malformed e-mail: 400, clear errors, and every other value
-    typed is still in the form."""
+    """A missing description, a malformed e-mail and a telephone number that is none: 400,
+    clear errors (the phone's from the one phone rule, translated), and every value typed is
+    still in the form."""
     response = submit(client, kesra, description="", email="siti@", phone="12")
     assert response.status_code == 400
     html = response.content.decode()
@@ -258,6 +260,9 @@ def test_rejected_form_keeps_what_was_typed(client, kesra):
     assert "Kantor Gubernur lantai 1" in html
     assert 'value="Siti Aminah"' in html
     assert 'value="siti@"' in html
+    assert 'value="12"' in html
+    with translation.override("id"):
+        assert str(INVALID_MESSAGE) in html
     assert f'<option value="{kesra.pk}" selected>' in html
     assert html.count('class="field-error"') >= 3
 

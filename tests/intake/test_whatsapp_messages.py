@@ -266,6 +266,23 @@ def test_a_message_from_a_number_with_an_open_case_joins_that_case(client, graph
     assert case.status == Status.IN_PROGRESS
 
 
+@pytest.mark.parametrize("typed", ["0858-1234-5678", "+62 858 1234 5678", "62858 1234 5678"])
+def test_the_sender_meets_the_cases_number_in_e164_whatever_was_typed(
+    client, graph_api, org, typed
+):
+    """The case stores the number typed any usual way in E.164; the Cloud API's sender (digits
+    without "+") is read by the same rule, so the message joins that case."""
+    case = _complaint(org, phone=typed)
+    assert case.requester_phone == "+6285812345678"
+    deliver(client, wa.text("Ada kabar?", at=ts(timezone.now())))
+    message = IntakeMessage.objects.get()
+    assert (message.sender_address, message.case, message.matched_by) == (
+        "+6285812345678",
+        case,
+        "sender",
+    )
+
+
 def test_a_number_without_an_open_case_goes_to_the_queue(client, graph_api, org):
     """Another number, or the same number whose case is of another unit: the queue."""
     _complaint(org, phone="0811-2222-3333")

@@ -5,44 +5,32 @@ from __future__ import annotations
 
 import pytest
 from django.core import checks
+from django.core.exceptions import ValidationError
 
 from layanan.notify.models import OutboxMessage, OutboxStatus
 from layanan.notify.services import outbox_dispatch, outbox_enqueue
-from layanan.notify.whatsapp import (
-    InvalidPhoneNumber,
-    WhatsAppCloudClient,
-    WhatsAppError,
-    normalise_phone,
-)
+from layanan.notify.whatsapp import WhatsAppCloudClient, WhatsAppError
 from tests.conftest import free_port
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("085812345678", "6285812345678"),
-        ("0858-1234-5678", "6285812345678"),
-        ("0858 1234 5678", "6285812345678"),
-        ("+62 858-1234-5678", "6285812345678"),
-        ("+62 (0)858 1234 5678", "6285812345678"),
-        ("6285812345678", "6285812345678"),
-        ("006285812345678", "6285812345678"),
-        ("85812345678", "6285812345678"),
-        ("(0561) 736541", "62561736541"),
-        ("+31 6 12345678", "31612345678"),
-    ],
-)
-def test_indonesian_numbers_are_normalised_to_e164_digits(raw, expected):
-    """Numbers as citizens write them (0858…, +62…, with spaces or dashes) become the digits the
-    Cloud API expects (62858…); foreign numbers keep their country code."""
-    assert normalise_phone(raw) == expected
+def test_sending_converts_stored_numbers_to_the_wire_format(whatsapp_api):
+    """Stored numbers are E.164 (layanan.core.phones); the Cloud API gets the same number as
+    digits without "+" (the one rule's wire conversion), however it was typed."""
+    with WhatsAppCloudClient(
+        token="t", phone_number_id="PNID", base_url=whatsapp_api.base_url
+    ) as client:
+        client.send_text(to="+6285812345678", body="Halo")
+        client.send_template(to="+62 (0)858 1234 5678", name="status", language="id")
+    assert [r.json()["to"] for r in whatsapp_api.requests] == ["6285812345678"] * 2
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "0858", "12345678", "+62 858 1234 5678 9999 1"])
-def test_nonsense_numbers_are_refused(raw):
+def test_nonsense_numbers_are_not_sent():
     """Something that is not a phone number raises instead of being sent somewhere."""
-    with pytest.raises(InvalidPhoneNumber):
-        normalise_phone(raw)
+    with (
+        WhatsAppCloudClient(token="t", phone_number_id="PNID") as client,
+        pytest.raises(ValidationError),
+    ):
+        client.send_text(to="0858", body="Halo")
 
 
 def test_client_posts_the_cloud_api_text_message(whatsapp_api):

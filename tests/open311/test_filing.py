@@ -53,6 +53,16 @@ def test_filing_notifies_the_reporter_and_records_receipt(client, kesra_key):
     assert OutboxMessage.objects.filter(case_id=case.pk, recipient="budi@example.com").exists()
 
 
+def test_the_phone_follows_the_one_rule(client, kesra_key):
+    """Open311 stores the reporter's phone in E.164 like every other door, and refuses a number
+    that is none with the spec's error naming the parameter, filing nothing."""
+    text = spec_error(file(client, kesra_key, phone="0812 34"), 400, "json")
+    assert text.startswith("phone: ")
+    assert not Case.objects.exists()
+    file(client, kesra_key, phone="0812-3456-7890")
+    assert Case.objects.get().requester_phone == "+6281234567890"
+
+
 def test_an_anonymous_filing_sends_nothing_to_anybody(client, kesra_key):
     """Anonymous through Open311 as on the web form: no identity stored, so no message."""
     file(client, kesra_key, **{"attribute[anonymous]": "true"})
@@ -97,6 +107,7 @@ def test_the_form_names_the_parameter_of_each_error(seeds):
         ({"email": "nope"}, "email: Not a valid email address."),
         ({"media_url": "ftp://x"}, "media_url: Not a valid http(s) URL."),
         ({"phone": ["1", "2"]}, "phone: Must be text."),
+        ({"phone": "0812-34"}, "phone: This telephone number is not valid."),
         ({"description": "x" * 4001}, "description: Too long (at most 4000 characters)."),
         ({"description": "   "}, "description: Please describe your complaint."),
         ({"lat": "1"}, "lat and long must be sent together."),

@@ -120,15 +120,15 @@ def visit_ids(response) -> list[int]:
 
 def test_default_is_today_in_order_of_arrival_with_phone(client, kesra_front, book, org):
     """Without filters the book shows today's visits of the unit, numbered in the order of
-    arrival, with name, origin and phone (the unit's staff may see them); not another day's,
-    not another unit's."""
+    arrival, with name, origin and phone (the unit's staff may see them; stored in E.164, shown
+    as Indonesians write it); not another day's, not another unit's."""
     client.force_login(kesra_front)
     response = client.get(url("guest_book"))
     assert response.status_code == 200
     assert visit_ids(response) == [book["served"].pk, book["gone"].pk, book["waiting"].pk]
     assert [r.number for r in response.context["rows"]] == [1, 2, 3]
     html = response.content.decode()
-    assert "Siti Aminah" in html and "081234567801" in html and "Dinas Sosial" in html
+    assert "Siti Aminah" in html and "0812-3456-7801" in html and "Dinas Sosial" in html
     assert "Tamu Ekonomi" not in html and "Ahmad Yani" not in html
     first = response.context["rows"][0]
     assert first.division == org["kesra-bina-mental"].name
@@ -264,9 +264,9 @@ def test_pdf_is_a4_landscape_with_the_rows_and_audited(client, kesra_front, book
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "BIRO KESEJAHTERAAN RAKYAT" in text.upper()
     for name, phone in [
-        ("Ahmad Yani", "081234567804"),
-        ("Siti Aminah", "081234567801"),
-        ("Rina Wati", "081234567803"),
+        ("Ahmad Yani", "0812-3456-7804"),
+        ("Siti Aminah", "0812-3456-7801"),
+        ("Rina Wati", "0812-3456-7803"),
     ]:
         assert name in text and phone in text
     assert "Tamu Ekonomi" not in text and "Dewi Sartika" not in text
@@ -297,7 +297,7 @@ def test_xlsx_has_the_rows_as_data(client, kesra_front, book):
     assert [r[0] for r in rows] == [1, 2, 3, 4]
     assert [r[3] for r in rows] == ["Ahmad Yani", "Siti Aminah", "Budi Santoso", "Rina Wati"]
     assert rows[1][1] == dt.datetime(2026, 12, 9, 8, 0)
-    assert rows[1][5] == "081234567801"
+    assert rows[1][5] == "0812-3456-7801"
     assert rows[1][10] == dt.datetime(2026, 12, 9, 8, 10)
     assert rows[1][11] == dt.datetime(2026, 12, 9, 8, 40)
     assert rows[2][11] is None and rows[2][12] == str(Status.WITHDRAWN.label)

@@ -12,7 +12,6 @@ from layanan.cases.models import CaseEvent, CaseKind, Channel, Status
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
 from layanan.visits.models import VisitDetail, Visitor
 from layanan.visits.services import (
-    normalise_phone,
     visit_call,
     visit_finish,
     visit_no_show,
@@ -45,17 +44,24 @@ def register(actor, unit, standard, **kw):
 @pytest.mark.parametrize(
     "raw", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "812 3456 7890"]
 )
-def test_phone_numbers_are_normalised(raw):
-    """Every usual spelling of an Indonesian mobile number finds the same visitor."""
-    assert normalise_phone(raw) == "6281234567890"
+def test_phone_numbers_are_stored_in_e164(kesra_front, org, kesra_walk_in, raw):
+    """Every usual spelling of an Indonesian mobile number is stored as the same E.164 on the
+    visitor and the visit's case, and finds the returning visitor."""
+    unit = org["biro-kesra"]
+    case = register(kesra_front, unit, kesra_walk_in, now=at(9), phone=raw)
+    assert case.requester_phone == "+6281234567890"
+    assert case.visit.visitor.phone == "+6281234567890"
+    assert visitor_find(unit, "0812 3456 7890") == case.visit.visitor
 
 
 @pytest.mark.parametrize("raw", ["", "0812", "call me", "0812345678901234567"])
-def test_bad_phone_numbers_are_refused(raw):
-    """Too short, too long or not digits: a translated error with a stable code."""
+def test_bad_phone_numbers_are_refused(kesra_front, org, kesra_walk_in, raw):
+    """Missing, too short, too long or not digits: a translated error with a stable code, and
+    no visit."""
     with pytest.raises(ApplicationError) as exc:
-        normalise_phone(raw)
+        register(kesra_front, org["biro-kesra"], kesra_walk_in, now=at(9), phone=raw)
     assert exc.value.code == "invalid_phone"
+    assert not VisitDetail.objects.exists()
 
 
 def test_register_creates_a_consultation_case_held_to_the_admin_time(
@@ -72,7 +78,7 @@ def test_register_creates_a_consultation_case_held_to_the_admin_time(
     assert case.due_at == at(9, 15)
     assert (visit.ticket, visit.queue_number, visit.queue_day) == ("A-001", 1, dt.date(2026, 3, 11))
     assert visit.requirements_checked == ["Surat Tugas"]
-    assert case.requester_phone == "6281234567890"
+    assert case.requester_phone == "+6281234567890"
 
 
 def test_tickets_count_per_service_and_day(kesra_front, org, kesra_walk_in):

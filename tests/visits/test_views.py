@@ -108,7 +108,8 @@ def test_register_form_errors_keep_input(client, kesra_front, org, kesra_walk_in
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "9 to 15 digits" in html or "9 sampai 15" in html
+    assert "This telephone number is not valid." in html
+    assert 'value="12"' in html
     assert 'value="Budi Santoso"' in html and 'value="LPTQ Kalbar"' in html
     assert 'value="Surat Tugas"' in html and "checked" in html
     assert not Case.objects.exists()
