@@ -28,10 +28,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can, ensure_can
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict

@@ -38,10 +38,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import ensure_can
+from layanan.cases.events import case_event_record
 from layanan.cases.models import FINAL_STATUSES, Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 

@@ -25,6 +25,7 @@ from layanan.complaints.services import (
 from layanan.core.models import Unit
 
 from .attachments import AttachmentsField, attachment_add
+from .events import case_event_record
 from .models import OPEN_STATUSES, Case, CaseKind, Channel, Status
 from .selectors import (
     ASSIGNEE_ME,
@@ -36,7 +37,7 @@ from .selectors import (
     inbox_class_choices,
     inbox_division_choices,
 )
-from .workflow import REOPEN_WINDOW, case_answer_draft, case_event_record, case_transition
+from .workflow import REOPEN_WINDOW, case_answer_draft, case_transition
 
 S = Status
 

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layanan.accounts.actors import PUBLIC, user_or_none
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import ensure_can
 from layanan.core.errors import ApplicationError, Conflict
 
+from .deadlines import case_recompute_due
+from .events import case_event_record
 from .models import Case, CaseEvent, CasePause, Status
 
 S = Status
@@ -83,34 +85,6 @@ def due_steps(case: Case, *, draft_waiting: bool) -> tuple[str, ...]:
     if status == S.CLOSED:
         return ("reopen",)
     return ()
-
-
-def case_event_record(
-    *,
-    case: Case,
-    actor,
-    kind: str,
-    old: object = "",
-    new: object = "",
-    note: str = "",
-    public_note: str = "",
-    internal: bool = False,
-    at: dt.datetime | None = None,
-) -> CaseEvent:
-    """Append one event to the case's timeline. ``note`` is for staff only; ``public_note`` is
-    the text the requester reads with this step (on the tracking page), unless the whole event
-    is ``internal``."""
-    return CaseEvent.objects.create(
-        case=case,
-        actor=user_or_none(actor),  # PUBLIC/SYSTEM store no user; None is a TypeError
-        at=at or timezone.now(),
-        kind=kind,
-        old_value=str(old or "")[:200],
-        new_value=str(new or "")[:200],
-        note=note,
-        public_note=public_note,
-        is_internal=internal,
-    )
 
 
 def _start_pause(case: Case, now: dt.datetime) -> None:
@@ -187,8 +161,6 @@ def case_transition(
     if to in (S.CLOSED, S.REJECTED, S.WITHDRAWN):
         case.closed_at = now
     case.status = to
-    from .services import case_recompute_due
-
     case_recompute_due(case=case, save=False)
     case.save()
     case_event_record(

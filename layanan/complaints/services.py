@@ -17,9 +17,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can, ensure_can, members_who_can
+from layanan.cases.deadlines import case_recompute_due
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create, case_recompute_due
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.services import case_create
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ComplaintClass, ServiceStandard
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit

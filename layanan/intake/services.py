@@ -38,8 +38,9 @@ from django.utils.translation import gettext as _
 from layanan.accounts.actors import SYSTEM, user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.attachments import attachment_add, attachment_validate
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, Channel, Status
-from layanan.cases.workflow import REOPEN_WINDOW, case_event_record, case_transition
+from layanan.cases.workflow import REOPEN_WINDOW, case_transition
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import AuditAction, Unit
