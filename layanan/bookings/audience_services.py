@@ -453,16 +453,20 @@ def may(user, action: str, case: Case) -> bool:
 
 
 def status_url(case: Case) -> str:
+    """The absolute link to the public status page of an audience request (its tracking code)."""
     path = reverse("audience:status", kwargs={"code": format_public_code(case.public_code)})
     return settings.SITE_URL + path
 
 
 def letter_download_url(case: Case) -> str:
+    """The absolute link where the requester downloads the reply letter of their audience."""
     code = format_public_code(case.public_code)
     return settings.SITE_URL + reverse("audience:public_letter", kwargs={"code": code})
 
 
 def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
+    """(subject, body) of the message that tells the requester the answer to their audience
+    request, in the active language."""
     case = detail.case
     code = format_public_code(case.public_code)
     subject = _("Your audience request: schedule – %(code)s") % {"code": code}

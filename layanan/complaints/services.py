@@ -89,6 +89,9 @@ def complaint_classes_for(*, unit: Unit, standard: ServiceStandard | None = None
 
 
 def provisional_duration(classes: list[ComplaintClass]) -> Duration:
+    """The completion time of a complaint not classified yet: the shortest fixed time among the
+    unit's complaint ``classes`` (so the provisional due time is never later than the real
+    one), marked provisional; ``FALLBACK_DURATION`` when no class has a fixed time."""
     fixed = [c for c in classes if c.value is not None and c.unit]
     if not fixed:
         return FALLBACK_DURATION
@@ -180,6 +183,12 @@ def _class_by_code(classes: list[ComplaintClass], code: str) -> ComplaintClass:
 
 @transaction.atomic
 def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
+    """Classify an open complaint as the class ``class_code`` of its unit's standard (again:
+    reclassify), and hold it to that class's completion time: ``due_at`` is recomputed from
+    the original receipt, pauses not counted. One transaction on the locked row, with a public
+    ``classified``/``reclassified`` event (the reporter is told: ``notifications.py``).
+    Refuses (``ApplicationError``) a complaint that is no longer open (``not_open``) and a code
+    the standard does not have (``unknown_class``); needs ``case.verify``."""
     ensure_can(actor, "case.verify", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING):

@@ -91,6 +91,8 @@ def walk_in_services(unit: Unit) -> list[ServiceStandard]:
 
 
 def ticket_prefix(standard: ServiceStandard | None, services: list[ServiceStandard]) -> str:
+    """The letter of the queue tickets of ``standard``: by its place among the unit's
+    ``services``; the general prefix for a visit without one (or a service not listed)."""
     if standard is None:
         return GENERAL_PREFIX
     for index, candidate in enumerate(services):
