@@ -28,7 +28,7 @@ from .models import (
     StandardVersion,
     VersionStatus,
 )
-from .poster import poster_render_soon
+from .tasks import poster_render_soon
 
 SCALAR_FIELDS = (
     "name",
