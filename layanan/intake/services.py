@@ -55,6 +55,7 @@ from .models import (
     Mailbox,
 )
 from .parsing import MailPart, ParsedMail
+from .threading import REPLY_PREFIX, converting
 
 logger = logging.getLogger("layanan.intake")
 
@@ -63,7 +64,6 @@ logger = logging.getLogger("layanan.intake")
 REQUESTER_MESSAGE = "requester_message"
 
 CASE_NUMBER = re.compile(r"\b([A-Z0-9][A-Z0-9-]*/[A-Z]{2,6}/\d{4}/\d{6})\b", re.IGNORECASE)
-REPLY_PREFIX = re.compile(r"^\s*(re|bls|balas|balasan|aw|sv|antw|r)\s*(\[\d+\])?\s*:", re.I)
 
 MATCH_THREAD, MATCH_SUBJECT, MATCH_SENDER, MATCH_STAFF = "thread", "subject", "sender", "staff"
 
@@ -416,8 +416,6 @@ def intake_convert(
     deadline counts from receipt, not from triage), through the same service as the web form
     and the API (``complaint_create``); its files go with it."""
     from layanan.complaints.services import complaint_create
-
-    from .threading import converting
 
     message = _lock_new(actor, message)
     email = message.channel == IntakeChannel.EMAIL
