@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core import checks
 
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 from layanan.notify.whatsapp import (
     InvalidPhoneNumber,
     WhatsAppCloudClient,
