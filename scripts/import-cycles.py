@@ -23,6 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "layanan"
 
+#: Cycles known and being untied elsewhere: listed, not failed. Each is the exact set of modules
+#: of the knot, so the knot growing (or a new one) still fails. Remove an entry once it is gone.
+KNOWN = {
+    frozenset({"layanan.reports.exports", "layanan.reports.views"}): (
+        "the report presenter moves out of reports/views.py (issue 21, a separate change)"
+    ),
+}
+
 
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -149,16 +157,22 @@ def main() -> int:
     modules = discover()
     graph = {name: imports_of(name, path, modules) for name, path in modules.items()}
     knots = components(graph)
+    failing = 0
     for component in knots:
         cycle = shortest_cycle(graph, component)
-        print(f"cycle among {len(component)} modules: {', '.join(component)}")
+        known = KNOWN.get(frozenset(component))
+        label = f"known cycle ({known})" if known else "cycle"
+        failing += known is None
+        print(f"{label} among {len(component)} modules: {', '.join(component)}")
         for source, target in itertools.pairwise(cycle):
             line = graph[source][target]
             print(f"  {modules[source].relative_to(ROOT)}:{line}  imports {target}")
-    if knots:
-        print(f"{len(knots)} import cycle(s) in {PACKAGE}/")
+    for gone in set(KNOWN) - {frozenset(component) for component in knots}:
+        print(f"note: the known cycle {', '.join(sorted(gone))} is gone: remove it from KNOWN")
+    if failing:
+        print(f"{failing} import cycle(s) in {PACKAGE}/")
         return 1
-    print(f"no import cycle in {PACKAGE}/ ({len(modules)} modules)")
+    print(f"no new import cycle in {PACKAGE}/ ({len(modules)} modules, {len(knots)} known)")
     return 0
 
 
