@@ -1,6 +1,6 @@
 """WhatsApp into the intake queue, and which number answers: the Cloud API webhook's work.
 
-The webhook (``webhook.py``) only checks and stores a delivery (``accept_delivery``: a
+The webhook (``webhook.py``) only checks and stores a delivery (``tasks.accept_delivery``: a
 ``WhatsAppEvent`` row, one short transaction) and answers 200; the work happens after commit in
 a task (``process_event``), and again in the sweep (``manage.py process_whatsapp``) for an
 event whose task never ran (a process killed between the commit and the enqueue, a task backend
