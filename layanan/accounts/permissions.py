@@ -206,3 +206,29 @@ def visible_units(user, action: str):
     ):
         return Unit.objects.all()
     return Unit.objects.subtree_of([unit for _role, unit in pairs])
+
+
+def sees_every_unit(user, action: str = "case.view") -> bool:
+    """True for superusers and for roles that reach every unit (auditor, admin) for ``action``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = RULES[action]
+    return any(
+        role in rule.roles and role in rule.cross_unit_roles for role, _unit in roles_for(user)
+    )
+
+
+def visible_unit_ids(user) -> list[int]:
+    """Primary keys of the units whose cases ``user`` may view, read once per user object.
+
+    A literal id list, not a subquery: ``unit_id IN (SELECT …) OR assigned_unit_id IN
+    (SELECT …)`` makes PostgreSQL scan the whole cases table, while ``IN (1, 2, 3)`` on both
+    columns uses the (unit, status, due) and (assigned unit, status) indexes — 1.1 s against
+    0.07 s for an inbox page at a million cases (bench/README.md)."""
+    cached = user.__dict__.get("_visible_case_unit_ids")
+    if cached is None:
+        cached = list(visible_units(user, "case.view").values_list("pk", flat=True))
+        user.__dict__["_visible_case_unit_ids"] = cached
+    return cached

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
-from ninja.responses import Status as Respond
+from ninja.responses import Status as StatusResponse
 from pydantic import ConfigDict
 
 from layanan.accounts.actors import PUBLIC
@@ -277,7 +277,7 @@ def booking_create(request: HttpRequest, payload: BookingIn):
         requester_phone=payload.phone,
         channel=(payload.channel or Channel.API) if staff else Channel.WEB,
     )
-    return Respond(201, _created(case))
+    return StatusResponse(201, _created(case))
 
 
 def _created(case) -> dict:
@@ -555,7 +555,7 @@ def audience_create(request: HttpRequest, payload: AudienceIn):
         letter_number=(payload.letter_number or "") if staff else "",
         letter_date=payload.letter_date if staff else None,
     )
-    return Respond(201, _created(case))
+    return StatusResponse(201, _created(case))
 
 
 AUDIENCE_JOINS = ("case", "case__unit", "case__assigned_unit")

@@ -35,7 +35,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from ninja import Path as PathParam
 from ninja import Query, Router
-from ninja.responses import Status as Respond
+from ninja.responses import Status as StatusResponse
 from ninja.throttling import SimpleRateThrottle
 
 from layanan.accounts import actors
@@ -300,7 +300,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
         lapor_number=payload.lapor_number or "",
     )
     code = format_public_code(case.public_code)
-    return Respond(
+    return StatusResponse(
         201,
         {
             "id": case.pk,
@@ -463,7 +463,20 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def complaint_detail_data(request: HttpRequest, case: Case, *, reveal: bool = False) -> dict:
+def complaint_detail_data(request: HttpRequest, case: Case) -> dict:
+    """The complaint with its answer, actions and timeline; a confidential reporter withheld.
+    Reads only: no event, no audit entry."""
+    return _complaint_detail(request, case, reveal=False)
+
+
+def complaint_detail_with_audited_reveal(request: HttpRequest, case: Case) -> dict:
+    """The same, with a confidential reporter shown to whoever may see them — and each such
+    showing *written* to the record (``requester_identity_reveal``: an internal
+    ``identity_viewed`` event and an audit entry)."""
+    return _complaint_detail(request, case, reveal=True)
+
+
+def _complaint_detail(request: HttpRequest, case: Case, *, reveal: bool) -> dict:
     data = complaint_data(request, case, now=timezone.now(), reveal=reveal)
     # The reporter's secret appears on its own case only, never in a list others read.
     data["public_code"] = format_public_code(case.public_code)
@@ -550,7 +563,7 @@ def complaint_detail(request: HttpRequest, complaint_id: ComplaintId):
     reading adds an internal `identity_viewed` event to the timeline. A complaint the token
     cannot see is a 404 `unknown_complaint`, like an id that does not exist."""
     case = complaint_for(request, complaint_id)
-    return complaint_detail_data(request, case, reveal=True)
+    return complaint_detail_with_audited_reveal(request, case)
 
 
 # --- staff: actions ---------------------------------------------------------------------------
@@ -566,7 +579,7 @@ def _acting_on(request: HttpRequest, complaint_id: int, action: str) -> Case:
 def _after(request: HttpRequest, case: Case) -> dict[str, Any]:
     """The complaint as it is now (a confidential reporter withheld: see the detail)."""
     fresh = Case.objects.select_related(*COMPLAINT_JOINS).get(pk=case.pk)
-    return complaint_detail_data(request, fresh, reveal=False)
+    return complaint_detail_data(request, fresh)
 
 
 def _notes(payload: NoteIn | None) -> dict[str, str]:

@@ -22,6 +22,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_key(key: str) -> str:
+    """The SHA-256 of an API key as stored (``ApiToken.key_hash``): the key itself never is."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
-from ninja.responses import Status as Respond
+from ninja.responses import Status as StatusResponse
 from pydantic import BeforeValidator, ConfigDict
 
 from layanan.accounts.permissions import can, visible_units
@@ -253,7 +253,7 @@ def visit_create(request: HttpRequest, payload: VisitIn):
         requirements=payload.requirements,
         channel=Channel(payload.channel),
     )
-    return Respond(201, _fresh(case.pk))
+    return StatusResponse(201, _fresh(case.pk))
 
 
 @router.get(

@@ -16,7 +16,7 @@ from layanan.core.phones import PhoneField
 
 from .audience_models import ReplyLetterTemplate
 from .audience_services import LETTER_TYPES
-from .forms import DATETIME_LOCAL, DateTimeLocalInput
+from .widgets import DATETIME_LOCAL, DateTimeLocalInput
 
 
 class DateInput(forms.DateInput):

@@ -39,39 +39,21 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from layanan.core.letters import (
     format_letter_number,
     head_of_unit_name,
     indonesian_date,
     next_in_year,
-    number_pattern_is_valid,
     paragraphs_html,
     render_pdf,
 )
 from layanan.workdays.deadlines import format_day, format_due
 
 from .audience_models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
-
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-PLACEHOLDERS = (
-    "organisation",
-    "contact",
-    "topic",
-    "letter_number",
-    "letter_date",
-    "reference",
-    "schedule",
-    "place",
-    "official",
-    "participants",
-    "unit",
-    "case_number",
-)
+from .letter_base import PLACEHOLDER
 
 DEFAULT_SUBJECT = "Jawaban Permohonan Audiensi"
 DEFAULT_BODY = """\
@@ -99,26 +81,6 @@ def template_for(unit) -> ReplyLetterTemplate:
             signatory_title=f"Kepala {unit.name}",
         )
     return template
-
-
-def validate_template(template: ReplyLetterTemplate) -> None:
-    """Refuse unknown placeholders and number patterns that could repeat a number."""
-    errors = {}
-    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(template.body or "")})
-    unknown = [name for name in unknown if name not in PLACEHOLDERS]
-    if unknown:
-        errors["body"] = _("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
-            "names": ", ".join("{{ " + n + " }}" for n in unknown),
-            "allowed": ", ".join(PLACEHOLDERS),
-        }
-    if "{%" in (template.body or ""):
-        errors["body"] = _("Only placeholders like {{ topic }} are allowed, no template tags.")
-    if not number_pattern_is_valid(template.number_pattern or ""):
-        errors["number_pattern"] = _(
-            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
-        )
-    if errors:
-        raise ValidationError(errors)
 
 
 def format_number(template: ReplyLetterTemplate, *, seq: int, on: dt.date) -> str:

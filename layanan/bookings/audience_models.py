@@ -1,14 +1,36 @@
 """Audience requests (audiensi): the detail of a ``Case`` of kind ``audience``, the unit's reply
-letter template and the reply letters' counter. Imported by ``models.py`` so Django sees them."""
+letter template (with its validator, which its ``clean`` calls) and the reply letters' counter.
+Imported by ``models.py`` so Django sees them."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Case
+from layanan.core.letters import number_pattern_is_valid
 from layanan.core.models import TimeStampedModel, Unit
+
+from .letter_base import PLACEHOLDER
+
+#: The placeholders a reply letter's text may use (``audience_letters.py`` fills them).
+PLACEHOLDERS = (
+    "organisation",
+    "contact",
+    "topic",
+    "letter_number",
+    "letter_date",
+    "reference",
+    "schedule",
+    "place",
+    "official",
+    "participants",
+    "unit",
+    "case_number",
+)
 
 
 class AudienceDetail(models.Model):
@@ -173,8 +195,6 @@ class ReplyLetterTemplate(TimeStampedModel):
         return str(self.unit)
 
     def clean(self):
-        from .audience_letters import validate_template
-
         validate_template(self)
 
 
@@ -192,3 +212,25 @@ class ReplyLetterCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.year}: {self.last}"
+
+
+def validate_template(template: ReplyLetterTemplate) -> None:
+    """Refuse unknown placeholders and number patterns that could repeat a number."""
+    errors = {}
+    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(template.body or "")})
+    unknown = [name for name in unknown if name not in PLACEHOLDERS]
+    if unknown:
+        errors["body"] = gettext("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
+            "names": ", ".join("{{ " + n + " }}" for n in unknown),
+            "allowed": ", ".join(PLACEHOLDERS),
+        }
+    if "{%" in (template.body or ""):
+        errors["body"] = gettext(
+            "Only placeholders like {{ topic }} are allowed, no template tags."
+        )
+    if not number_pattern_is_valid(template.number_pattern or ""):
+        errors["number_pattern"] = gettext(
+            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
+        )
+    if errors:
+        raise ValidationError(errors)

@@ -28,10 +28,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can, ensure_can
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
@@ -452,16 +453,20 @@ def may(user, action: str, case: Case) -> bool:
 
 
 def status_url(case: Case) -> str:
+    """The absolute link to the public status page of an audience request (its tracking code)."""
     path = reverse("audience:status", kwargs={"code": format_public_code(case.public_code)})
     return settings.SITE_URL + path
 
 
 def letter_download_url(case: Case) -> str:
+    """The absolute link where the requester downloads the reply letter of their audience."""
     code = format_public_code(case.public_code)
     return settings.SITE_URL + reverse("audience:public_letter", kwargs={"code": code})
 
 
 def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
+    """(subject, body) of the message that tells the requester the answer to their audience
+    request, in the active language."""
     case = detail.case
     code = format_public_code(case.public_code)
     subject = _("Your audience request: schedule – %(code)s") % {"code": code}

@@ -611,7 +611,7 @@ def letter_template(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = ReplyLetterTemplateForm(instance=instance)
-    from .audience_letters import PLACEHOLDERS
+    from .audience_models import PLACEHOLDERS
 
     return render(
         request,

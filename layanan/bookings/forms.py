@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,17 +12,10 @@ from layanan.cases.attachments import AttachmentsField
 from layanan.cases.models import Channel
 from layanan.core.phones import PhoneField
 
+from .audience_forms import AudienceRecordForm
 from .models import BookingState, Resource
 from .services import validate_time_range
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+from .widgets import DATETIME_LOCAL, DateTimeLocalInput
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -154,10 +149,6 @@ class FacilityRecordForm(FacilityRequestForm):
     then). The letter's fields are those of the audience's record form."""
 
     def __init__(self, *args, **kwargs):
-        import copy
-
-        from .audience_forms import AudienceRecordForm
-
         super().__init__(*args, **kwargs)
         del self.fields["website"]
         for name in LETTER_FIELDS:

@@ -9,6 +9,8 @@ and checks of its own (see docs/bookings.md).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from layanan.core.letters import next_in_year, number_pattern_is_valid
 from layanan.core.models import TimeStampedModel, Unit
 
-from .audience_letters import PLACEHOLDER
+#: A placeholder in a letter text written by staff: ``{{ name }}``.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 class SignedTemplate(TimeStampedModel):

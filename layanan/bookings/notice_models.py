@@ -1,17 +1,39 @@
 """The facility decision notice (*pemberitahuan penggunaan Sarana Prasarana kantor*): the
 issued notice with its stored PDF, the unit's notice template and the notices' counter.
-Imported by ``models.py`` so Django sees them; the logic is in ``notices.py``."""
+Imported by ``models.py`` so Django sees them. The template's validator lives here, beside it (its
+``clean`` calls it); the rest of the logic is in ``notices.py``."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import _attachment_path, _attachment_storage
 from layanan.core.models import Unit
 
-from .letter_base import SignedTemplate, YearCounter
+from .letter_base import (
+    SignedTemplate,
+    YearCounter,
+    number_pattern_error,
+    placeholder_errors,
+)
+
+#: The placeholders a notice's texts may use (``notices.py`` fills them).
+NOTICE_PLACEHOLDERS = (
+    "requester",
+    "organisation",
+    "letter_reference",
+    "facility",
+    "location",
+    "schedule",
+    "purpose",
+    "participants",
+    "reason",
+    "unit",
+    "case_number",
+)
 
 
 class NoticeDecision(models.TextChoices):
@@ -54,8 +76,6 @@ class FacilityNoticeTemplate(SignedTemplate):
         verbose_name_plural = _("facility notice templates")
 
     def clean(self):
-        from .notices import validate_notice_template
-
         validate_notice_template(self)
 
 
@@ -109,3 +129,15 @@ class FacilityNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def validate_notice_template(template: FacilityNoticeTemplate) -> None:
+    """Refuse unknown placeholders, template tags and number patterns that could repeat."""
+    errors = {
+        field: placeholder_errors(getattr(template, field), NOTICE_PLACEHOLDERS)
+        for field in ("approved_body", "refused_body")
+    }
+    errors["number_pattern"] = number_pattern_error(template.number_pattern)
+    errors = {field: error for field, error in errors.items() if error}
+    if errors:
+        raise ValidationError(errors)

@@ -23,7 +23,6 @@ import hashlib
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,26 +32,11 @@ from django.utils.formats import date_format
 from layanan.core.letters import head_of_unit_name, indonesian_date, paragraphs_html, render_pdf
 
 from .audience_letters import format_number, render_body, request_reference
-from .letter_base import number_pattern_error, placeholder_errors
 from .notice_models import (
     FacilityNotice,
     FacilityNoticeCounter,
     FacilityNoticeTemplate,
     NoticeDecision,
-)
-
-NOTICE_PLACEHOLDERS = (
-    "requester",
-    "organisation",
-    "letter_reference",
-    "facility",
-    "location",
-    "schedule",
-    "purpose",
-    "participants",
-    "reason",
-    "unit",
-    "case_number",
 )
 
 DEFAULT_APPROVED_BODY = """\
@@ -93,18 +77,6 @@ def notice_template_for(unit) -> FacilityNoticeTemplate:
             signatory_title=f"Kepala {unit.name}",
         )
     return template
-
-
-def validate_notice_template(template: FacilityNoticeTemplate) -> None:
-    """Refuse unknown placeholders, template tags and number patterns that could repeat."""
-    errors = {
-        field: placeholder_errors(getattr(template, field), NOTICE_PLACEHOLDERS)
-        for field in ("approved_body", "refused_body")
-    }
-    errors["number_pattern"] = number_pattern_error(template.number_pattern)
-    errors = {field: error for field, error in errors.items() if error}
-    if errors:
-        raise ValidationError(errors)
 
 
 def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> str:

@@ -43,9 +43,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.accounts.actors import SYSTEM
+from layanan.cases.events import case_event_record
 from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.workflow import case_event_record
 from layanan.workdays.deadlines import Calendar, format_due
 
 from .audience_letters import format_schedule

@@ -38,10 +38,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import ensure_can
+from layanan.cases.events import case_event_record
 from layanan.cases.models import FINAL_STATUSES, Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 
@@ -111,6 +112,8 @@ def facility_standard(unit) -> ServiceStandard | None:
 
 
 def overlap_error(conflict: BookingDetail) -> Conflict:
+    """The ``Conflict`` of a booking that overlaps the approved ``conflict``: which resource,
+    when, by which request, and what to do."""
     return Conflict(
         _(
             "%(resource)s is already booked from %(start)s to %(end)s by the approved request "
@@ -477,6 +480,7 @@ def booking_cancel(*, actor, case: Case, reason: str = "") -> BookingDetail:
 
 
 def status_url(case: Case) -> str:
+    """The absolute link to the public status page of a facility booking (its tracking code)."""
     path = reverse("bookings_public:status", kwargs={"code": format_public_code(case.public_code)})
     return settings.SITE_URL + path
 
@@ -536,6 +540,7 @@ def render_decision(booking: BookingDetail) -> tuple[str, str]:
 
 
 def notice_url(case: Case) -> str:
+    """The absolute link to the decision notice (PDF) of a facility booking."""
     path = reverse("bookings_public:notice", kwargs={"code": format_public_code(case.public_code)})
     return settings.SITE_URL + path
 

@@ -34,8 +34,8 @@ from django.views.decorators.http import require_safe
 from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can
 
+from .events import case_event_record
 from .models import Attachment, Case
-from .workflow import case_event_record
 
 # content type → file name extension used for the download
 ALLOWED_TYPES: dict[str, str] = {

@@ -1,9 +1,17 @@
-"""What each kind of ``CaseEvent`` is called on staff timelines (pages and API), in one place."""
+"""The timeline of a case: ``case_event_record`` writes every event, and what each kind of
+``CaseEvent`` is called on staff timelines (pages and API), in one place."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from layanan.accounts.actors import user_or_none
+
+from .models import Case, CaseEvent
 
 ANSWER_DRAFT_EVENT = "answer_drafted"
 #: The due time moved because the working-day calendar changed (``cases/recompute.py``).
@@ -33,3 +41,31 @@ EVENT_LABELS = {
     "sla_overdue": gettext_lazy("Overdue: escalated to the head of unit"),
     DUE_CHANGED_EVENT: gettext_lazy("Deadline adjusted to a calendar change"),
 }
+
+
+def case_event_record(
+    *,
+    case: Case,
+    actor,
+    kind: str,
+    old: object = "",
+    new: object = "",
+    note: str = "",
+    public_note: str = "",
+    internal: bool = False,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """Append one event to the case's timeline. ``note`` is for staff only; ``public_note`` is
+    the text the requester reads with this step (on the tracking page), unless the whole event
+    is ``internal``."""
+    return CaseEvent.objects.create(
+        case=case,
+        actor=user_or_none(actor),  # PUBLIC/SYSTEM store no user; None is a TypeError
+        at=at or timezone.now(),
+        kind=kind,
+        old_value=str(old or "")[:200],
+        new_value=str(new or "")[:200],
+        note=note,
+        public_note=public_note,
+        is_internal=internal,
+    )

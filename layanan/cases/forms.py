@@ -25,6 +25,7 @@ from layanan.complaints.services import (
 from layanan.core.models import Unit
 
 from .attachments import AttachmentsField, attachment_add
+from .events import case_event_record
 from .models import OPEN_STATUSES, Case, CaseKind, Channel, Status
 from .selectors import (
     ASSIGNEE_ME,
@@ -36,9 +37,7 @@ from .selectors import (
     inbox_class_choices,
     inbox_division_choices,
 )
-from .workflow import REOPEN_WINDOW, case_answer_draft, case_event_record, case_transition
-
-S = Status
+from .workflow import REOPEN_WINDOW, case_answer_draft, case_transition
 
 # --- inbox filters ---------------------------------------------------------------------------
 
@@ -203,13 +202,13 @@ class VerifyForm(CaseActionForm):
     public_note = _public_note_field()
 
     def offered(self) -> bool:
-        return self.case.status == S.RECEIVED
+        return self.case.status == Status.RECEIVED
 
     def perform(self) -> Case:
         return case_transition(
             actor=self.user,
             case=self.case,
-            to=S.VERIFIED,
+            to=Status.VERIFIED,
             note=self.note(),
             public_note=self.public_note(),
         )
@@ -334,10 +333,10 @@ class StartForm(CaseActionForm):
     success = _("The case is now in progress.")
 
     def offered(self) -> bool:
-        return self.case.status in (S.RECEIVED, S.VERIFIED)
+        return self.case.status in (Status.RECEIVED, Status.VERIFIED)
 
     def perform(self) -> Case:
-        return case_transition(actor=self.user, case=self.case, to=S.IN_PROGRESS)
+        return case_transition(actor=self.user, case=self.case, to=Status.IN_PROGRESS)
 
 
 class PauseForm(CaseActionForm):
@@ -357,13 +356,13 @@ class PauseForm(CaseActionForm):
     note = _note_field()
 
     def offered(self) -> bool:
-        return self.case.status in (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS)
+        return self.case.status in (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
 
     def perform(self) -> Case:
         return case_transition(
             actor=self.user,
             case=self.case,
-            to=S.WAITING,
+            to=Status.WAITING,
             note=self.note(),
             public_note=self.public_note(),
         )
@@ -381,11 +380,13 @@ class ResumeForm(CaseActionForm):
     )
 
     def offered(self) -> bool:
-        return self.case.status == S.WAITING
+        return self.case.status == Status.WAITING
 
     def perform(self) -> Case:
         # The step itself is public ("handling started"); what was sent stays internal.
-        return case_transition(actor=self.user, case=self.case, to=S.IN_PROGRESS, note=self.note())
+        return case_transition(
+            actor=self.user, case=self.case, to=Status.IN_PROGRESS, note=self.note()
+        )
 
 
 def _answer_field(label) -> forms.CharField:
@@ -412,7 +413,7 @@ class DraftAnswerForm(CaseActionForm):
             self.initial["answer"] = draft
 
     def offered(self) -> bool:
-        return self.case.status in (S.VERIFIED, S.IN_PROGRESS)
+        return self.case.status in (Status.VERIFIED, Status.IN_PROGRESS)
 
     def perform(self) -> Case:
         case_answer_draft(actor=self.user, case=self.case, answer=self.cleaned_data["answer"])
@@ -458,7 +459,7 @@ class AnswerForm(CaseActionForm):
         return all(can(self.user, p, self.case) for p in SEND_ANSWER_PERMISSIONS)
 
     def offered(self) -> bool:
-        return self.case.status in (S.VERIFIED, S.IN_PROGRESS)
+        return self.case.status in (Status.VERIFIED, Status.IN_PROGRESS)
 
     def perform(self) -> Case:
         for permission in SEND_ANSWER_PERMISSIONS:
@@ -471,7 +472,9 @@ class AnswerForm(CaseActionForm):
                 answer=answer,
                 issue_letter=bool(self.cleaned_data.get("issue_letter")),
             )
-        return case_transition(actor=self.user, case=self.case, to=S.ANSWERED, public_note=answer)
+        return case_transition(
+            actor=self.user, case=self.case, to=Status.ANSWERED, public_note=answer
+        )
 
 
 class CloseForm(CaseActionForm):
@@ -485,13 +488,13 @@ class CloseForm(CaseActionForm):
     public_note = _public_note_field()
 
     def offered(self) -> bool:
-        return self.case.status == S.ANSWERED
+        return self.case.status == Status.ANSWERED
 
     def perform(self) -> Case:
         return case_transition(
             actor=self.user,
             case=self.case,
-            to=S.CLOSED,
+            to=Status.CLOSED,
             note=self.note(),
             public_note=self.public_note(),
         )
@@ -519,13 +522,13 @@ class RejectForm(CaseActionForm):
     note = _note_field()
 
     def offered(self) -> bool:
-        return self.case.status in (S.RECEIVED, S.VERIFIED)
+        return self.case.status in (Status.RECEIVED, Status.VERIFIED)
 
     def perform(self) -> Case:
         return case_transition(
             actor=self.user,
             case=self.case,
-            to=S.REJECTED,
+            to=Status.REJECTED,
             note=self.note(),
             public_note=self.public_note(),
         )
@@ -546,7 +549,7 @@ class ReopenForm(CaseActionForm):
     def offered(self) -> bool:
         closed_at = self.case.closed_at
         return (
-            self.case.status == S.CLOSED
+            self.case.status == Status.CLOSED
             and closed_at is not None
             and timezone.now() - closed_at <= REOPEN_WINDOW
         )
@@ -555,7 +558,7 @@ class ReopenForm(CaseActionForm):
         return case_transition(
             actor=self.user,
             case=self.case,
-            to=S.IN_PROGRESS,
+            to=Status.IN_PROGRESS,
             note=self.note(),
             public_note=self.public_note(),
         )

@@ -28,6 +28,7 @@ from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, NotPermitted
 from layanan.core.models import AuditAction
 
+from .events import case_event_record
 from .models import Case
 
 
@@ -76,8 +77,6 @@ def requester_identity_reveal(*, actor, case: Case) -> Identity:
     :func:`requester_identity_for`). Each reveal records who looked and when: an internal
     ``identity_viewed`` case event and an audit entry, in the same transaction.
     """
-    from .workflow import case_event_record
-
     if case.is_anonymous:
         raise ApplicationError(
             _("This complaint is anonymous: no identity is stored."), "anonymous"

@@ -38,10 +38,10 @@ from layanan.workdays.calendar_lock import calendar_read_lock
 from layanan.workdays.deadlines import Calendar, format_due
 from layanan.workdays.models import CalendarRecompute, RecomputeStatus
 
+from .deadlines import case_recompute_due
 from .events import DUE_CHANGED_EVENT, events_bulk_created
 from .models import Case, CaseEvent
 from .selectors import running_q
-from .services import case_recompute_due
 from .sla import sla_sweep
 
 logger = logging.getLogger("layanan.cases")

@@ -17,14 +17,18 @@ from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from layanan.accounts.permissions import RULES, roles_for, visible_units
+from layanan.accounts.permissions import (
+    sees_every_unit,
+    visible_unit_ids,
+    visible_units,
+)
 from layanan.core.models import Unit, UnitKind
 from layanan.core.phones import phone_or_none
 
 from .events import ANSWER_DRAFT_EVENT
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
 from .numbering import normalise_public_code
-from .sla import within_warning, within_warning_q
+from .thresholds import within_warning, within_warning_q
 
 #: Statuses in which the clock runs (open and not waiting on the requester).
 ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
@@ -45,18 +49,6 @@ SUMMARY_LENGTH = 120
 # limits in minutes or hours, 24 hours for limits in days), or when the sweep flagged it.
 
 
-def sees_every_unit(user, action: str = "case.view") -> bool:
-    """True for superusers and for roles that reach every unit (auditor, admin) for ``action``."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    rule = RULES[action]
-    return any(
-        role in rule.roles and role in rule.cross_unit_roles for role, _unit in roles_for(user)
-    )
-
-
 def cases_visible_to(user) -> QuerySet[Case]:
     """Cases ``user`` may ``case.view``: their units' subtrees, plus cases assigned to a division
     in those subtrees. Nothing for anonymous or inactive users or users without a staff role."""
@@ -66,20 +58,6 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return Case.objects.all()
     units = visible_unit_ids(user)
     return Case.objects.filter(Q(unit_id__in=units) | Q(assigned_unit_id__in=units))
-
-
-def visible_unit_ids(user) -> list[int]:
-    """Primary keys of the units whose cases ``user`` may view, read once per user object.
-
-    A literal id list, not a subquery: ``unit_id IN (SELECT …) OR assigned_unit_id IN
-    (SELECT …)`` makes PostgreSQL scan the whole cases table, while ``IN (1, 2, 3)`` on both
-    columns uses the (unit, status, due) and (assigned unit, status) indexes — 1.1 s against
-    0.07 s for an inbox page at a million cases (bench/README.md)."""
-    cached = user.__dict__.get("_visible_case_unit_ids")
-    if cached is None:
-        cached = list(visible_units(user, "case.view").values_list("pk", flat=True))
-        user.__dict__["_visible_case_unit_ids"] = cached
-    return cached
 
 
 def running_q() -> Q:

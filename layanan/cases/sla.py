@@ -46,15 +46,15 @@ from layanan.accounts.models import Membership, Role
 from layanan.notify.models import OutboxChannel
 from layanan.notify.services import outbox_enqueue_many
 from layanan.workdays.deadlines import format_due
-from layanan.workdays.durations import DurationUnit
 
 from .models import Case, CaseEvent, CaseKind, SlaState, Status
+from .selectors import overdue_q, running_q
+from .thresholds import SHORT_UNITS, warning_thresholds, within_warning_q
 
 RUNNING = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
 #: Kinds whose deadlines the sweep warns about and escalates. Visits and consultations are
 #: watched at the desk (see the module docstring), never by e-mail.
 SWEPT_KINDS = (CaseKind.COMPLAINT, CaseKind.AUDIENCE, CaseKind.FACILITY)
-SHORT_UNITS = (DurationUnit.MINUTES, DurationUnit.HOURS)
 BATCH = 500
 
 
@@ -73,29 +73,6 @@ class SweepReport:
             f"{self.due_soon} due soon, {self.overdue} overdue, "
             f"{self.back_on_track} back on track, {self.notifications} notifications queued"
         )
-
-
-def _thresholds() -> tuple[dt.timedelta, dt.timedelta]:
-    return (
-        dt.timedelta(minutes=settings.SLA_DUE_SOON_SHORT_MINUTES),
-        dt.timedelta(minutes=settings.SLA_DUE_SOON_LONG_MINUTES),
-    )
-
-
-def within_warning_q(now: dt.datetime) -> Q:
-    """Due time within the warning threshold of the case's kind of limit (or already past)."""
-    short, long = _thresholds()
-    return Q(sla_unit__in=SHORT_UNITS, due_at__lte=now + short) | (
-        ~Q(sla_unit__in=SHORT_UNITS) & Q(due_at__lte=now + long)
-    )
-
-
-def within_warning(case: Case, now: dt.datetime) -> bool:
-    """:func:`within_warning_q` for one loaded case."""
-    short, long = _thresholds()
-    if case.due_at is None:
-        return False
-    return case.due_at <= now + (short if case.sla_unit in SHORT_UNITS else long)
 
 
 def _claim(*, column: str, state: str, condition: Q, now: dt.datetime, limit: int) -> list[int]:
@@ -125,10 +102,8 @@ def sla_sweep(
     """Sweep every running case, or only the cases ``only`` names (the calendar recompute
     re-evaluates the cases it moved, in its own transaction: back on track, due soon, or
     overdue and escalated — once, as any sweep)."""
-    from .selectors import overdue_q, running_q  # selectors reads this module's thresholds
-
     now = now or timezone.now()
-    short, long = _thresholds()
+    short, long = warning_thresholds()
     report = SweepReport()
     scope = Q(kind__in=SWEPT_KINDS) if only is None else Q(kind__in=SWEPT_KINDS, pk__in=only)
     report.back_on_track = _back_on_track(now, short, long, scope)

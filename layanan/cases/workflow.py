@@ -14,40 +14,42 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layanan.accounts.actors import PUBLIC, user_or_none
+from layanan.accounts.actors import PUBLIC
 from layanan.accounts.permissions import ensure_can
 from layanan.core.errors import ApplicationError, Conflict
 
+from .deadlines import case_recompute_due
+from .events import case_event_record
 from .models import Case, CaseEvent, CasePause, Status
-
-S = Status
 
 # to-status → the statuses it may be reached from
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.VERIFIED: (S.RECEIVED,),
-    S.IN_PROGRESS: (S.RECEIVED, S.VERIFIED, S.WAITING, S.ANSWERED),
-    S.WAITING: (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS),
-    S.ANSWERED: (S.VERIFIED, S.IN_PROGRESS),
-    S.CLOSED: (S.ANSWERED,),
-    S.REJECTED: (S.RECEIVED, S.VERIFIED),
-    S.WITHDRAWN: (S.RECEIVED, S.VERIFIED, S.IN_PROGRESS, S.WAITING),
+    Status.VERIFIED: (Status.RECEIVED,),
+    Status.IN_PROGRESS: (Status.RECEIVED, Status.VERIFIED, Status.WAITING, Status.ANSWERED),
+    Status.WAITING: (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS),
+    Status.ANSWERED: (Status.VERIFIED, Status.IN_PROGRESS),
+    Status.CLOSED: (Status.ANSWERED,),
+    Status.REJECTED: (Status.RECEIVED, Status.VERIFIED),
+    Status.WITHDRAWN: (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING),
 }
 
 # to-status → the permission action it needs (accounts/permissions.py)
 TRANSITION_ACTIONS: dict[str, str] = {
-    S.VERIFIED: "case.verify",
-    S.REJECTED: "case.verify",
-    S.IN_PROGRESS: "case.work",
-    S.WAITING: "case.work",
-    S.ANSWERED: "case.answer",
-    S.CLOSED: "case.close",
-    S.WITHDRAWN: "case.work",
+    Status.VERIFIED: "case.verify",
+    Status.REJECTED: "case.verify",
+    Status.IN_PROGRESS: "case.work",
+    Status.WAITING: "case.work",
+    Status.ANSWERED: "case.answer",
+    Status.CLOSED: "case.close",
+    Status.WITHDRAWN: "case.work",
 }
 
 REOPEN_WINDOW = dt.timedelta(days=14)
 
 
 def allowed_transitions(case: Case) -> list[str]:
+    """The statuses ``case`` may move to from where it is (``TRANSITIONS``), whoever asks:
+    ``case_transition`` still checks the actor's permission for each."""
     return [to for to, sources in TRANSITIONS.items() if case.status in sources]
 
 
@@ -62,11 +64,11 @@ def due_steps(case: Case, *, draft_waiting: bool) -> tuple[str, ...]:
     before work starts.
     """
     status = case.status
-    if status == S.RECEIVED:
+    if status == Status.RECEIVED:
         return ("verify", "classify", "start")
-    if status in (S.VERIFIED, S.IN_PROGRESS) and draft_waiting:
+    if status in (Status.VERIFIED, Status.IN_PROGRESS) and draft_waiting:
         return ("answer", "draft")
-    if status == S.VERIFIED:
+    if status == Status.VERIFIED:
         detail = getattr(case, "complaint", None) if case.kind == "complaint" else None
         steps: tuple[str, ...] = ()
         if detail is not None and not detail.class_code:
@@ -74,43 +76,15 @@ def due_steps(case: Case, *, draft_waiting: bool) -> tuple[str, ...]:
         if case.assignee_id is None and case.assigned_unit_id in (None, case.unit_id):
             steps += ("assign",)
         return (*steps, "start", "draft", "answer")
-    if status == S.IN_PROGRESS:
+    if status == Status.IN_PROGRESS:
         return ("draft", "answer")
-    if status == S.WAITING:
+    if status == Status.WAITING:
         return ("resume",)
-    if status == S.ANSWERED:
+    if status == Status.ANSWERED:
         return ("close",)
-    if status == S.CLOSED:
+    if status == Status.CLOSED:
         return ("reopen",)
     return ()
-
-
-def case_event_record(
-    *,
-    case: Case,
-    actor,
-    kind: str,
-    old: object = "",
-    new: object = "",
-    note: str = "",
-    public_note: str = "",
-    internal: bool = False,
-    at: dt.datetime | None = None,
-) -> CaseEvent:
-    """Append one event to the case's timeline. ``note`` is for staff only; ``public_note`` is
-    the text the requester reads with this step (on the tracking page), unless the whole event
-    is ``internal``."""
-    return CaseEvent.objects.create(
-        case=case,
-        actor=user_or_none(actor),  # PUBLIC/SYSTEM store no user; None is a TypeError
-        at=at or timezone.now(),
-        kind=kind,
-        old_value=str(old or "")[:200],
-        new_value=str(new or "")[:200],
-        note=note,
-        public_note=public_note,
-        is_internal=internal,
-    )
 
 
 def _start_pause(case: Case, now: dt.datetime) -> None:
@@ -150,7 +124,7 @@ def case_transition(
     ``ApplicationError("reason_required")`` — the one place this rule lives; pages and API only
     show the error."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    reopening = case.status == S.CLOSED and to == S.IN_PROGRESS
+    reopening = case.status == Status.CLOSED and to == Status.IN_PROGRESS
     if reopening:
         ensure_can(actor, "case.close", case)
     else:
@@ -163,7 +137,7 @@ def case_transition(
                 % {"old": Status(case.status).label, "new": Status(to).label},
                 "invalid_transition",
             )
-    if to == S.REJECTED and not public_note.strip():
+    if to == Status.REJECTED and not public_note.strip():
         raise ApplicationError(_("Please give the reason for rejecting."), "reason_required")
     now = at or timezone.now()
     old = case.status
@@ -176,19 +150,17 @@ def case_transition(
             )
         case.reopen_count += 1
         case.closed_at = None
-    if old == S.WAITING:
+    if old == Status.WAITING:
         _end_pause(case, now)
-    if to == S.WAITING:
+    if to == Status.WAITING:
         _start_pause(case, now)
-    if case.first_response_at is None and old == S.RECEIVED:
+    if case.first_response_at is None and old == Status.RECEIVED:
         case.first_response_at = now
-    if to == S.ANSWERED:
+    if to == Status.ANSWERED:
         case.answered_at = now
-    if to in (S.CLOSED, S.REJECTED, S.WITHDRAWN):
+    if to in (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN):
         case.closed_at = now
     case.status = to
-    from .services import case_recompute_due
-
     case_recompute_due(case=case, save=False)
     case.save()
     case_event_record(
@@ -223,17 +195,17 @@ def case_answer_draft(*, actor, case: Case, answer: str) -> CaseEvent:
     answer = (answer or "").strip()
     if not answer:
         raise ApplicationError(_("The answer cannot be empty."), "answer_required")
-    if case.status not in (S.VERIFIED, S.IN_PROGRESS):
+    if case.status not in (Status.VERIFIED, Status.IN_PROGRESS):
         raise Conflict(
             _("An answer cannot be drafted while the case is “%(status)s”.")
             % {"status": Status(case.status).label},
             "invalid_transition",
         )
-    if case.status == S.VERIFIED:
+    if case.status == Status.VERIFIED:
         case = case_transition(
             actor=actor,
             case=case,
-            to=S.IN_PROGRESS,
+            to=Status.IN_PROGRESS,
             note=_("Work started by drafting the answer."),
         )
     return case_event_record(
@@ -252,7 +224,7 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Please say why the case should be reopened."), "required")
-    if case.status != S.CLOSED:
+    if case.status != Status.CLOSED:
         raise Conflict(_("Only a closed case can be reopened."), "invalid_transition")
     now = timezone.now()
     if case.closed_at and now - case.closed_at > REOPEN_WINDOW:
@@ -263,15 +235,15 @@ def case_reopen_by_requester(*, case: Case, reason: str) -> Case:
         )
     case.reopen_count += 1
     case.closed_at = None
-    case.status = S.IN_PROGRESS
+    case.status = Status.IN_PROGRESS
     case.save()
     # The requester's own words, shown back to them on their tracking page.
     case_event_record(
         case=case,
         actor=PUBLIC,
         kind="reopened",
-        old=S.CLOSED,
-        new=S.IN_PROGRESS,
+        old=Status.CLOSED,
+        new=Status.IN_PROGRESS,
         public_note=reason,
         at=now,
     )

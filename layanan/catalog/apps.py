@@ -10,7 +10,7 @@ def _unit_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     from .models import ServiceStandard
-    from .poster import poster_render_soon
+    from .tasks import poster_render_soon
 
     for standard in ServiceStandard.objects.filter(unit=instance, published_version__isnull=False):
         poster_render_soon(standard)
@@ -23,7 +23,7 @@ def _office_hours_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     from .models import ServiceStandard
-    from .poster import poster_render_soon
+    from .tasks import poster_render_soon
 
     unit = instance.unit
     for standard in ServiceStandard.objects.filter(

@@ -22,7 +22,6 @@ import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -201,20 +200,3 @@ def stored_poster_pdf(standard: ServiceStandard) -> bytes:
             "Poster of %s/%s not stored yet: rendering on demand", standard.unit.slug, standard.slug
         )
         return store_poster(standard)
-
-
-def poster_render_soon(standard: ServiceStandard) -> None:
-    """Ask the task worker to render ``standard``'s poster once the current transaction commits.
-    If the task backend cannot take it, the poster is rendered on its first request instead."""
-
-    def enqueue():
-        from .tasks import render_poster
-
-        try:
-            render_poster.enqueue(standard.pk)
-        except Exception:
-            logger.warning(
-                "Could not enqueue the poster of standard %s", standard.pk, exc_info=True
-            )
-
-    transaction.on_commit(enqueue)

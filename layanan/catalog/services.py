@@ -28,7 +28,7 @@ from .models import (
     StandardVersion,
     VersionStatus,
 )
-from .poster import poster_render_soon
+from .tasks import poster_render_soon
 
 SCALAR_FIELDS = (
     "name",
@@ -43,6 +43,8 @@ SCALAR_FIELDS = (
 
 
 def guess_service_kind(name: str) -> str:
+    """The ``ServiceKind`` a service's name suggests (consultation, audience, facility; else
+    other), in Indonesian or English: a first guess the editor can change."""
     lowered = name.lower()
     if "konsultasi" in lowered or "consultation" in lowered:
         return ServiceKind.CONSULTATION

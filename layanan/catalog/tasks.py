@@ -1,12 +1,18 @@
-"""Background tasks of the catalogue (``django.tasks``; the database backend by default)."""
+"""Background tasks of the catalogue (``django.tasks``; the database backend by default), and
+the helpers that enqueue them."""
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
 from django.tasks import task
 from django_scopes import scopes_disabled
 
 from .models import ServiceStandard
 from .poster import poster_file_name, store_poster
+
+logger = logging.getLogger("layanan.catalog.poster")
 
 
 @task
@@ -25,3 +31,18 @@ def render_poster(standard_id: int) -> str:
         return ""
     store_poster(standard)
     return poster_file_name(standard)
+
+
+def poster_render_soon(standard: ServiceStandard) -> None:
+    """Ask the task worker to render ``standard``'s poster once the current transaction commits.
+    If the task backend cannot take it, the poster is rendered on its first request instead."""
+
+    def enqueue():
+        try:
+            render_poster.enqueue(standard.pk)
+        except Exception:
+            logger.warning(
+                "Could not enqueue the poster of standard %s", standard.pk, exc_info=True
+            )
+
+    transaction.on_commit(enqueue)

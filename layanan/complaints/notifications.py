@@ -18,9 +18,14 @@ the service's own transaction (``case_event_record``; DESIGN §4). Listening the
   never costs a citizen their complaint.
 
 Only the events the reporter cares about trigger a message (never an internal one). Anonymous
-complaints hold no address and get nothing. The text is in the site's language (Indonesian),
-names no member of staff, carries no internal note and no content of the complaint — the code,
-the number, the due time and the link to the tracking page, where the citizen reads the rest.
+complaints hold no address and get nothing. The text is in the reporter's language — the
+site's (Indonesian): no other is stored for them — names no member of staff, carries no
+internal note and no content of the complaint — the code, the number, the due time and the link
+to the tracking page, where the citizen reads the rest.
+
+The wording lives in text templates, not here (``templates/complaints/notifications/``): for
+each event ``<event>.subject.txt`` and ``<event>.txt`` (what happened), framed by ``email.txt``
+(greeting, the answer in an e-mail thread, tracking link, footer) or ``whatsapp.txt``.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from layanan.cases.events import DUE_CHANGED_EVENT, events_bulk_created
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
@@ -102,94 +107,48 @@ def _complaint_class(case: Case, class_name: str) -> str:
     return detail.class_name if detail is not None else ""
 
 
-def _lines(
+TEMPLATES = "complaints/notifications"
+
+
+def _render(name: str, context: dict) -> str:
+    """A text template of this module, without the newline that ends its file."""
+    return render_to_string(f"{TEMPLATES}/{name}", context).removesuffix("\n")
+
+
+def _event_context(
     case: Case, event: str, class_name: str, note: str = "", survey_url: str = ""
-) -> tuple[str, list[str]]:
-    """(subject, the lines that say what happened) for ``event``."""
-    code = format_public_code(case.public_code)
-    due = format_due(case.due_at) if case.due_at else ""
-    if event == RECEIVED:
-        subject = _("Your complaint has been received – %(code)s") % {"code": code}
-        lines = [
-            _("Your complaint to %(unit)s has been received.") % {"unit": case.unit.name},
-            "",
-            _("Tracking code: %(code)s") % {"code": code},
-            _("Complaint number: %(number)s") % {"number": case.number},
-        ]
-        if due:
-            lines.append(
-                _(
-                    "Answer expected by: %(due)s (provisional: it may change when the "
-                    "complaint is classified)"
-                )
-                % {"due": due}
-            )
-    elif event == CLASSIFIED:
-        subject = _("Your complaint has been classified – %(code)s") % {"code": code}
-        lines = [
-            _("The complaint officer has classified your complaint as “%(class)s”.")
-            % {"class": _complaint_class(case, class_name)},
-        ]
-        if due:
-            lines.append(_("Answer expected by: %(due)s") % {"due": due})
-    elif event == WAITING:
-        subject = _("Your complaint needs more from you – %(code)s") % {"code": code}
-        lines = [
-            _("%(unit)s needs more information from you before it can go on:")
-            % {"unit": case.unit.name},
-            "",
-            note,
-            "",
-            _(
-                "The time limit stands still until then. Contact %(unit)s and mention your "
-                "tracking code."
-            )
-            % {"unit": case.unit.name},
-        ]
-    elif event == ANSWERED:
-        subject = _("Your complaint has been answered – %(code)s") % {"code": code}
-        lines = [
-            _("%(unit)s has answered your complaint.") % {"unit": case.unit.name},
-            _("Read the answer on the tracking page."),
-        ]
-    elif event == CLOSED:
-        subject = _("Your complaint has been closed – %(code)s") % {"code": code}
-        lines = [
-            _("Your complaint has been closed."),
-            _(
-                "If you are not satisfied with the answer, you can ask for it to be reopened "
-                "on the tracking page within %(days)s days."
-            )
-            % {"days": REOPEN_WINDOW.days},
-        ]
-        if survey_url:
-            lines += [
-                "",
-                _("How did we do? Please fill in the satisfaction survey (about 2 minutes):"),
-                survey_url,
-            ]
-    elif event == REOPENED:
-        subject = _("Your complaint has been reopened – %(code)s") % {"code": code}
-        lines = [
-            _("Your complaint has been reopened. %(unit)s will look at it again.")
-            % {"unit": case.unit.name},
-        ]
-        if due:
-            lines.append(_("Answer expected by: %(due)s") % {"due": due})
-    elif event == DUE_MOVED:
-        subject = _("The due time of your complaint has changed – %(code)s") % {"code": code}
-        lines = [
-            _(
-                "The working-day calendar of %(unit)s changed, so the time limit of your "
-                "complaint was adjusted."
-            )
-            % {"unit": case.unit.name},
-            "",
-            note,
-        ]
-    else:
+) -> dict:
+    if event not in EVENTS:
         raise ValueError(f"unknown reporter event {event!r}")
-    return subject, lines
+    return {
+        "code": format_public_code(case.public_code),
+        "number": case.number,
+        "unit": case.unit.name,
+        "due": format_due(case.due_at) if case.due_at else "",
+        "class": _complaint_class(case, class_name) if event == CLASSIFIED else "",
+        "note": note,
+        "survey_url": survey_url,
+        "days": REOPEN_WINDOW.days,
+        "tracking_url": tracking_url(case),
+    }
+
+
+def _event_texts(
+    case: Case, event: str, class_name: str, note: str = "", survey_url: str = ""
+) -> tuple[dict, str, str]:
+    """(context, subject, what happened) for ``event``, from ``<event>.subject.txt`` and
+    ``<event>.txt`` in the active language."""
+    context = _event_context(case, event, class_name, note, survey_url)
+    return (
+        context,
+        _render(f"{event}.subject.txt", context).strip(),
+        _render(f"{event}.txt", context),
+    )
+
+
+def message_subject(case: Case, event: str, *, class_name: str = "") -> str:
+    """The subject of the message for ``event`` (the WhatsApp template's first parameter)."""
+    return _render(f"{event}.subject.txt", _event_context(case, event, class_name)).strip()
 
 
 def render_message(
@@ -202,40 +161,15 @@ def render_message(
     answer: str = "",
     replyable: bool = False,
 ) -> tuple[str, str]:
-    """(subject, body) of the e-mail for ``event``, in the active language.
+    """(subject, body) of the e-mail for ``event``, in the active language: ``email.txt``
+    around the event's own ``<event>.txt``.
 
     ``replyable``: the complaint came by e-mail and this message goes back in its thread
     (layanan/intake/threading.py): the reporter may answer it, and the ``answer`` itself is
     in the message — they wrote from this address and asked there."""
-    subject, lines = _lines(case, event, class_name, note, survey_url)
-    if answer:
-        lines = [*lines, "", _("Our answer:"), "", answer]
-    if replyable:
-        footer = _(
-            "This message was sent by Layanan, %(unit)s. You can reply to this e-mail: "
-            "your reply is added to your complaint."
-        ) % {"unit": case.unit.name}
-    else:
-        footer = _(
-            "This message was sent automatically by Layanan, %(unit)s. Please do not reply."
-        ) % {"unit": case.unit.name}
-    body = "\n".join(
-        [
-            _("Dear reporter,"),
-            "",
-            *lines,
-            "",
-            _("Follow your complaint at:"),
-            tracking_url(case),
-            "",
-            _(
-                "Keep your tracking code: with it anyone can see the progress of the "
-                "complaint, but never who sent it."
-            ),
-            "",
-            "—",
-            footer,
-        ]
+    context, subject, lines = _event_texts(case, event, class_name, note, survey_url)
+    body = _render(
+        "email.txt", {**context, "lines": lines, "answer": answer, "replyable": replyable}
     )
     return subject, body
 
@@ -243,9 +177,11 @@ def render_message(
 def render_whatsapp(
     case: Case, event: str, *, class_name: str = "", note: str = "", survey_url: str = ""
 ) -> str:
-    """The short WhatsApp text for ``event``: what happened and the link."""
-    subject, lines = _lines(case, event, class_name, note, survey_url)
-    return "\n".join([f"*{subject}*", *[line for line in lines if line], "", tracking_url(case)])
+    """The short WhatsApp text for ``event`` (``whatsapp.txt``): what happened, without its
+    blank lines, and the link."""
+    context, subject, lines = _event_texts(case, event, class_name, note, survey_url)
+    lines = "\n".join(line for line in lines.splitlines() if line)
+    return _render("whatsapp.txt", {**context, "subject": subject, "lines": lines})
 
 
 def _answer_text(case: Case) -> str:
@@ -305,7 +241,7 @@ def reporter_messages(
                 {
                     "channel": "whatsapp",
                     "recipient": case.requester_phone,
-                    "subject": _lines(case, event, class_name)[0],
+                    "subject": message_subject(case, event, class_name=class_name),
                     "body": render_whatsapp(
                         case, event, class_name=class_name, note=note, survey_url=survey_url
                     ),
@@ -316,7 +252,7 @@ def reporter_messages(
                     # ({{1}} what happened, {{2}} the tracking link): layanan/intake/whatsapp.py.
                     "context": {
                         "template_parameters": [
-                            _lines(case, event, class_name)[0],
+                            message_subject(case, event, class_name=class_name),
                             tracking_url(case),
                         ]
                     },

@@ -17,9 +17,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can, ensure_can, members_who_can
+from layanan.cases.deadlines import case_recompute_due
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create, case_recompute_due
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.services import case_create
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ComplaintClass, ServiceStandard
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
@@ -87,6 +89,9 @@ def complaint_classes_for(*, unit: Unit, standard: ServiceStandard | None = None
 
 
 def provisional_duration(classes: list[ComplaintClass]) -> Duration:
+    """The completion time of a complaint not classified yet: the shortest fixed time among the
+    unit's complaint ``classes`` (so the provisional due time is never later than the real
+    one), marked provisional; ``FALLBACK_DURATION`` when no class has a fixed time."""
     fixed = [c for c in classes if c.value is not None and c.unit]
     if not fixed:
         return FALLBACK_DURATION
@@ -178,6 +183,12 @@ def _class_by_code(classes: list[ComplaintClass], code: str) -> ComplaintClass:
 
 @transaction.atomic
 def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
+    """Classify an open complaint as the class ``class_code`` of its unit's standard (again:
+    reclassify), and hold it to that class's completion time: ``due_at`` is recomputed from
+    the original receipt, pauses not counted. One transaction on the locked row, with a public
+    ``classified``/``reclassified`` event (the reporter is told: ``notifications.py``).
+    Refuses (``ApplicationError``) a complaint that is no longer open (``not_open``) and a code
+    the standard does not have (``unknown_class``); needs ``case.verify``."""
     ensure_can(actor, "case.verify", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING):

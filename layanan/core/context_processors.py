@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .timezones import organisation_name
+from .models import organisation_name
 
 
 def site(request):

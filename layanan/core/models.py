@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,8 +148,6 @@ class Unit(TimeStampedModel):
             return self.time_zone
         cached = self.__dict__.get("_time_zone_name")
         if cached is None:
-            from .timezones import nearest_time_zone
-
             cached = nearest_time_zone(reversed(self.ancestors()))
             self.__dict__["_time_zone_name"] = cached
         return cached
@@ -154,6 +155,55 @@ class Unit(TimeStampedModel):
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or below it."""
         return self.path.startswith(other.path)
+
+
+# --- the organisation: its top unit (time zone and name; see core/timezones.py) ---------------
+
+CACHE_KEY = "layanan:organisation"  # (zone, name) of the top unit
+CACHE_SECONDS = 300
+
+
+def organisation_from_db() -> tuple[str, str]:
+    """(zone, name) of the organisation: the first top unit."""
+    top = (
+        Unit.objects.filter(parent__isnull=True)
+        .order_by("path")
+        .values_list("time_zone", "name")
+        .first()
+    )
+    zone, name = top or ("", "")
+    return zone or settings.TIME_ZONE, name
+
+
+def _organisation() -> tuple[str, str]:
+    value = cache.get(CACHE_KEY)
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        try:
+            value = organisation_from_db()
+        except DatabaseError:
+            # The database is down: pages still render (the 503 page has a footer too) in the
+            # fallback zone, and nothing is cached, so the real values return with the database.
+            return settings.TIME_ZONE, ""
+        cache.set(CACHE_KEY, value, CACHE_SECONDS)
+    return value[0], value[1]
+
+
+def organisation_time_zone() -> str:
+    """The organisation's default zone (IANA name): the top unit's, else ``TIME_ZONE``."""
+    return _organisation()[0]
+
+
+def organisation_name() -> str:
+    """The organisation's name (the top unit's), "" before there is one (page footers)."""
+    return _organisation()[1]
+
+
+def nearest_time_zone(units: Iterable[Unit]) -> str:
+    """The first zone set on ``units`` (nearest first), else the organisation's default."""
+    for unit in units:
+        if unit.time_zone:
+            return unit.time_zone
+    return organisation_time_zone()
 
 
 class AuditAction(models.TextChoices):

@@ -35,6 +35,8 @@ from django.db.models import Q
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
+from layanan.accounts.permissions import sees_every_unit, visible_unit_ids
+
 __all__ = [
     "DIMENSION",
     "RequestUnits",
@@ -103,8 +105,6 @@ class RequestUnits:
                 "scopes_disabled() (layanan/core/scoping.py) and say why that is safe."
             )
         if user is not self.user:
-            from layanan.cases.selectors import sees_every_unit, visible_unit_ids
-
             if not user.is_active:
                 self.units = []
             elif sees_every_unit(user):

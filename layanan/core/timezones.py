@@ -12,72 +12,26 @@ only the fallback of an installation without units.
   (:func:`unit_tzinfo`).
 
 The default (with the organisation's name, shown in page footers) is read from the database once
-and kept in the cache (shared between processes, Redis in production); saving or deleting a unit
-refreshes it.
+and kept in the cache (shared between processes, Redis in production) — ``core.models``, beside
+``Unit``, whose ``time_zone_name`` falls back to it; saving or deleting a unit refreshes it
+(here).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Unit
+from .models import CACHE_KEY, CACHE_SECONDS, Unit, organisation_from_db, organisation_time_zone
 
 logger = logging.getLogger(__name__)
-
-CACHE_KEY = "layanan:organisation"  # (zone, name) of the top unit
-CACHE_SECONDS = 300
-
-
-def _organisation_from_db() -> tuple[str, str]:
-    """(zone, name) of the organisation: the first top unit."""
-    top = (
-        Unit.objects.filter(parent__isnull=True)
-        .order_by("path")
-        .values_list("time_zone", "name")
-        .first()
-    )
-    zone, name = top or ("", "")
-    return zone or settings.TIME_ZONE, name
-
-
-def _organisation() -> tuple[str, str]:
-    value = cache.get(CACHE_KEY)
-    if not isinstance(value, tuple | list) or len(value) != 2:
-        try:
-            value = _organisation_from_db()
-        except DatabaseError:
-            # The database is down: pages still render (the 503 page has a footer too) in the
-            # fallback zone, and nothing is cached, so the real values return with the database.
-            return settings.TIME_ZONE, ""
-        cache.set(CACHE_KEY, value, CACHE_SECONDS)
-    return value[0], value[1]
-
-
-def organisation_time_zone() -> str:
-    """The organisation's default zone (IANA name): the top unit's, else ``TIME_ZONE``."""
-    return _organisation()[0]
-
-
-def organisation_name() -> str:
-    """The organisation's name (the top unit's), "" before there is one (page footers)."""
-    return _organisation()[1]
-
-
-def nearest_time_zone(units: Iterable[Unit]) -> str:
-    """The first zone set on ``units`` (nearest first), else the organisation's default."""
-    for unit in units:
-        if unit.time_zone:
-            return unit.time_zone
-    return organisation_time_zone()
 
 
 def unit_tzinfo(unit: Unit | None) -> ZoneInfo:
@@ -97,7 +51,7 @@ def _refresh_organisation_time_zone(sender, **kwargs) -> None:
     # Right away for this process (and the writing transaction), and once more after commit so
     # that a rolled-back change does not outlive the cache timeout.
     try:
-        cache.set(CACHE_KEY, _organisation_from_db(), CACHE_SECONDS)
+        cache.set(CACHE_KEY, organisation_from_db(), CACHE_SECONDS)
         transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     except Exception:
         # An unreachable cache must not stop a unit from being saved; it expires on its own.

@@ -284,6 +284,8 @@ _CASE_NUMBER_SPLIT = re.compile(r"[\s,;]+")
 
 
 def parse_case_numbers(text: str) -> list[str]:
+    """The case numbers written in ``text`` (separated by commas, semicolons or white space),
+    each once, in the order written."""
     seen: list[str] = []
     for number in _CASE_NUMBER_SPLIT.split(text.strip()):
         if number and number not in seen:

@@ -38,8 +38,9 @@ from django.utils.translation import gettext as _
 from layanan.accounts.actors import SYSTEM, user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.attachments import attachment_add, attachment_validate
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, Channel, Status
-from layanan.cases.workflow import REOPEN_WINDOW, case_event_record, case_transition
+from layanan.cases.workflow import REOPEN_WINDOW, case_transition
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import AuditAction, Unit
@@ -55,6 +56,7 @@ from .models import (
     Mailbox,
 )
 from .parsing import MailPart, ParsedMail
+from .threading import REPLY_PREFIX, converting
 
 logger = logging.getLogger("layanan.intake")
 
@@ -63,7 +65,6 @@ logger = logging.getLogger("layanan.intake")
 REQUESTER_MESSAGE = "requester_message"
 
 CASE_NUMBER = re.compile(r"\b([A-Z0-9][A-Z0-9-]*/[A-Z]{2,6}/\d{4}/\d{6})\b", re.IGNORECASE)
-REPLY_PREFIX = re.compile(r"^\s*(re|bls|balas|balasan|aw|sv|antw|r)\s*(\[\d+\])?\s*:", re.I)
 
 MATCH_THREAD, MATCH_SUBJECT, MATCH_SENDER, MATCH_STAFF = "thread", "subject", "sender", "staff"
 
@@ -407,8 +408,6 @@ def intake_convert(
     deadline counts from receipt, not from triage), through the same service as the web form
     and the API (``complaint_create``); its files go with it."""
     from layanan.complaints.services import complaint_create
-
-    from .threading import converting
 
     message = _lock_new(actor, message)
     email = message.channel == IntakeChannel.EMAIL

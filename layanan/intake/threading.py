@@ -13,12 +13,15 @@ e-mail carries so that their mail program shows it under their own message.
 from __future__ import annotations
 
 import contextlib
+import re
 from contextvars import ContextVar
 
 from layanan.cases.models import Case, Channel
 
 from .models import IntakeChannel, IntakeMessage, IntakeStatus
-from .services import REPLY_PREFIX
+
+#: The prefix mail programs put before the subject of a reply ("Re:", "Bls:", "AW:", …).
+REPLY_PREFIX = re.compile(r"^\s*(re|bls|balas|balasan|aw|sv|antw|r)\s*(\[\d+\])?\s*:", re.I)
 
 MAX_REFERENCES = 20
 

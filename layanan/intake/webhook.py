@@ -25,7 +25,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
-from .whatsapp import BadDelivery, accept_delivery, known_number, parse_delivery, signature_valid
+from .tasks import accept_delivery
+from .whatsapp import BadDelivery, parse_delivery, signature_valid
+from .whatsapp_numbers import known_number
 
 logger = logging.getLogger("layanan.intake.whatsapp")
 

@@ -1,6 +1,6 @@
 """WhatsApp into the intake queue, and which number answers: the Cloud API webhook's work.
 
-The webhook (``webhook.py``) only checks and stores a delivery (``accept_delivery``: a
+The webhook (``webhook.py``) only checks and stores a delivery (``tasks.accept_delivery``: a
 ``WhatsAppEvent`` row, one short transaction) and answers 200; the work happens after commit in
 a task (``process_event``), and again in the sweep (``manage.py process_whatsapp``) for an
 event whose task never ran (a process killed between the commit and the enqueue, a task backend
@@ -20,7 +20,7 @@ number of the case's unit, or of the nearest parent unit with one, else the glob
 The 24-hour customer-service window: free text reaches a WhatsApp user only within 24 hours
 of their last message to that number; outside it only an approved template
 (``WHATSAPP_TEMPLATE_UPDATE`` in ``WHATSAPP_TEMPLATE_LANGUAGE``). The choice is made when the
-message is sent (``outgoing_plan``), not when it was queued.
+message is sent (``outgoing_plan`` in ``whatsapp_numbers.py``), not when it was queued.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import hashlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,8 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from layanan.core.models import Unit
-from layanan.core.phones import from_whatsapp, normalize_phone, to_whatsapp
+from layanan.core.phones import from_whatsapp, to_whatsapp
 from layanan.notify.whatsapp import WhatsAppCloudClient, WhatsAppError
 
 from .models import (
@@ -50,14 +48,13 @@ from .models import (
     IntakeStatus,
     WhatsAppEvent,
     WhatsAppEventStatus,
-    WhatsAppNumber,
 )
 from .parsing import MailPart
 from .services import Incoming, RefusedFile, intake_receive, receipt_time
+from .whatsapp_numbers import Number, known_number
 
 logger = logging.getLogger("layanan.intake.whatsapp")
 
-WINDOW = dt.timedelta(hours=24)
 #: Attempts at processing an event before it is left as failed (visible in the admin).
 MAX_ATTEMPTS = 8
 #: Kinds of message that carry a file, and the field of the message that describes it.
@@ -123,60 +120,6 @@ def parse_delivery(body: bytes) -> tuple[dict, list[str], set[str]]:
             if value.get("messages"):
                 receiving.add(str(number_id).strip())
     return data, list(dict.fromkeys(ids)), receiving
-
-
-@dataclass(frozen=True)
-class Number:
-    """A business number as this installation knows it."""
-
-    phone_number_id: str
-    unit: Unit | None  # None: only sends (the global number without WHATSAPP_DEFAULT_UNIT)
-    active: bool = True
-
-
-def known_number(phone_number_id: str) -> Number | None:
-    """The number ``phone_number_id`` names, or ``None`` when this installation does not know
-    it (neither a ``WhatsAppNumber`` nor the global number). The global number without a
-    ``WHATSAPP_DEFAULT_UNIT`` is known (its status callbacks are taken) but fills no queue."""
-    row = WhatsAppNumber.objects.select_related("unit").filter(phone_number_id=phone_number_id)
-    row = row.first()
-    if row is not None:
-        return Number(phone_number_id, row.unit, row.is_active)
-    if phone_number_id and phone_number_id == settings.WHATSAPP_PHONE_NUMBER_ID:
-        return Number(phone_number_id, default_unit())
-    return None
-
-
-def default_unit() -> Unit | None:
-    """The unit whose queue the global number fills (``WHATSAPP_DEFAULT_UNIT``, a slug)."""
-    slug = settings.WHATSAPP_DEFAULT_UNIT
-    return Unit.objects.filter(slug=slug).first() if slug else None
-
-
-def accept_delivery(body: bytes, phone_number_ids: list[str]) -> WhatsAppEvent:
-    """Store a verified delivery and schedule its processing after commit."""
-    with transaction.atomic():
-        event = WhatsAppEvent.objects.create(
-            body=body.decode("utf-8"), phone_number_ids=phone_number_ids
-        )
-        transaction.on_commit(lambda: schedule_processing(event.pk), robust=True)
-    return event
-
-
-def schedule_processing(event_id: int) -> None:
-    """Ask the task worker to process the event; if it cannot take it, the sweep will."""
-    if not settings.WHATSAPP_PROCESS_ON_COMMIT:
-        return
-    from .tasks import process_whatsapp_event
-
-    try:
-        process_whatsapp_event.enqueue(event_id)
-    except Exception:
-        logger.warning(
-            "whatsapp: could not enqueue event %s; manage.py process_whatsapp will",
-            event_id,
-            exc_info=True,
-        )
 
 
 # --- processing ---------------------------------------------------------------------------------
@@ -551,80 +494,3 @@ def _status_error(status: dict) -> str:
         )
         parts.append(f"WhatsApp {error.get('code', '')}: {text}".strip())
     return "\n".join(parts)[:2000] or "WhatsApp: failed"
-
-
-# --- sending: which number, text or template ----------------------------------------------------
-
-
-def number_for_unit(unit: Unit | None) -> str:
-    """The phone-number id messages about ``unit``'s cases go out from: its own active number,
-    else the nearest parent's, else the global ``WHATSAPP_PHONE_NUMBER_ID``."""
-    if unit is not None:
-        chain = [*reversed(unit.ancestors(include_self=True))]
-        numbers = {
-            row.unit_id: row.phone_number_id
-            for row in WhatsAppNumber.objects.filter(unit__in=chain, is_active=True).order_by("-pk")
-        }
-        for candidate in chain:
-            if candidate.pk in numbers:
-                return numbers[candidate.pk]
-    return settings.WHATSAPP_PHONE_NUMBER_ID
-
-
-def _receiving_unit(phone_number_id: str) -> Unit | None:
-    number = known_number(phone_number_id)
-    return number.unit if number is not None else None
-
-
-def window_open(recipient: str, phone_number_id: str, now: dt.datetime | None = None) -> bool:
-    """Whether ``recipient`` wrote to the number ``phone_number_id`` within the last 24 hours
-    (the customer-service window: free text allowed)."""
-    unit = _receiving_unit(phone_number_id)
-    if unit is None:
-        return False
-    try:
-        address = normalize_phone(recipient)
-    except ValidationError:
-        return False
-    now = now or timezone.now()
-    with scopes_disabled():  # SYSTEM: the sender's own messages, read to choose how to answer
-        return IntakeMessage.objects.filter(
-            unit=unit,
-            channel=IntakeChannel.WHATSAPP,
-            sender_address=address,
-            received_at__gt=now - WINDOW,
-        ).exists()
-
-
-@dataclass(frozen=True)
-class Plan:
-    sender: str  # phone-number id
-    free_text: bool  # inside the customer-service window
-    template: str = ""  # outside it: the approved template (empty: none configured)
-    language: str = ""
-    parameters: tuple[str, ...] = ()
-
-
-def outgoing_plan(message, now: dt.datetime | None = None) -> Plan:
-    """How an outbox row goes out: from which number, as text or as the update template."""
-    sender = message.sender
-    if not sender and message.case_id:
-        from layanan.cases.models import Case
-
-        with scopes_disabled():  # SYSTEM: the unit of the case the message is about
-            case = Case.objects.select_related("unit").filter(pk=message.case_id).first()
-        sender = number_for_unit(case.unit if case else None)
-    sender = sender or settings.WHATSAPP_PHONE_NUMBER_ID
-    if window_open(message.recipient, sender, now):
-        return Plan(sender, free_text=True)
-    parameters = (message.context or {}).get("template_parameters") or [
-        message.subject or message.body.splitlines()[0],
-        settings.SITE_URL,
-    ]
-    return Plan(
-        sender,
-        free_text=False,
-        template=settings.WHATSAPP_TEMPLATE_UPDATE,
-        language=settings.WHATSAPP_TEMPLATE_LANGUAGE,
-        parameters=tuple(str(p) for p in parameters),
-    )

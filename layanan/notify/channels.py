@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives
 from django.utils.translation import gettext as _
 
+from layanan.intake.whatsapp_numbers import outgoing_plan
+
 from .models import OutboxChannel, OutboxMessage
 from .whatsapp import WhatsAppCloudClient, WhatsAppError
 
@@ -91,7 +93,8 @@ def send_email(message: OutboxMessage) -> str:
 def send_whatsapp(message: OutboxMessage) -> str:
     """From the number of the case's unit (or the row's ``sender``), as free text inside the
     24-hour customer-service window and as the approved update template outside it
-    (``layanan.intake.whatsapp.outgoing_plan``, decided now, not when the row was queued)."""
+    (``layanan.intake.whatsapp_numbers.outgoing_plan``, decided now, not when the row was
+    queued)."""
     if not settings.WHATSAPP_ENABLED:
         raise ChannelDisabled(
             _(
@@ -99,8 +102,6 @@ def send_whatsapp(message: OutboxMessage) -> str:
                 "(WHATSAPP_ENABLED is false)."
             )
         )
-    from layanan.intake.whatsapp import outgoing_plan
-
     plan = outgoing_plan(message)
     try:
         with WhatsAppCloudClient.from_settings() as client:

@@ -1,7 +1,7 @@
 """The notification outbox: every e-mail or WhatsApp message the system sends is first a row here.
 
 A row is written in the same transaction as the change it reports (so a rolled-back change
-notifies nobody) and delivered afterwards by the dispatcher (``services.outbox_dispatch``), which
+notifies nobody) and delivered afterwards by the dispatcher (``dispatch.outbox_dispatch``), which
 retries with backoff and leaves failures visible in the admin. See docs/notifications.md.
 """
 

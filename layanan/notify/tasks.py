@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django_scopes import scopes_disabled
 
-from .services import outbox_dispatch
+from .dispatch import outbox_dispatch
 
 
 @task

@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from layanan.accounts.actors import SYSTEM
+from layanan.cases.events import case_event_record
 from layanan.cases.models import FINAL_STATUSES, Attachment, Case, CaseKind
-from layanan.cases.workflow import case_event_record
 
 logger = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from layanan.accounts.models import Membership, Role
 from layanan.core.models import Unit
@@ -116,68 +116,26 @@ def _dates(period: SurveyPeriod) -> dict[str, str]:
     }
 
 
-def _sample_line(result: IkmResult) -> str:
-    if result.min_sample is None:
-        return _("Respondents: %(n)s.") % {"n": result.respondents}
-    return _(
-        "Respondents: %(n)s; the minimum sample for %(population)s people served is %(minimum)s "
-        "(Krejcie–Morgan)."
-    ) % {"n": result.respondents, "population": result.population, "minimum": result.min_sample}
-
-
 def _message(kind: str, period: SurveyPeriod, result: IkmResult) -> tuple[str, str]:
-    """(subject, body) of one reminder, in the office language."""
-    dates = _dates(period)
+    """(subject, body) of one reminder, in the active language, from the kind's templates in
+    ``templates/surveys/reminders/`` (``<kind>.subject.txt``, ``<kind>.txt``)."""
     links = period_links(period)
-    if kind == ReminderKind.OPENED:
-        subject = _("Survey period opened: %(name)s, %(unit)s") % dates
-        lines = [
-            _("The satisfaction survey period %(name)s of %(unit)s runs from %(start)s to %(end)s.")
-            % dates,
-            "",
-            _("Invite the people you serve to answer; the questionnaire for the public: %(url)s")
-            % {"url": links["kiosk"]},
-            _("Results so far and the SKM report: %(url)s") % {"url": links["report"]},
-        ]
-    elif kind == ReminderKind.SAMPLE:
-        subject = _("Survey sample too small: %(name)s, %(unit)s") % dates
-        lines = [
-            _(
-                "The survey period %(name)s of %(unit)s ends on %(end)s, and the sample is still "
-                "below the minimum size."
-            )
-            % dates,
-            _sample_line(result),
-            _("%(missing)s more respondents are needed before the period ends.")
-            % {"missing": result.min_sample - result.respondents},
-            "",
-            _("The questionnaire for the public: %(url)s") % {"url": links["kiosk"]},
-            _("Results so far: %(url)s") % {"url": links["report"]},
-        ]
-    else:
-        subject = _("Survey period closed: %(name)s, %(unit)s") % dates
-        if result.converted is None:
-            outcome = _("No one answered the survey in this period.")
-        else:
-            outcome = _("IKM %(ikm)s: grade %(grade)s, %(performance)s.") % {
-                "ikm": formats.number_format(result.converted, 2),
-                "grade": result.grade,
-                "performance": result.performance,
-            }
-        lines = [
-            _("The survey period %(name)s of %(unit)s (%(start)s – %(end)s) has closed.") % dates,
-            outcome,
-            _sample_line(result),
-        ]
-        if result.sample_short:
-            lines.append(_("The sample is below the minimum size: say so when publishing."))
-        lines += [
-            "",
-            _("Read the SKM report and write its follow-up plan (rencana tindak lanjut): %(url)s")
-            % {"url": links["report"]},
-        ]
-    lines += ["", _("The links open after you sign in to the staff area.")]
-    return subject, "\n".join(lines)
+    context = {
+        **_dates(period),
+        "kiosk_url": links["kiosk"],
+        "report_url": links["report"],
+        "n": result.respondents,
+        "population": result.population,
+        "minimum": result.min_sample,
+        "missing": (result.min_sample or 0) - result.respondents,
+        "sample_short": result.sample_short,
+        "ikm": None if result.converted is None else formats.number_format(result.converted, 2),
+        "grade": result.grade,
+        "performance": result.performance,
+    }
+    subject = render_to_string(f"surveys/reminders/{kind}.subject.txt", context).strip()
+    body = render_to_string(f"surveys/reminders/{kind}.txt", context).removesuffix("\n")
+    return subject, body
 
 
 def _send(period: SurveyPeriod, kind: str, result: IkmResult) -> SurveyPeriodReminder | None:

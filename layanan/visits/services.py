@@ -35,9 +35,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import ensure_can
+from layanan.cases.deadlines import case_recompute_due, case_set_duration
+from layanan.cases.events import case_event_record
 from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create, case_recompute_due, case_set_duration
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.services import case_create
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import Unit
@@ -71,6 +73,8 @@ def walk_in_services(unit: Unit) -> list[ServiceStandard]:
 
 
 def ticket_prefix(standard: ServiceStandard | None, services: list[ServiceStandard]) -> str:
+    """The letter of the queue tickets of ``standard``: by its place among the unit's
+    ``services``; the general prefix for a visit without one (or a service not listed)."""
     if standard is None:
         return GENERAL_PREFIX
     for index, candidate in enumerate(services):

@@ -1,7 +1,7 @@
 """A readers–writer lock on the working-day calendar, so that no due time is computed from a
 calendar that is being changed and then missed by the recompute of that change.
 
-- Every transaction that stores a due time (``cases.services.case_recompute_due``: creation,
+- Every transaction that stores a due time (``cases.deadlines.case_recompute_due``: creation,
   transitions, classification, the calendar recompute itself) takes the lock **shared** before
   it reads the calendar, and holds it until it commits.
 - Every change to the calendar (``workdays.services.calendar_changed``) takes it **exclusive**

@@ -188,7 +188,7 @@ class Calendar:
         their office hours), then two per year touched (holidays — the national ones and the
         local ones of the unit and its ancestors, in one query — and overrides).
         """
-        from layanan.core.timezones import nearest_time_zone
+        from layanan.core.models import nearest_time_zone
 
         from .models import Holiday, OfficeHours, OfficeHoursOverride
 

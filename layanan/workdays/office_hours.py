@@ -99,8 +99,7 @@ def weekly_hours(unit, *, calendar: Calendar | None = None) -> WeeklyHours:
     nearest zone, read in one query (the units of the chain joined with their hours)."""
     if calendar is not None:
         return WeeklyHours(lines=group_week(calendar.week), zone=zone_abbreviation(calendar.tz))
-    from layanan.core.models import Unit
-    from layanan.core.timezones import organisation_time_zone
+    from layanan.core.models import Unit, organisation_time_zone
 
     chain = _chain_pks(unit)
     rows: dict[int, dict[int, Hours]] = {}

@@ -240,6 +240,7 @@ def holiday_words(holiday: Holiday) -> str:
 
 
 def withdrawn(holiday: Holiday) -> str:
+    """The reason a due time moved when ``holiday`` was withdrawn, as the requester reads it."""
     return _("%(holiday)s withdrawn") % {"holiday": holiday_words(holiday)}
 
 

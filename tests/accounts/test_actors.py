@@ -13,9 +13,10 @@ from django.utils import translation
 from layanan.accounts.actors import PUBLIC, SYSTEM
 from layanan.accounts.permissions import RULES, can, ensure_can
 from layanan.cases.attachments import attachment_add
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Status
 from layanan.cases.views import _timeline
-from layanan.cases.workflow import case_event_record, case_reopen_by_requester, case_transition
+from layanan.cases.workflow import case_reopen_by_requester, case_transition
 from layanan.catalog.models import StandardVersion, VersionStatus
 from layanan.catalog.services import version_create_draft, version_publish
 from layanan.complaints.services import complaint_classify, complaint_create

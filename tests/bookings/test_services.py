@@ -12,8 +12,8 @@ from django.db import connection
 from layanan.bookings import services
 from layanan.bookings.models import BookingDetail, BookingState
 from layanan.bookings.services import booking_approve, booking_cancel, booking_refuse
+from layanan.cases.deadlines import standard_duration
 from layanan.cases.models import CaseKind, Status
-from layanan.cases.services import standard_duration
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
 from layanan.notify.models import OutboxMessage

@@ -14,10 +14,11 @@ from django.utils import translation
 
 from layanan.accounts.actors import PUBLIC
 from layanan.api.services import api_token_create
+from layanan.cases.events import case_event_record
 from layanan.cases.forms import ACTION_FORMS
 from layanan.cases.models import CaseEvent, Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.workflow import case_event_record, case_transition
+from layanan.cases.workflow import case_transition
 from tests.cases.test_inbox import file_complaint
 from tests.factories import published_standard
 

@@ -20,9 +20,10 @@ from django.utils import timezone, translation
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
+from layanan.cases.events import case_event_record
 from layanan.cases.models import Attachment, Case, Channel, Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.workflow import case_event_record, case_reopen_by_requester, case_transition
+from layanan.cases.workflow import case_reopen_by_requester, case_transition
 from layanan.catalog.models import ServiceStandard
 from layanan.complaints.services import complaint_answer, complaint_classify, complaint_create
 from layanan.core.phones import INVALID_MESSAGE

@@ -13,7 +13,7 @@ from django.utils import timezone
 from layanan.cases.models import Case, CaseEvent, Channel, Status
 from layanan.intake.models import IntakeMessage, IntakeStatus, Mailbox
 from layanan.intake.poller import poll_mailbox
-from layanan.notify.services import outbox_dispatch
+from layanan.notify.dispatch import outbox_dispatch
 from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
 from tests.factories import DEFAULT_PASSWORD
 

@@ -24,8 +24,8 @@ from layanan.intake.services import (
     intake_dismiss,
     intake_receive,
 )
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage
-from layanan.notify.services import outbox_dispatch
 
 from . import mails
 

@@ -332,7 +332,7 @@ def test_converting_sends_the_tracking_code_to_the_sender_only(
     to that number alone — from Biro Kesra's own number — and reach the Graph API as text
     (the sender wrote minutes ago: inside the window)."""
     from layanan.cases.numbering import format_public_code
-    from layanan.notify.services import outbox_dispatch
+    from layanan.notify.dispatch import outbox_dispatch
 
     settings.WHATSAPP_ENABLED = True
     sent = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=5)

@@ -12,9 +12,10 @@ from django.utils import timezone
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Channel
 from layanan.complaints.services import complaint_create
-from layanan.intake.whatsapp import number_for_unit
+from layanan.intake.whatsapp_numbers import number_for_unit
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 
 from . import wa
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from layanan.notify.channels import DeliveryError
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.dispatch import outbox_dispatch
+from layanan.notify.services import outbox_enqueue
 from tests.api.utils import EN
 from tests.cases.test_inbox import file_complaint
 from tests.factories import UserFactory
@@ -97,7 +98,7 @@ def test_a_private_messages_error_is_masked_too(root_client, cases, monkeypatch,
     def refuse(message):
         raise DeliveryError(f"SMTPRecipientsRefused: {message.recipient}: 550", permanent=True)
 
-    monkeypatch.setattr("layanan.notify.services.deliver", refuse)
+    monkeypatch.setattr("layanan.notify.dispatch.deliver", refuse)
     message = _message(cases["confidential"], SECRET_ADDRESS)
     outbox_dispatch()
     for url in (
@@ -116,7 +117,7 @@ def test_dispatch_logs_never_carry_the_address(cases, monkeypatch, settings, cap
     def refuse(message):
         raise DeliveryError(f"SMTPRecipientsRefused: {message.recipient}: 550", permanent=True)
 
-    monkeypatch.setattr("layanan.notify.services.deliver", refuse)
+    monkeypatch.setattr("layanan.notify.dispatch.deliver", refuse)
     case = cases["confidential"]
     with caplog.at_level(logging.INFO, logger="layanan.notify"):
         _message(case, SECRET_ADDRESS)

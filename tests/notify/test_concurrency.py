@@ -8,9 +8,10 @@ import time
 import pytest
 from django.db import connection
 
-from layanan.notify import services
+from layanan.notify import dispatch
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 
 MESSAGES = 30
 
@@ -28,13 +29,13 @@ def test_two_concurrent_dispatchers_send_each_message_exactly_once(smtp_server, 
             channel="email", recipient=f"warga{n}@example.com", subject=f"Pesan {n}", body="x"
         )
 
-    real_deliver = services.deliver
+    real_deliver = dispatch.deliver
 
     def slow_deliver(message):  # widen the window in which both dispatchers are busy
         time.sleep(0.01)
         return real_deliver(message)
 
-    monkeypatch.setattr(services, "deliver", slow_deliver)
+    monkeypatch.setattr(dispatch, "deliver", slow_deliver)
     start = threading.Barrier(2)
     reports, errors = [], []
 

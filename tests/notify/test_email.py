@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
 

@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from layanan.notify import channels
+from layanan.notify.dispatch import outbox_dispatch, outbox_reclaim_stale
 from layanan.notify.models import OutboxMessage, OutboxStatus
 from layanan.notify.services import (
     outbox_cancel,
-    outbox_dispatch,
     outbox_enqueue,
     outbox_enqueue_many,
-    outbox_reclaim_stale,
     outbox_retry,
     outbox_schedule_dispatch,
 )
@@ -219,7 +218,7 @@ def test_a_message_being_sent_is_not_picked_up_by_another_dispatcher(monkeypatch
             nested_reports[0] = outbox_dispatch()
         return f"id-{message.pk}"
 
-    monkeypatch.setattr("layanan.notify.services.deliver", fake_deliver)
+    monkeypatch.setattr("layanan.notify.dispatch.deliver", fake_deliver)
     report = outbox_dispatch()
 
     assert sorted(r for _who, r in sent) == ["dua@example.com", "satu@example.com"]
@@ -243,7 +242,7 @@ def test_stale_sending_message_is_reclaimed_and_sent(monkeypatch):
     OutboxMessage.objects.filter(pk=fresh.pk).update(
         status=OutboxStatus.SENDING, attempts=1, claimed_at=now - dt.timedelta(minutes=1)
     )
-    monkeypatch.setattr("layanan.notify.services.deliver", lambda m: "ok")
+    monkeypatch.setattr("layanan.notify.dispatch.deliver", lambda m: "ok")
 
     report = outbox_dispatch(now=now)
 
@@ -277,7 +276,7 @@ def test_unexpected_error_in_a_channel_does_not_leave_the_row_sending(monkeypatc
     def boom(message):
         raise KeyError("template missing")
 
-    monkeypatch.setattr("layanan.notify.services.deliver", boom)
+    monkeypatch.setattr("layanan.notify.dispatch.deliver", boom)
     message = _email()
     report = outbox_dispatch()
     assert report.retrying == 1

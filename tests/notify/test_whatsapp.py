@@ -7,8 +7,9 @@ import pytest
 from django.core import checks
 from django.core.exceptions import ValidationError
 
+from layanan.notify.dispatch import outbox_dispatch
 from layanan.notify.models import OutboxMessage, OutboxStatus
-from layanan.notify.services import outbox_dispatch, outbox_enqueue
+from layanan.notify.services import outbox_enqueue
 from layanan.notify.whatsapp import WhatsAppCloudClient, WhatsAppError
 from tests.conftest import free_port
 

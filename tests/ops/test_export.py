@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from layanan.accounts.actors import PUBLIC
-from layanan.cases.workflow import case_event_record
+from layanan.cases.events import case_event_record
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from layanan.accounts.actors import PUBLIC
+from layanan.cases.deadlines import case_recompute_due
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create, case_recompute_due
+from layanan.cases.services import case_create
 from layanan.core.models import AuditAction, AuditEntry
 from layanan.workdays.deadlines import deadline
 from layanan.workdays.durations import Duration

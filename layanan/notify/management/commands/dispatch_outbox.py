@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django_scopes import scopes_disabled
 
-from layanan.notify.services import outbox_dispatch
+from layanan.notify.dispatch import outbox_dispatch
 
 
 class Command(BaseCommand):
