@@ -4,6 +4,7 @@ XLSX all read this one structure, so they cannot disagree."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -14,26 +15,11 @@ from layanan.core.models import Unit
 from layanan.surveys.ikm import IkmResult, ikm_compute
 from layanan.surveys.scope import ResultsScope, ikm_in_scope, results_scope
 
-from . import metrics
-from .metrics import Month
+from . import metrics, snapshots
+from .metrics import Month, Row
 
-
-def format_seconds(seconds: float | None) -> str:
-    """A duration for people: "45 min", "3 h 20 min", "2 d 4 h" (24-hour days)."""
-    if seconds is None:
-        return "–"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return _("%(m)s min") % {"m": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        if minutes:
-            return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
-        return _("%(h)s h") % {"h": hours}
-    days, hours = divmod(hours, 24)
-    if hours:
-        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
-    return _("%(d)s d") % {"d": days}
+#: Months in the trend charts and tables, up to the month shown.
+TREND_MONTHS = 12
 
 
 def hours(seconds: float | None) -> float | None:
@@ -101,22 +87,83 @@ def _round(value: float | None, places: int = 1) -> float | None:
     return None if value is None else round(value, places)
 
 
-def month_figures(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> MonthFigures:
+def month_data(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> dict:
+    """Every figure of ``unit`` for ``month`` as plain numbers, codes and stored names — what a
+    month snapshot keeps (JSON, language-independent). ``month_figures_from`` labels it."""
+    ikm = ikm_compute(unit=unit, start=month.first_day, end=month.last_day, count_population=False)
+    return {
+        "by_kind": metrics.volume_by_kind_data(unit, month),
+        "by_channel": metrics.volume_by_channel_data(unit, month),
+        "by_service": metrics.volume_by_service_data(unit, month),
+        "on_time": metrics.on_time_by_service_data(unit, month),
+        "durations": dataclasses.asdict(metrics.durations(unit, month)),
+        "divisions": metrics.open_by_division_data(unit, month, now=now),
+        "classes": metrics.complaint_classes_data(unit, month),
+        "ikm": {"respondents": ikm.respondents, "totals": list(ikm.totals)},
+        "visits": metrics.visits_admin_time(unit, month),
+    }
+
+
+def month_figures_from(unit: Unit, month: Month, data: dict) -> MonthFigures:
+    """The figures of ``month_data`` (computed now or read from a snapshot), labelled in the
+    active language."""
     return MonthFigures(
         unit=unit,
         month=month,
-        by_kind=metrics.volume_by_kind(unit, month),
-        by_channel=metrics.volume_by_channel(unit, month),
-        by_service=metrics.volume_by_service(unit, month),
-        on_time=metrics.on_time_by_service(unit, month),
-        durations=metrics.durations(unit, month),
-        divisions=metrics.open_by_division(unit, month, now=now),
-        classes=metrics.complaint_classes(unit, month),
-        ikm=ikm_compute(
-            unit=unit, start=month.first_day, end=month.last_day, count_population=False
+        by_kind=metrics.kind_rows(data["by_kind"]),
+        by_channel=metrics.channel_rows(data["by_channel"]),
+        by_service=metrics.service_rows(data["by_service"]),
+        on_time=metrics.on_time_rows(data["on_time"]),
+        durations=metrics.Durations(**data["durations"]),
+        divisions=metrics.division_rows(data["divisions"]),
+        classes=metrics.class_rows(data["classes"]),
+        ikm=IkmResult(
+            unit=unit,
+            service=None,
+            start=month.first_day,
+            end=month.last_day,
+            respondents=data["ikm"]["respondents"],
+            totals=tuple(data["ikm"]["totals"]),
         ),
-        visits=metrics.visits_admin_time(unit, month),
+        visits=data["visits"],
     )
+
+
+def month_figures(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> MonthFigures:
+    """The figures of ``month`` computed now, never read from or written to a snapshot."""
+    return month_figures_from(unit, month, month_data(unit, month, now=now))
+
+
+def months_data(
+    unit: Unit, months: list[Month], *, now: dt.datetime | None = None, compute=None
+) -> tuple[dict[Month, dict], list[Month]]:
+    """The figures of ``months`` as data, and which of them were computed now. A closed month
+    is read from its snapshot (one indexed query for all of ``months``); one without a snapshot
+    is computed and stored; the current month is computed and never stored. ``compute``
+    limits which months are computed when missing (default: all): the others are left out."""
+    now = now or timezone.now()
+    closed = [m for m in months if snapshots.is_closed(m, now)]
+    result = snapshots.snapshots_read(unit, closed)
+    computed = []
+    for month in months:
+        if month in result or (compute is not None and month not in compute):
+            continue
+        result[month] = month_data(unit, month, now=now)
+        computed.append(month)
+        if month in closed:
+            snapshots.snapshot_write(unit, month, result[month], now=now)
+    return result, computed
+
+
+def months_figures(
+    unit: Unit, months: list[Month], *, now: dt.datetime | None = None, compute=None
+) -> dict[Month, MonthFigures]:
+    """**The** selector of monthly figures — pages, exports, the e-mail and the API read
+    through it (``evaluation``): ``months_data``, labelled in the active language."""
+    data, _computed = months_data(unit, months, now=now, compute=compute)
+    return {
+        month: month_figures_from(unit, month, data[month]) for month in months if month in data
+    }
 
 
 @dataclass
@@ -187,15 +234,29 @@ class Evaluation:
 
 
 def evaluation(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> Evaluation:
-    """Everything the dashboards and the monthly report show for ``unit`` and ``month``."""
+    """Everything the dashboards and the monthly report show for ``unit`` and ``month``.
+
+    The month, the month before and the twelve-month trends come from ``months_figures``: one
+    query reads every stored month of the window; the month and the one before are computed
+    (and stored, when closed) if missing. The trends are read from the window when every
+    month of it is there, else counted by one query each (``metrics.volume_trend`` /
+    ``ikm_trend``) — a first view does not compute ten months."""
     now = now or timezone.now()
+    window = [month.minus(i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    figures = months_figures(unit, window, now=now, compute={month, month.previous()})
+    if len(figures) == len(window):
+        volume_trend = [Row(str(m), m.label(), figures[m].received) for m in window]
+        ikm_trend = [(m, figures[m].ikm) for m in window]
+    else:
+        volume_trend = metrics.volume_trend(unit, month, TREND_MONTHS)
+        ikm_trend = metrics.ikm_trend(unit, month, TREND_MONTHS)
     return Evaluation(
         unit=unit,
         month=month,
-        current=month_figures(unit, month, now=now),
-        previous=month_figures(unit, month.previous(), now=now),
-        volume_trend=metrics.volume_trend(unit, month),
-        ikm_trend=metrics.ikm_trend(unit, month),
+        current=figures[month],
+        previous=figures[month.previous()],
+        volume_trend=volume_trend,
+        ikm_trend=ikm_trend,
         satisfaction=satisfaction(unit, month),
         generated_at=now,
     )

@@ -1,0 +1,259 @@
+"""Closed months are stored once and served from the store; late corrections forget them.
+
+The suite's clock stands in December 2026 (a Wednesday, or a Saturday night on CI's second
+run): October and November are closed, December is the current month.
+
+The October data of Biro Kesra, and its figures worked out by hand:
+
+- A: complaint received 5 Oct 08:00, due 11:00, first response 08:10, closed 09:00 — on time;
+- B: complaint received 6 Oct 08:00, due 11:00, first response 08:30, closed 13:00 — late;
+- C: consultation received 20 Oct 08:00, due 25 Oct 08:00, still open — overdue at month end.
+
+Received 3 (2 complaints, 1 consultation); finished 2, on time 1 (50 %); open 1, overdue 1;
+complaint classes: 2 not yet classified; no survey response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from layanan.cases.models import CaseKind, Status
+from layanan.complaints.models import ComplaintDetail
+from layanan.reports import metrics
+from layanan.reports.metrics import Month
+from layanan.reports.models import MonthSnapshot
+from layanan.reports.snapshots import snapshots_fill
+from layanan.reports.summary import evaluation, month_figures, months_figures
+from layanan.reports.tasks import fill_report_snapshots_task
+from layanan.surveys.models import ResponseChannel, SurveyResponse
+from layanan.surveys.services import survey_responses_import
+
+from .conftest import at, make_case
+
+OCT, NOV, DEC = Month(2026, 10), Month(2026, 11), Month(2026, 12)
+
+
+@pytest.fixture
+def kesra(org):
+    return org["biro-kesra"]
+
+
+@pytest.fixture
+def october(kesra):
+    a = make_case(
+        kesra,
+        received=at("2026-10-05", "08:00"),
+        due=at("2026-10-05", "11:00"),
+        first_response=at("2026-10-05", "08:10"),
+        answered=at("2026-10-05", "09:00"),
+        closed=at("2026-10-05", "09:00"),
+    )
+    b = make_case(
+        kesra,
+        received=at("2026-10-06", "08:00"),
+        due=at("2026-10-06", "11:00"),
+        first_response=at("2026-10-06", "08:30"),
+        answered=at("2026-10-06", "13:00"),
+        closed=at("2026-10-06", "13:00"),
+    )
+    c = make_case(
+        kesra,
+        received=at("2026-10-20", "08:00"),
+        due=at("2026-10-25", "08:00"),
+        kind=CaseKind.CONSULTATION,
+    )
+    return {"a": a, "b": b, "c": c}
+
+
+def stored(unit, month) -> bool:
+    return MonthSnapshot.objects.filter(unit=unit, month=month.first_day).exists()
+
+
+def oct_figures(unit):
+    return months_figures(unit, [OCT])[OCT]
+
+
+def response(unit, day: dt.date, answer: int) -> SurveyResponse:
+    return SurveyResponse(
+        unit=unit,
+        channel=ResponseChannel.PAPER,
+        answered_on=day,
+        **{f"u{i}": answer for i in range(1, 10)},
+    )
+
+
+def test_closed_month_is_computed_once_then_read_in_one_query(kesra, october):
+    """The first read of a closed month computes and stores it; the next is one query, with
+    the same figures."""
+    first = oct_figures(kesra)
+    assert stored(kesra, OCT)
+    with CaptureQueriesContext(connection) as queries:
+        again = oct_figures(kesra)
+    assert len(queries) == 1
+    assert "reports_monthsnapshot" in queries[0]["sql"]
+    assert again.received == first.received == 3
+    assert (again.on_time_total.finished, again.on_time_total.on_time) == (2, 1)
+    assert again.on_time_total.rate == 50
+    assert (again.open_total, again.overdue_total) == (1, 1)
+    assert again.durations.first_response_median == 20 * 60  # 10 and 30 minutes
+    assert again.durations.close_median == 3 * 3600  # 1 h and 5 h
+    assert [(row.key, row.value) for row in again.by_kind] == [
+        ("complaint", 2),
+        ("consultation", 1),
+    ]
+    assert again == month_figures(kesra, OCT)  # stored and live agree
+
+
+def test_stored_month_is_labelled_in_the_reader_language(kesra, october):
+    """The store keeps codes and numbers: the same stored month reads in Indonesian and
+    English."""
+    oct_figures(kesra)
+    with translation.override("en"):
+        english = oct_figures(kesra)
+        assert english.on_time[0].label == "All services"
+        assert english.divisions[0].label == "Not assigned to a division"
+    indonesian = oct_figures(kesra)
+    assert indonesian.on_time[0].label != "All services"
+
+
+def test_current_month_is_never_stored(kesra, october):
+    """December (this month) is computed on every read and never stored, also by the filler."""
+    make_case(kesra, received=at("2026-12-01", "09:00"))
+    figures = months_figures(kesra, [DEC])[DEC]
+    assert figures.received == 1
+    snapshots_fill(months=1, last=DEC)
+    assert not stored(kesra, DEC)
+    make_case(kesra, received=at("2026-12-02", "09:00"))
+    assert months_figures(kesra, [DEC])[DEC].received == 2
+
+
+def test_stored_evaluation_is_a_bounded_read(kesra, october):
+    """With the twelve months of the window stored, the evaluation of a closed month reads them
+    in one query and computes only the survey-period IKM; its trend matches the live one."""
+    snapshots_fill(months=12, last=OCT)
+    evaluation(kesra, OCT)  # warm up: the unit's subtree ids are kept
+    with CaptureQueriesContext(connection) as queries:
+        ev = evaluation(kesra, OCT)
+    snapshot_reads = [q for q in queries if "reports_monthsnapshot" in q["sql"]]
+    assert len(snapshot_reads) == 1
+    print([q["sql"][:120] for q in queries])
+    assert len(queries) <= 6
+    assert [row.value for row in ev.volume_trend][-2:] == [0, 3]
+    assert ev.current.received == 3 and ev.previous.received == 0
+    live = metrics.volume_trend(kesra, OCT)
+    assert [(row.key, row.value) for row in ev.volume_trend] == [
+        (row.key, row.value) for row in live
+    ]
+    assert [ikm for _m, ikm in ev.ikm_trend] == [ikm for _m, ikm in metrics.ikm_trend(kesra, OCT)]
+
+
+def test_late_case_of_a_closed_month_forgets_it(
+    kesra, org, october, django_capture_on_commit_callbacks
+):
+    """A case entered late for October — in a Bagian of Biro Kesra — changes the bureau's
+    stored October: received 3 → 4; November's is forgotten too (the case is open in it)."""
+    oct_figures(kesra)
+    months_figures(kesra, [NOV])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(org["kesra-bina-mental"], received=at("2026-10-30", "10:00"))
+    assert not stored(kesra, OCT) and not stored(kesra, NOV)
+    figures = oct_figures(kesra)
+    assert figures.received == 4
+    assert (figures.open_total, figures.overdue_total) == (2, 1)  # the new one is not due
+
+
+def test_case_closed_late_forgets_its_month(kesra, october, django_capture_on_commit_callbacks):
+    """C, open since 20 October, closed now in December: October's open and overdue counts go
+    from 1 to 0; finished stays 2 (it finished in December)."""
+    oct_figures(kesra)
+    case = october["c"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.status, case.closed_at = Status.CLOSED, at("2026-12-07", "09:00")
+        case.save()
+    figures = oct_figures(kesra)
+    assert (figures.open_total, figures.overdue_total) == (0, 0)
+    assert figures.on_time_total.finished == 2
+
+
+def test_complaint_classified_late_forgets_its_month(
+    kesra, october, django_capture_on_commit_callbacks
+):
+    """A gets its class in December: October's classes go from 2 unclassified to 1 "ringan"
+    and 1 unclassified."""
+    assert [row.value for row in oct_figures(kesra).classes] == [2]
+    with django_capture_on_commit_callbacks(execute=True):
+        ComplaintDetail.objects.create(case=october["a"], class_code="ringan", class_name="Ringan")
+    classes = {row.key: row.value for row in oct_figures(kesra).classes}
+    assert classes == {"ringan": 1, "": 1}
+
+
+def test_late_survey_response_forgets_its_month(kesra, october, django_capture_on_commit_callbacks):
+    """A paper questionnaire answered on 15 October (all 4s) and entered in December: October's
+    IKM goes from no respondent to 1, converted 100.00; a November response leaves October
+    stored."""
+    assert oct_figures(kesra).ikm.respondents == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response(kesra, dt.date(2026, 11, 3), 3).save()
+    assert stored(kesra, OCT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response(kesra, dt.date(2026, 10, 15), 4).save()
+    assert not stored(kesra, OCT)
+    ikm = oct_figures(kesra).ikm
+    assert ikm.respondents == 1 and str(ikm.converted) == "100.00"
+
+
+def test_imported_responses_forget_their_month(kesra, october, django_capture_on_commit_callbacks):
+    """An import (one bulk insert, no signals) of two October responses, 4s and 2s: October's
+    IKM becomes 2 respondents, NRR 3 on every element, converted 75.00."""
+    oct_figures(kesra)
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_responses_import(
+            responses=[
+                response(kesra, dt.date(2026, 10, 10), 4),
+                response(kesra, dt.date(2026, 10, 11), 2),
+            ]
+        )
+    ikm = oct_figures(kesra).ikm
+    assert ikm.respondents == 2 and str(ikm.converted) == "75.00"
+
+
+def test_rolled_back_write_keeps_the_stored_month(
+    kesra, october, django_capture_on_commit_callbacks
+):
+    """Invalidation waits for the commit: a write that never commits forgets nothing."""
+    oct_figures(kesra)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_case(kesra, received=at("2026-10-30", "10:00"))
+    assert len(callbacks) == 1 and stored(kesra, OCT)
+
+
+def test_fill_stores_last_month_when_it_ends(kesra, october, clock):
+    """Run daily, the filler stores a month the first time it runs after the month ended: on
+    30 November it stores October (not November, still running); on 1 December 00:30 it stores
+    November; run again it computes nothing."""
+    clock.move_to(at("2026-11-30", "23:30"))
+    report = fill_report_snapshots_task.call(months=1)
+    assert report["months"] == ["2026-10"] and report["computed"] == report["units"] > 0
+    assert stored(kesra, OCT) and not stored(kesra, NOV)
+    clock.move_to(at("2026-12-01", "00:30"))
+    out = StringIO()
+    call_command("fill_report_snapshots", "--months", "1", stdout=out)
+    assert "2026-11" in out.getvalue()
+    assert stored(kesra, NOV)
+    assert snapshots_fill(months=1).computed == 0
+    assert MonthSnapshot.objects.get(unit=kesra, month=OCT.first_day).data["by_kind"]
+
+
+def test_fill_command_rejects_bad_arguments():
+    """A month that cannot be read is an error, not a silent default."""
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("fill_report_snapshots", "--last", "2026-13", stdout=StringIO())
