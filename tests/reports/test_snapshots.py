@@ -19,12 +19,13 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from layanan.cases.models import CaseKind, Status
+from layanan.cases.models import CaseKind, Channel, Status
 from layanan.complaints.models import ComplaintDetail
 from layanan.reports import metrics
 from layanan.reports.metrics import Month
@@ -300,3 +301,77 @@ def test_fill_command_rejects_bad_arguments():
 
     with pytest.raises(CommandError):
         call_command("fill_report_snapshots", "--last", "2026-13", stdout=StringIO())
+
+
+def test_calendar_change_forgets_the_months_of_the_moved_cases(
+    org, kesra_officer, admin, clock, settings, django_capture_on_commit_callbacks
+):
+    """A normatif complaint (5 working days) received Fri 23 Oct 2026 10:00 is due Fri 30 Oct
+    16:30 (26–30 Oct), so at October's end it is open and overdue. A cuti bersama added late on
+    Tue 27 Oct moves it to Mon 2 Nov 16:00 (the recompute's bulk UPDATE): October's stored
+    figures are forgotten and now say open 1, overdue 0."""
+    from layanan.cases.recompute import calendar_recompute_run
+    from layanan.complaints.services import complaint_create
+    from layanan.workdays.models import Holiday, HolidayKind
+    from layanan.workdays.services import holiday_save
+
+    settings.NOTIFY_DISPATCH_ON_COMMIT = False
+    settings.WHATSAPP_ENABLED = False
+    call_command("load_demo", "--no-users", stdout=StringIO())
+    kesra = org["biro-kesra"]
+    clock.move_to(at("2026-10-23", "10:05"))
+    case = complaint_create(
+        actor=kesra_officer,
+        unit=kesra,
+        description="Loket tutup pada jam layanan.",
+        channel="email",
+        received_at=at("2026-10-23", "10:00"),
+        class_code="normatif",
+        requester_name="Siti Aminah",
+        requester_email="siti@example.com",
+    )
+    assert case.due_at == at("2026-10-30", "16:30")
+    clock.move_to(at("2026-12-09", "10:00"))
+    before = oct_figures(kesra)
+    assert (before.open_total, before.overdue_total) == (1, 1)
+    holiday = holiday_save(
+        actor=admin,
+        holiday=Holiday(
+            date=dt.date(2026, 10, 27), name="Cuti bersama", kind=HolidayKind.CUTI_BERSAMA
+        ),
+        changed=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_recompute_run(run_id=holiday.calendar_run.pk)
+    case.refresh_from_db()
+    assert case.due_at == at("2026-11-02", "16:00")
+    assert not stored(kesra, OCT)
+    after = oct_figures(kesra)
+    assert (after.open_total, after.overdue_total) == (1, 0)
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("layanan.visits"), reason="the visits app is not installed"
+)
+def test_visit_served_late_forgets_its_month(kesra, django_capture_on_commit_callbacks):
+    """A visit of 6 October recorded as served (after 10 minutes) only in December: October's
+    visits go from 1 visit, 0 served to 1 served, 1 within the administration time."""
+    from layanan.visits.models import VisitDetail
+
+    arrived = at("2026-10-06", "09:00")
+    case = make_case(kesra, received=arrived, kind=CaseKind.VISIT, channel=Channel.FACE_TO_FACE)
+    visit = VisitDetail.objects.create(
+        case=case,
+        purpose="Konsultasi",
+        queue_day=arrived.date(),
+        queue_number=1,
+        ticket="A001",
+        arrived_at=arrived,
+    )
+    visits = oct_figures(kesra).visits
+    assert (visits["visits"], visits["served"], visits["within"]) == (1, 0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit.served_at = arrived + dt.timedelta(minutes=10)
+        visit.save()
+    visits = oct_figures(kesra).visits
+    assert (visits["visits"], visits["served"], visits["within"]) == (1, 1, 1)
