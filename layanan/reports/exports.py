@@ -109,24 +109,13 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
         "month": ev.month.label(),
     }
     count = _("Cases")
-    _sheet(
-        workbook,
-        _("By kind"),
-        [_("Kind"), count],
-        [[row.label, row.value] for row in current.by_kind],
-    )
-    _sheet(
-        workbook,
-        _("By channel"),
-        [_("Channel"), count],
-        [[row.label, row.value] for row in current.by_channel],
-    )
-    _sheet(
-        workbook,
-        _("By service"),
-        [_("Service"), count],
-        [[row.label, row.value] for row in current.by_service],
-    )
+    volumes = [
+        (_("By kind"), _("Kind"), current.by_kind),
+        (_("By channel"), _("Channel"), current.by_channel),
+        (_("By service"), _("Service"), current.by_service),
+    ]
+    for title, column, rows in volumes:
+        _sheet(workbook, title, [column, count], [[row.label, row.value] for row in rows])
     _sheet(
         workbook,
         _("On time"),

@@ -243,18 +243,26 @@ class Row:
 # ``*_rows``, so they cannot differ.
 
 
+def _count_by(unit: Unit, month: Month, field: str) -> list[list]:
+    rows = received_in(unit, month).values(field).order_by().annotate(n=Count("pk"))
+    return [[r[field], r["n"]] for r in rows]
+
+
+def _choice_rows(data: list[list], choices) -> list[Row]:
+    labels = dict(choices)
+    return [
+        Row(code, str(labels.get(code, code)), n)
+        for code, n in sorted(data, key=lambda r: (-r[1], r[0]))
+    ]
+
+
 def volume_by_kind_data(unit: Unit, month: Month) -> list[list]:
     """[[kind, count], …] of the cases received in the month."""
-    rows = received_in(unit, month).values("kind").order_by().annotate(n=Count("pk"))
-    return [[r["kind"], r["n"]] for r in rows]
+    return _count_by(unit, month, "kind")
 
 
 def kind_rows(data: list[list]) -> list[Row]:
-    labels = dict(CaseKind.choices)
-    return [
-        Row(kind, str(labels.get(kind, kind)), n)
-        for kind, n in sorted(data, key=lambda r: (-r[1], r[0]))
-    ]
+    return _choice_rows(data, CaseKind.choices)
 
 
 def volume_by_kind(unit: Unit, month: Month) -> list[Row]:
@@ -263,16 +271,11 @@ def volume_by_kind(unit: Unit, month: Month) -> list[Row]:
 
 def volume_by_channel_data(unit: Unit, month: Month) -> list[list]:
     """[[channel, count], …] of the cases received in the month."""
-    rows = received_in(unit, month).values("channel").order_by().annotate(n=Count("pk"))
-    return [[r["channel"], r["n"]] for r in rows]
+    return _count_by(unit, month, "channel")
 
 
 def channel_rows(data: list[list]) -> list[Row]:
-    labels = dict(Channel.choices)
-    return [
-        Row(channel, str(labels.get(channel, channel)), n)
-        for channel, n in sorted(data, key=lambda r: (-r[1], r[0]))
-    ]
+    return _choice_rows(data, Channel.choices)
 
 
 def volume_by_channel(unit: Unit, month: Month) -> list[Row]:

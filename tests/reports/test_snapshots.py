@@ -47,24 +47,22 @@ def kesra(org):
     return org["biro-kesra"]
 
 
+def finished(unit, day: str, *, responded: str, closed: str):
+    """A case received at 08:00 on ``day``, due at 11:00, answered and closed at ``closed``."""
+    return make_case(
+        unit,
+        received=at(day, "08:00"),
+        due=at(day, "11:00"),
+        first_response=at(day, responded),
+        answered=at(day, closed),
+        closed=at(day, closed),
+    )
+
+
 @pytest.fixture
 def october(kesra):
-    a = make_case(
-        kesra,
-        received=at("2026-10-05", "08:00"),
-        due=at("2026-10-05", "11:00"),
-        first_response=at("2026-10-05", "08:10"),
-        answered=at("2026-10-05", "09:00"),
-        closed=at("2026-10-05", "09:00"),
-    )
-    b = make_case(
-        kesra,
-        received=at("2026-10-06", "08:00"),
-        due=at("2026-10-06", "11:00"),
-        first_response=at("2026-10-06", "08:30"),
-        answered=at("2026-10-06", "13:00"),
-        closed=at("2026-10-06", "13:00"),
-    )
+    a = finished(kesra, "2026-10-05", responded="08:10", closed="09:00")
+    b = finished(kesra, "2026-10-06", responded="08:30", closed="13:00")
     c = make_case(
         kesra,
         received=at("2026-10-20", "08:00"),
