@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from layanan.core.models import Unit
 from layanan.surveys.ikm import IkmResult, ikm_compute, population_served
@@ -154,7 +155,10 @@ def months_data(
     for month in months:
         if month in result or (compute is not None and month not in compute):
             continue
-        result[month] = month_data(unit, month, now=now)
+        # The figures are aggregates of the whole unit (the caller checked it may read them),
+        # stored for every later reader: never counted through one reader's unit scope.
+        with scopes_disabled():
+            result[month] = month_data(unit, month, now=now)
         computed.append(month)
         if month in closed:
             snapshots.snapshot_write(unit, month, result[month], now=now)
