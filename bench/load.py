@@ -13,6 +13,10 @@ Scenarios (each a bounded wrk run; see bench/README.md):
   f  ikm        GET /api/v1/ikm?unit=&from=&to= (public API)
   g  report-pdf the monthly evaluation PDF (optional, not run by default)
 
+(e), (g) and (f) read closed months from the stored snapshots (docs/reports.md) once stored:
+the default --month (last month) measures the stored read after the first request — run
+``manage.py fill_report_snapshots`` first; --month of this month measures the live computation.
+
 Queries per request come from the X-Bench-Queries header that bench.querycount.QueryCountMiddleware
 adds to every response (all queries of the request, middleware included), averaged by the Lua
 scripts over every response of the run. Results go to bench/results/<date>-load-<commit>.md and

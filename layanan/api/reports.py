@@ -1,6 +1,8 @@
 """Public report figures: ``GET /ikm`` — the Community Satisfaction Index (PermenPANRB 14/2017)
 of a unit (with its sub-units), optionally of one of its services and a date range, computed by
-``layanan.surveys.ikm.ikm_compute``. Aggregates only: never a response, a comment or a case."""
+``layanan.surveys.ikm.ikm_compute`` — the whole closed months of the range summed from the
+stored monthly figures (``layanan.reports.summary.ikm_range``). Aggregates only: never a
+response, a comment or a case."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from layanan.catalog.models import ServiceStandard
 from layanan.core.errors import ApplicationError, NotFound
 from layanan.core.models import Unit
 from layanan.core.scoping import public_endpoint
-from layanan.surveys.ikm import ikm_compute
-from layanan.surveys.scope import ikm_in_scope, results_scope
+from layanan.reports.summary import ikm_range
+from layanan.surveys.scope import results_scope
 
 from . import selectors
 from .schemas import ErrorOut, ValidationErrorOut
@@ -125,7 +127,13 @@ def ikm(request: HttpRequest, params: Query[IkmParams]):
         # No range asked for: what every page publishes (surveys/scope.py) — the survey period
         # running today, else the last 12 months.
         scope = results_scope(unit)
-        result = ikm_in_scope(unit, scope, service)
+        result = ikm_range(
+            unit=unit,
+            service=service,
+            start=scope.start,
+            end=scope.end,
+            population=scope.population_for(unit, service),
+        )
         return {**result.as_dict(), "period": scope.period.slug if scope.period else None}
-    result = ikm_compute(unit=unit, service=service, start=params.from_, end=params.to)
+    result = ikm_range(unit=unit, service=service, start=params.from_, end=params.to)
     return {**result.as_dict(), "period": None}

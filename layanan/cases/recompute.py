@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layanan.core.models import Unit
+from layanan.reports.snapshots import snapshots_invalidate_cases
 from layanan.workdays.calendar_lock import calendar_read_lock
 from layanan.workdays.deadlines import Calendar, format_due
 from layanan.workdays.models import CalendarRecompute, RecomputeStatus
@@ -200,5 +201,7 @@ def _recompute_batch(
             )
     events = CaseEvent.objects.bulk_create(events)
     events_bulk_created.send(sender=CaseEvent, events=events)
+    # The bulk UPDATE sends no post_save: the stored report months of these cases are stale.
+    snapshots_invalidate_cases([case.pk for case, _old in moved])
     sla_sweep(now=now, only=[case.pk for case, _old in moved])
     return len(cases), len(moved)

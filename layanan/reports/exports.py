@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from layanan.core.models import Unit
 
 from .metrics import Month
+from .presenter import dashboard_context
 from .skm import SkmReport
 from .summary import Evaluation, hours
 
@@ -42,8 +43,6 @@ def evaluation_pdf(ev: Evaluation) -> bytes:
     attendees, decisions, the actions agreed and those carried over (layanan/evaluation)."""
     from layanan.evaluation.selectors import meetings_for_month
 
-    from .views import dashboard_context
-
     return _pdf(
         "reports/pdf_monthly.html",
         {
@@ -59,7 +58,10 @@ def skm_pdf(report: SkmReport) -> bytes:
 
     chart = bar_chart(
         _("NRR per element (1–4)"),
-        [(str(e.element.name), float(e.nrr_display)) for e in report.ikm.elements],
+        [
+            (str(element.element.name), float(element.nrr_display))
+            for element in report.ikm.elements
+        ],
         maximum=4,
     )
     return _pdf("reports/pdf_skm.html", {"report": report, "chart": chart, "now": timezone.now()})
@@ -78,7 +80,7 @@ def _sheet(workbook, title: str, header: list[str], rows: list[list]):
     for row in rows:
         sheet.append(row)
     for column in sheet.columns:
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+        width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
     return sheet
 
@@ -92,14 +94,14 @@ def _save(workbook) -> bytes:
 def evaluation_xlsx(ev: Evaluation) -> bytes:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    cur, prev = ev.current, ev.previous
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    current = ev.current
     summary = _sheet(
-        wb,
+        workbook,
         _("Summary"),
         [_("Figure"), ev.month.label(), ev.month.previous().label(), _("Change")],
-        [[c.label, c.current, c.previous, c.change] for c in ev.comparison],
+        [[row.label, row.current, row.previous, row.change] for row in ev.comparison],
     )
     summary.insert_rows(1, 2)
     summary["A1"] = _("Monthly evaluation: %(unit)s, %(month)s") % {
@@ -107,46 +109,63 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
         "month": ev.month.label(),
     }
     count = _("Cases")
-    _sheet(wb, _("By kind"), [_("Kind"), count], [[r.label, r.value] for r in cur.by_kind])
-    _sheet(wb, _("By channel"), [_("Channel"), count], [[r.label, r.value] for r in cur.by_channel])
-    _sheet(wb, _("By service"), [_("Service"), count], [[r.label, r.value] for r in cur.by_service])
+    volumes = [
+        (_("By kind"), _("Kind"), current.by_kind),
+        (_("By channel"), _("Channel"), current.by_channel),
+        (_("By service"), _("Service"), current.by_service),
+    ]
+    for title, column, rows in volumes:
+        _sheet(workbook, title, [column, count], [[row.label, row.value] for row in rows])
     _sheet(
-        wb,
+        workbook,
         _("On time"),
         [_("Service"), _("Finished"), _("On time"), _("On time (%)")],
         [
-            [r.label, r.finished, r.on_time, round(r.rate, 1) if r.rate is not None else None]
-            for r in cur.on_time
+            [
+                row.label,
+                row.finished,
+                row.on_time,
+                round(row.rate, 1) if row.rate is not None else None,
+            ]
+            for row in current.on_time
         ],
     )
-    d = cur.durations
+    times = current.durations
     _sheet(
-        wb,
+        workbook,
         _("Times"),
         [_("Measure"), _("Cases"), _("Median (hours)"), _("90th percentile (hours)")],
         [
             [
                 _("Time to first response"),
-                d.first_response_n,
-                hours(d.first_response_median),
-                hours(d.first_response_p90),
+                times.first_response_n,
+                hours(times.first_response_median),
+                hours(times.first_response_p90),
             ],
-            [_("Time to close"), d.close_n, hours(d.close_median), hours(d.close_p90)],
+            [
+                _("Time to close"),
+                times.close_n,
+                hours(times.close_median),
+                hours(times.close_p90),
+            ],
         ],
     )
     _sheet(
-        wb,
+        workbook,
         _("Open by division"),
         [_("Division"), _("Open"), _("Overdue")],
-        [[r.label, r.open, r.overdue] for r in cur.divisions],
+        [[row.label, row.open, row.overdue] for row in current.divisions],
     )
     _sheet(
-        wb, _("Complaint classes"), [_("Class"), count], [[r.label, r.value] for r in cur.classes]
+        workbook,
+        _("Complaint classes"),
+        [_("Class"), count],
+        [[row.label, row.value] for row in current.classes],
     )
-    if cur.visits is not None:
-        v = cur.visits
+    if current.visits is not None:
+        visits = current.visits
         _sheet(
-            wb,
+            workbook,
             _("Visits"),
             [
                 _("Visits"),
@@ -156,15 +175,15 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
             ],
             [
                 [
-                    v["visits"],
-                    v["served"],
-                    v["within"],
-                    round(v["median"] / 60, 1) if v["median"] is not None else None,
+                    visits["visits"],
+                    visits["served"],
+                    visits["within"],
+                    round(visits["median"] / 60, 1) if visits["median"] is not None else None,
                 ]
             ],
         )
     _sheet(
-        wb,
+        workbook,
         _("Trend"),
         [_("Month"), _("Cases received"), _("IKM (converted)"), _("Respondents")],
         [
@@ -177,30 +196,29 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
             for vol, (_m, ikm) in zip(ev.volume_trend, ev.ikm_trend, strict=True)
         ],
     )
-    sat = ev.satisfaction.as_dict()
+    satisfaction = ev.satisfaction.as_dict()
     _sheet(
-        wb,
+        workbook,
         _("Satisfaction (IKM)"),
         [_("Figure"), _("Value")],
         [
-            [_("Covers"), sat["description"]],
-            [_("Respondents"), sat["respondents"]],
-            [_("IKM (converted)"), sat["ikm_converted"]],
-            [_("Service quality (grade)"), sat["grade"]],
-            [_("People served"), sat["population"]],
-            [_("Minimum sample"), sat["min_sample"]],
-            *[[_("Caution:"), warning] for warning in sat["warnings"]],
+            [_("Covers"), satisfaction["description"]],
+            [_("Respondents"), satisfaction["respondents"]],
+            [_("IKM (converted)"), satisfaction["ikm_converted"]],
+            [_("Service quality (grade)"), satisfaction["grade"]],
+            [_("People served"), satisfaction["population"]],
+            [_("Minimum sample"), satisfaction["min_sample"]],
+            *[[_("Caution:"), warning] for warning in satisfaction["warnings"]],
         ],
     )
-    del prev
-    return _save(wb)
+    return _save(workbook)
 
 
 def skm_xlsx(report: SkmReport) -> bytes:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     ikm = report.ikm
     head = [
         [_("Unit"), report.unit.name],
@@ -213,29 +231,31 @@ def skm_xlsx(report: SkmReport) -> bytes:
         [_("Performance"), str(ikm.performance)],
         [_("Follow-up plan"), report.follow_up.text if report.follow_up else ""],
     ]
-    _sheet(wb, _("SKM"), [_("Item"), _("Value")], head)
+    _sheet(workbook, _("SKM"), [_("Item"), _("Value")], head)
     _sheet(
-        wb,
+        workbook,
         _("Elements"),
         [_("Element"), _("Name"), _("NRR"), _("Weighted NRR"), _("Converted"), _("Grade")],
         [
             [
-                e.element.field.upper(),
-                str(e.element.name),
-                float(e.nrr_display),
-                float(round(e.weighted, 4)),
-                float(e.converted),
-                e.band.grade,
+                element.element.field.upper(),
+                str(element.element.name),
+                float(element.nrr_display),
+                float(round(element.weighted, 4)),
+                float(element.converted),
+                element.band.grade,
             ]
-            for e in ikm.elements
+            for element in ikm.elements
         ],
     )
     for table in report.profile:
         _sheet(
-            wb,
+            workbook,
             table.title,
             [table.title, _("Respondents")],
-            [[label, n] for label, n in table.rows],
+            [[label, respondents] for label, respondents in table.rows],
         )
-    _sheet(wb, _("Suggestions"), [_("Suggestion")], [[c] for c in report.comments])
-    return _save(wb)
+    _sheet(
+        workbook, _("Suggestions"), [_("Suggestion")], [[comment] for comment in report.comments]
+    )
+    return _save(workbook)

@@ -237,38 +237,73 @@ class Row:
     value: float | int
 
 
+# Each figure comes in two halves: ``*_data`` runs the query and returns plain numbers, codes and
+# stored names (JSON-able, language-independent: what a month snapshot keeps), ``*_rows`` turns
+# them into labelled rows in the active language. Live and stored figures go through the same
+# ``*_rows``, so they cannot differ.
+
+
+def _count_by(unit: Unit, month: Month, field: str) -> list[list]:
+    rows = received_in(unit, month).values(field).order_by().annotate(n=Count("pk"))
+    return [[r[field], r["n"]] for r in rows]
+
+
+def _choice_rows(data: list[list], choices) -> list[Row]:
+    labels = dict(choices)
+    return [
+        Row(code, str(labels.get(code, code)), n)
+        for code, n in sorted(data, key=lambda r: (-r[1], r[0]))
+    ]
+
+
+def volume_by_kind_data(unit: Unit, month: Month) -> list[list]:
+    """[[kind, count], …] of the cases received in the month."""
+    return _count_by(unit, month, "kind")
+
+
+def kind_rows(data: list[list]) -> list[Row]:
+    return _choice_rows(data, CaseKind.choices)
+
+
 def volume_by_kind(unit: Unit, month: Month) -> list[Row]:
-    labels = dict(CaseKind.choices)
-    rows = received_in(unit, month).values("kind").order_by().annotate(n=Count("pk"))
-    rows = sorted(rows, key=lambda r: (-r["n"], r["kind"]))
-    return [Row(r["kind"], str(labels.get(r["kind"], r["kind"])), r["n"]) for r in rows]
+    return kind_rows(volume_by_kind_data(unit, month))
+
+
+def volume_by_channel_data(unit: Unit, month: Month) -> list[list]:
+    """[[channel, count], …] of the cases received in the month."""
+    return _count_by(unit, month, "channel")
+
+
+def channel_rows(data: list[list]) -> list[Row]:
+    return _choice_rows(data, Channel.choices)
 
 
 def volume_by_channel(unit: Unit, month: Month) -> list[Row]:
-    labels = dict(Channel.choices)
-    rows = received_in(unit, month).values("channel").order_by().annotate(n=Count("pk"))
-    rows = sorted(rows, key=lambda r: (-r["n"], r["channel"]))
-    return [Row(r["channel"], str(labels.get(r["channel"], r["channel"])), r["n"]) for r in rows]
+    return channel_rows(volume_by_channel_data(unit, month))
 
 
-def volume_by_service(unit: Unit, month: Month) -> list[Row]:
+def volume_by_service_data(unit: Unit, month: Month) -> list[list]:
+    """[[service slug or None, its published name or None, count], …]."""
     rows = (
         received_in(unit, month)
         .values("standard__slug", "standard__published_version__name")
         .order_by()
         .annotate(n=Count("pk"))
     )
-    result = [
-        Row(
-            r["standard__slug"] or "",
-            r["standard__published_version__name"]
-            or r["standard__slug"]
-            or _("No service standard"),
-            r["n"],
-        )
-        for r in rows
-    ]
+    return [[r["standard__slug"], r["standard__published_version__name"], r["n"]] for r in rows]
+
+
+def _service_label(slug: str | None, name: str | None) -> str:
+    return name or slug or _("No service standard")
+
+
+def service_rows(data: list[list]) -> list[Row]:
+    result = [Row(slug or "", _service_label(slug, name), n) for slug, name, n in data]
     return sorted(result, key=lambda r: (-r.value, r.label))
+
+
+def volume_by_service(unit: Unit, month: Month) -> list[Row]:
+    return service_rows(volume_by_service_data(unit, month))
 
 
 def total_received(rows: list[Row]) -> int:
@@ -297,9 +332,8 @@ class OnTime:
         return None if not self.finished else 100 * self.on_time / self.finished
 
 
-def on_time_by_service(unit: Unit, month: Month) -> list[OnTime]:
-    """Per service standard (the completion time each case was held to), plus the total row
-    first (key ``""``). One query."""
+def on_time_by_service_data(unit: Unit, month: Month) -> list[list]:
+    """[[service slug or None, name or None, finished, on time], …] — one query."""
     rows = (
         _finished_in(unit, month)
         .values("standard__slug", "standard__published_version__name")
@@ -309,17 +343,17 @@ def on_time_by_service(unit: Unit, month: Month) -> list[OnTime]:
             on_time=Count("pk", filter=Q(finished_at__lte=F("due_at"))),
         )
     )
+    return [
+        [r["standard__slug"], r["standard__published_version__name"], r["finished"], r["on_time"]]
+        for r in rows
+    ]
+
+
+def on_time_rows(data: list[list]) -> list[OnTime]:
     per_service = sorted(
         (
-            OnTime(
-                r["standard__slug"] or "-",
-                r["standard__published_version__name"]
-                or r["standard__slug"]
-                or _("No service standard"),
-                r["finished"],
-                r["on_time"],
-            )
-            for r in rows
+            OnTime(slug or "-", _service_label(slug, name), finished, on_time)
+            for slug, name, finished, on_time in data
         ),
         key=lambda row: (-row.finished, row.label),
     )
@@ -330,6 +364,12 @@ def on_time_by_service(unit: Unit, month: Month) -> list[OnTime]:
         sum(r.on_time for r in per_service),
     )
     return [total, *per_service]
+
+
+def on_time_by_service(unit: Unit, month: Month) -> list[OnTime]:
+    """Per service standard (the completion time each case was held to), plus the total row
+    first (key ``""``). One query."""
+    return on_time_rows(on_time_by_service_data(unit, month))
 
 
 @dataclass(frozen=True)
@@ -366,10 +406,10 @@ class DivisionLoad:
     overdue: int
 
 
-def open_by_division(
+def open_by_division_data(
     unit: Unit, month: Month, *, now: dt.datetime | None = None
-) -> list[DivisionLoad]:
-    """Open cases received before the period ended, and the overdue ones, by assigned Bagian."""
+) -> list[list]:
+    """[[division id or None, its name or None, its path or None, open, overdue], …]."""
     now = now or timezone.now()
     cutoff = min(now, month.end)
     rows = (
@@ -383,21 +423,35 @@ def open_by_division(
             overdue=Count("pk", filter=overdue_q(cutoff)),
         )
     )
-    rows = sorted(
-        rows, key=lambda r: (r["assigned_unit__path"] is None, r["assigned_unit__path"] or "")
-    )
     return [
-        DivisionLoad(
+        [
             r["assigned_unit_id"],
-            r["assigned_unit__name"] or _("Not assigned to a division"),
+            r["assigned_unit__name"],
+            r["assigned_unit__path"],
             r["open"],
             r["overdue"],
-        )
+        ]
         for r in rows
     ]
 
 
-def complaint_classes(unit: Unit, month: Month) -> list[Row]:
+def division_rows(data: list[list]) -> list[DivisionLoad]:
+    data = sorted(data, key=lambda r: (r[2] is None, r[2] or ""))
+    return [
+        DivisionLoad(pk, name or _("Not assigned to a division"), open_, overdue)
+        for pk, name, _path, open_, overdue in data
+    ]
+
+
+def open_by_division(
+    unit: Unit, month: Month, *, now: dt.datetime | None = None
+) -> list[DivisionLoad]:
+    """Open cases received before the period ended, and the overdue ones, by assigned Bagian."""
+    return division_rows(open_by_division_data(unit, month, now=now))
+
+
+def complaint_classes_data(unit: Unit, month: Month) -> list[list]:
+    """[[class code or None, class name or None, count], …] of the complaints received."""
     rows = (
         received_in(unit, month)
         .filter(kind=CaseKind.COMPLAINT)
@@ -405,15 +459,16 @@ def complaint_classes(unit: Unit, month: Month) -> list[Row]:
         .order_by()
         .annotate(n=Count("pk"))
     )
-    result = [
-        Row(
-            r["complaint__class_code"] or "",
-            r["complaint__class_name"] or r["complaint__class_code"] or _("Not yet classified"),
-            r["n"],
-        )
-        for r in rows
-    ]
+    return [[r["complaint__class_code"], r["complaint__class_name"], r["n"]] for r in rows]
+
+
+def class_rows(data: list[list]) -> list[Row]:
+    result = [Row(code or "", name or code or _("Not yet classified"), n) for code, name, n in data]
     return sorted(result, key=lambda r: (-r.value, r.label))
+
+
+def complaint_classes(unit: Unit, month: Month) -> list[Row]:
+    return class_rows(complaint_classes_data(unit, month))
 
 
 def volume_trend(unit: Unit, month: Month, months: int = 12) -> list[Row]:

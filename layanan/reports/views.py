@@ -33,11 +33,12 @@ from layanan.surveys.models import SurveyPeriod
 from layanan.surveys.scope import current_period, results_scope
 
 from . import exports
-from .charts import bar_chart, line_chart
+from .charts import bar_chart
 from .forms import FollowUpForm, PeriodForm
 from .metrics import Month
+from .presenter import dashboard_context
 from .skm import skm_report
-from .summary import Evaluation, evaluation, format_seconds
+from .summary import evaluation
 
 #: The public dashboard is a few dozen aggregate queries; anonymous visitors share a cached copy
 #: per URL and language for this long.
@@ -62,68 +63,6 @@ def _month_from(request: HttpRequest) -> tuple[Month, str]:
     if month > Month.of(today):
         return Month.of(today), _("Reports cannot look into the future; showing this month.")
     return month, ""
-
-
-def charts_for(ev: Evaluation) -> dict:
-    """The SVG charts of an evaluation, keyed for the templates."""
-    cur = ev.current
-    return {
-        "kind": bar_chart(_("Cases received by kind"), [(r.label, r.value) for r in cur.by_kind]),
-        "channel": bar_chart(
-            _("Cases received by channel"), [(r.label, r.value) for r in cur.by_channel]
-        ),
-        "service": bar_chart(
-            _("Cases received by service"), [(r.label, r.value) for r in cur.by_service[:10]]
-        ),
-        "on_time": bar_chart(
-            _("Finished on time, by service (%)"),
-            [(r.label, round(r.rate, 1)) for r in cur.on_time if r.rate is not None],
-            suffix=" %",
-            maximum=100,
-        ),
-        "classes": bar_chart(_("Complaints by class"), [(r.label, r.value) for r in cur.classes]),
-        "volume_trend": line_chart(
-            _("Cases received per month"),
-            [(Month.parse(r.key).short_label(), r.value) for r in ev.volume_trend],
-        ),
-        "ikm_trend": line_chart(
-            _("IKM per month (converted, 25–100)"),
-            [
-                (m.short_label(), float(r.converted) if r.converted is not None else None)
-                for m, r in ev.ikm_trend
-            ],
-            y_min=25,
-            y_max=100,
-        ),
-    }
-
-
-def dashboard_context(ev: Evaluation) -> dict:
-    d = ev.current.durations
-    return {
-        "ev": ev,
-        "cur": ev.current,
-        "charts": charts_for(ev),
-        "visits_median": format_seconds(ev.current.visits["median"]) if ev.current.visits else "",
-        "trend_rows": [
-            (vol.label, vol.value, ikm.converted, ikm.respondents)
-            for vol, (_m, ikm) in zip(ev.volume_trend, ev.ikm_trend, strict=True)
-        ],
-        "times": [
-            (
-                _("Time to first response"),
-                d.first_response_n,
-                format_seconds(d.first_response_median),
-                format_seconds(d.first_response_p90),
-            ),
-            (
-                _("Time to close"),
-                d.close_n,
-                format_seconds(d.close_median),
-                format_seconds(d.close_p90),
-            ),
-        ],
-    }
 
 
 # --- public --------------------------------------------------------------------------------------

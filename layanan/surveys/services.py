@@ -222,4 +222,8 @@ def survey_answer_invitation(
 def survey_responses_import(*, responses: Iterable[SurveyResponse]) -> int:
     """Save already validated responses all together, or none."""
     created = SurveyResponse.objects.bulk_create(list(responses), batch_size=500)
+    # bulk_create sends no post_save: forget the stored report months the responses fall in.
+    from layanan.reports.snapshots import snapshots_invalidate
+
+    snapshots_invalidate((response.unit_id, response.answered_on) for response in created)
     return len(created)
