@@ -25,11 +25,7 @@ PACKAGE = "layanan"
 
 #: Cycles known and being untied elsewhere: listed, not failed. Each is the exact set of modules
 #: of the knot, so the knot growing (or a new one) still fails. Remove an entry once it is gone.
-KNOWN = {
-    frozenset({"layanan.reports.exports", "layanan.reports.views"}): (
-        "the report presenter moves out of reports/views.py (issue 21, a separate change)"
-    ),
-}
+KNOWN: dict[frozenset[str], str] = {}
 
 
 def module_name(path: Path) -> str:

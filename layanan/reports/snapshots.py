@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -131,40 +130,3 @@ def snapshots_invalidate_all() -> None:
     """Forget every stored month (the unit tree changed: every scope may have). One query,
     after commit."""
     transaction.on_commit(lambda: MonthSnapshot.objects.all().delete())
-
-
-@dataclass
-class FillReport:
-    months: list[Month]
-    units: int = 0
-    computed: int = 0  # (unit, month) pairs computed and stored now; the rest were stored
-
-    def as_dict(self) -> dict:
-        return {
-            "months": [str(m) for m in self.months],
-            "units": self.units,
-            "computed": self.computed,
-        }
-
-
-def snapshots_fill(
-    *, months: int = 12, last: Month | None = None, now: dt.datetime | None = None
-) -> FillReport:
-    """Store the figures of every unit for the ``months`` closed months up to ``last`` (default:
-    the month before this one) that are not stored yet. Idempotent: a stored month costs one
-    query per unit and nothing else; the first run after a month ends computes that month for
-    every unit. Run daily (``manage.py fill_report_snapshots``, or the task)."""
-    from .summary import months_data
-
-    now = now or timezone.now()
-    last = last or Month.of(timezone.localtime(now, timezone.get_default_timezone()).date())
-    if last == Month.of(timezone.localtime(now, timezone.get_default_timezone()).date()):
-        last = last.previous()
-    wanted = [last.minus(i) for i in range(months - 1, -1, -1)]
-    wanted = [m for m in wanted if is_closed(m, now)]
-    report = FillReport(months=wanted)
-    for unit in Unit.objects.order_by("path"):
-        _data, computed = months_data(unit, wanted, now=now)
-        report.units += 1
-        report.computed += len(computed)
-    return report

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 from django_scopes import scopes_disabled
 
-from .snapshots import snapshots_fill
+from .filling import snapshots_fill
 
 
 @task

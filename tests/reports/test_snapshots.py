@@ -28,9 +28,9 @@ from django.utils import translation
 from layanan.cases.models import CaseKind, Channel, Status
 from layanan.complaints.models import ComplaintDetail
 from layanan.reports import metrics
+from layanan.reports.filling import snapshots_fill
 from layanan.reports.metrics import Month
 from layanan.reports.models import MonthSnapshot
-from layanan.reports.snapshots import snapshots_fill
 from layanan.reports.summary import evaluation, ikm_range, month_figures, months_figures
 from layanan.reports.tasks import fill_report_snapshots_task
 from layanan.surveys.ikm import ikm_compute

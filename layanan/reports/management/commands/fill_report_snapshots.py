@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
+from layanan.reports.filling import snapshots_fill
 from layanan.reports.metrics import Month
-from layanan.reports.snapshots import snapshots_fill
 
 
 class Command(BaseCommand):
