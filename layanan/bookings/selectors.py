@@ -296,7 +296,15 @@ def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvai
     cuts = {p for start, end, _rank in pieces for p in (start, end)}
     if window:
         cuts.update(window)
-    cuts = sorted(cuts)
+    result.stretches = _stretches(sorted(cuts), pieces, window, now, calendar.tz)
+    result.summary = _summary({s.state for s in result.stretches}, window)
+    return result
+
+
+def _stretches(cuts, pieces, window, now: dt.datetime, tz) -> list[Stretch]:
+    """The day between consecutive ``cuts`` as stretches of one state each (neighbours of the
+    same state joined): the strongest booking covering it, else free inside office hours from
+    the next bookable step on; outside office hours and held by nobody, nothing is shown."""
     stretches: list[Stretch] = []
     for a, b in itertools.pairwise(cuts):
         rank = max((r for s, e, r in pieces if s <= a and e >= b), default=0)
@@ -307,29 +315,30 @@ def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvai
             if b <= now:
                 continue
             if a < now:
-                a = _next_step(now.astimezone(calendar.tz))
+                a = _next_step(now.astimezone(tz))
                 if a >= b:
                     continue
         else:
             continue  # outside office hours, nobody holds it: closed, not shown
-        a, b = a.astimezone(calendar.tz), b.astimezone(calendar.tz)
+        a, b = a.astimezone(tz), b.astimezone(tz)
         if stretches and stretches[-1].state == state and stretches[-1].end == a:
             stretches[-1] = Stretch(stretches[-1].start, b, state)
         else:
             stretches.append(Stretch(a, b, state))
-    result.stretches = stretches
-    states = {s.state for s in stretches}
+    return stretches
+
+
+def _summary(states: set, window) -> str:
+    """One word for the day from the states of its stretches."""
     if window is None:
-        result.summary = Availability.CLOSED
-    elif states <= {Availability.FREE}:
-        result.summary = Availability.FREE if states else Availability.PAST
-    elif Availability.FREE in states:
-        result.summary = Availability.PARTLY
-    elif Availability.PENDING in states:
-        result.summary = Availability.PENDING
-    else:
-        result.summary = Availability.BOOKED
-    return result
+        return Availability.CLOSED
+    if states <= {Availability.FREE}:
+        return Availability.FREE if states else Availability.PAST
+    if Availability.FREE in states:
+        return Availability.PARTLY
+    if Availability.PENDING in states:
+        return Availability.PENDING
+    return Availability.BOOKED
 
 
 def _next_step(moment: dt.datetime) -> dt.datetime:

@@ -341,6 +341,19 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
     if form_class is None:
         return _render_case(request, case, error=_("Unknown action."), status=400)
     form = form_class(request.POST, request.FILES, case=case, user=request.user)
+    refused = _refusal(request, case, form)
+    if refused is not None:
+        return refused
+    if getattr(form, "needs_confirmation", False):
+        if request.POST.get("edit"):  # back from the confirmation, to change the text
+            return _render_case(request, case, bound=form)
+        return _confirm_answer(request, case, form)
+    return _perform(request, case, form)
+
+
+def _refusal(request: HttpRequest, case: Case, form) -> HttpResponse | None:
+    """The page that refuses a step the user may not take, that the case's status does not
+    offer, or whose form is invalid; None when the step may go on."""
     if not form.allowed():
         return _render_case(request, case, error=_("You are not allowed to do this."), status=403)
     if not form.offered():
@@ -355,10 +368,11 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return _render_case(
             request, case, bound=form, error=_("Please correct the form below."), status=400
         )
-    if getattr(form, "needs_confirmation", False):
-        if request.POST.get("edit"):  # back from the confirmation, to change the text
-            return _render_case(request, case, bound=form)
-        return _confirm_answer(request, case, form)
+    return None
+
+
+def _perform(request: HttpRequest, case: Case, form) -> HttpResponse:
+    """Take the step; a service's refusal goes beside its field (or above the form)."""
     try:
         form.perform()
     except ApplicationError as exc:  # NotPermitted (403), Conflict (409), others (400)

@@ -198,6 +198,57 @@ def desk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     return _desk_page(request, _desk_unit(request, unit_slug))
 
 
+def _desk_call(request: HttpRequest, case) -> str:
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(_("Say which desk calls the guest."), "desk_required")
+    visit_call(actor=request.user, case=case, desk=form.cleaned_data["desk"])
+    request.session[DESK_SESSION_KEY] = form.cleaned_data["desk"]
+    return _("%(ticket)s called to %(desk)s.")
+
+
+def _desk_serve(request: HttpRequest, case) -> str:
+    visit_serve(actor=request.user, case=case, desk=request.session.get(DESK_SESSION_KEY, ""))
+    return _("Serving %(ticket)s.")
+
+
+def _desk_route(request: HttpRequest, case) -> str:
+    form = RouteForm(request.POST, unit=case.unit)
+    if not form.is_valid():
+        raise ApplicationError(_("Choose the division to route to."), "division_required")
+    visit_route(
+        actor=request.user,
+        case=case,
+        division=form.cleaned_data["division"],
+        note=form.cleaned_data["note"],
+    )
+    return _("%(ticket)s routed.")
+
+
+def _desk_finish(request: HttpRequest, case) -> str:
+    form = FinishForm(request.POST)
+    if not form.is_valid():  # empty, or longer than the field takes: the form says which
+        raise ApplicationError(" ".join(form.errors["outcome"]), "outcome_invalid")
+    visit_finish(actor=request.user, case=case, outcome=form.cleaned_data["outcome"])
+    return _("%(ticket)s finished.")
+
+
+def _desk_no_show(request: HttpRequest, case) -> str:
+    visit_no_show(actor=request.user, case=case)
+    return _("%(ticket)s marked as not present.")
+
+
+#: The desk's steps: each takes the POST, calls its service and says what happened (a message
+#: with the ``ticket`` and ``desk`` placeholders); a refusal is an ApplicationError.
+DESK_STEPS = {
+    "call": _desk_call,
+    "serve": _desk_serve,
+    "route": _desk_route,
+    "finish": _desk_finish,
+    "no_show": _desk_no_show,
+}
+
+
 @staff_required
 @require_POST
 def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -209,41 +260,11 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = visit.case
     desk_unit = case.assigned_unit if request.POST.get("from") == "division" else case.unit
     desk_unit = desk_unit or case.unit
+    step = DESK_STEPS.get(action)
+    if step is None:
+        raise Http404
     try:
-        if action == "call":
-            form = CallForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(_("Say which desk calls the guest."), "desk_required")
-            visit_call(actor=request.user, case=case, desk=form.cleaned_data["desk"])
-            request.session[DESK_SESSION_KEY] = form.cleaned_data["desk"]
-            message = _("%(ticket)s called to %(desk)s.")
-        elif action == "serve":
-            visit_serve(
-                actor=request.user, case=case, desk=request.session.get(DESK_SESSION_KEY, "")
-            )
-            message = _("Serving %(ticket)s.")
-        elif action == "route":
-            form = RouteForm(request.POST, unit=case.unit)
-            if not form.is_valid():
-                raise ApplicationError(_("Choose the division to route to."), "division_required")
-            visit_route(
-                actor=request.user,
-                case=case,
-                division=form.cleaned_data["division"],
-                note=form.cleaned_data["note"],
-            )
-            message = _("%(ticket)s routed.")
-        elif action == "finish":
-            form = FinishForm(request.POST)
-            if not form.is_valid():  # empty, or longer than the field takes: the form says which
-                raise ApplicationError(" ".join(form.errors["outcome"]), "outcome_invalid")
-            visit_finish(actor=request.user, case=case, outcome=form.cleaned_data["outcome"])
-            message = _("%(ticket)s finished.")
-        elif action == "no_show":
-            visit_no_show(actor=request.user, case=case)
-            message = _("%(ticket)s marked as not present.")
-        else:
-            raise Http404
+        message = step(request, case)
     except ApplicationError as exc:
         if isinstance(exc, NotPermitted) and not can(request.user, "case.view", case):
             raise Http404 from None
