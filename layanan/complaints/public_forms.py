@@ -18,6 +18,8 @@ from layanan.cases.numbering import CODE_ALPHABET, CODE_LENGTH, normalise_public
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
 
+from .selectors import complaint_standards, complaint_units
+
 IDENTITY_FIELDS = ("name", "email", "phone")
 NORMAL, CONFIDENTIAL, ANONYMOUS = "normal", "confidential", "anonymous"
 IDENTITY_CHOICES = [
@@ -44,24 +46,6 @@ IDENTITY_EXPLANATIONS = {
 HONEYPOT_FIELD = "website"
 _PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+$")
 _CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-
-
-def complaint_standards():
-    """Published standards that take complaints, with their units (one query)."""
-    return (
-        ServiceStandard.objects.published()
-        .filter(accepts_complaints=True)
-        .select_related("unit")
-        .order_by("unit__path", "position", "name")
-    )
-
-
-def complaint_units():
-    """Units a citizen may complain to: those offering a published service that takes
-    complaints (the catalogue's units)."""
-    return Unit.objects.filter(
-        pk__in=ServiceStandard.objects.published().filter(accepts_complaints=True).values("unit_id")
-    ).order_by("path")
 
 
 def service_label(standard: ServiceStandard) -> str:
