@@ -4,6 +4,9 @@ No header: ninja answers 401 ``not_authenticated``. A header with a key that doe
 answers 401 with a precise code: ``invalid_token``, ``token_revoked`` or ``token_expired``.
 Revocation and expiry are only told to a caller holding the real key (the hash is checked first),
 so the codes reveal nothing to someone guessing.
+
+Endpoints the public may call as well (filing) take ``auth=[token_auth, public_caller]``: no
+token means the public (``PUBLIC``); a token that does not work is still a 401.
 """
 
 from __future__ import annotations
@@ -48,3 +51,19 @@ class TokenAuth(HttpAuthBase):
 
 
 token_auth = TokenAuth()
+
+
+class PublicCaller:
+    """``request.auth`` of a filing without a token: a member of the public."""
+
+    def __str__(self) -> str:
+        return "public"
+
+
+PUBLIC_CALLER = PublicCaller()
+
+
+def public_caller(request: HttpRequest) -> PublicCaller:
+    """Second authenticator of the filing: no token means the public. A token that does not
+    work is still a 401 (``token_auth`` raises before this runs)."""
+    return PUBLIC_CALLER

@@ -17,17 +17,20 @@ unit's complaint officer (a superuser's token included: no bypass), only by
 each reading (an internal ``identity_viewed`` event and an audit entry), as the staff pages do;
 lists and action answers withhold it.
 
-Query shapes (pinned in tests): the list is token + memberships + token units + count + one
-page query (complaint with unit, standard, assigned unit, assignee and details joined), however
-long the page.
+Query shapes (pinned in tests): the list is token + memberships + the unit ids of the user's
+reach (``cases.selectors.cases_visible_to``, read once for the unit scope too) + token units +
+count + one page query (complaint with unit, standard, assigned unit, assignee and details
+joined), however long the page.
+
+Modules: ``complaint_schemas`` are the shapes, ``complaint_data`` fills them, the selectors of
+``cases`` and ``complaints`` read, the services write, ``throttling`` limits; this one routes.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -36,23 +39,20 @@ from django.utils.translation import gettext as _
 from ninja import Path as PathParam
 from ninja import Query, Router
 from ninja.responses import Status as StatusResponse
-from ninja.throttling import SimpleRateThrottle
 
-from layanan.accounts import actors
 from layanan.accounts.models import User
-from layanan.accounts.permissions import can, visible_units
-from layanan.cases.events import EVENT_LABELS
-from layanan.cases.identity import (
-    may_reveal_identity,
-    requester_identity_for,
-    requester_identity_reveal,
-)
-from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Channel, Status
+from layanan.accounts.permissions import can
+from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.cases.selectors import case_search_q, is_overdue, overdue_q
-from layanan.cases.workflow import allowed_transitions, case_transition
+from layanan.cases.selectors import cases_visible_to
+from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceStandard
-from layanan.complaints.selectors import complaint_by_code, public_timeline
+from layanan.complaints.selectors import (
+    complaint_by_code,
+    complaints_narrowed,
+    published_standard_of,
+    takes_complaints,
+)
 from layanan.complaints.services import (
     complaint_answer,
     complaint_assign,
@@ -60,37 +60,55 @@ from layanan.complaints.services import (
     complaint_create,
     invalid_assignee,
 )
-from layanan.core.errors import ApplicationError, NotFound, NotPermitted
+from layanan.core.errors import ApplicationError, NotFound
 from layanan.core.models import Unit
 from layanan.core.scoping import public_endpoint
 
 from . import selectors
-from .auth import token_auth
+from .auth import public_caller, token_auth
+from .common import (
+    BAD_REQUEST,
+    READ_ERRORS,
+    THROTTLED,
+    action_responses,
+    aware,
+    filing_actor,
+    filing_channel,
+    local,
+    staff_filing,
+)
+from .complaint_data import (
+    complaint_data,
+    complaint_detail_data,
+    complaint_detail_with_audited_reveal,
+    track_data,
+)
+from .complaint_outputs import (
+    ComplaintCreatedOut,
+    ComplaintDetailOut,
+    ComplaintOut,
+    StaffOnlyOut,
+    TrackOut,
+)
 from .complaint_schemas import (
     STAFF_ONLY_FIELDS,
     AnswerIn,
     AssignIn,
     ClassifyIn,
-    ComplaintCreatedOut,
-    ComplaintDetailOut,
     ComplaintFilters,
     ComplaintIn,
-    ComplaintOut,
     NoteIn,
     RejectIn,
-    StaffOnlyOut,
-    TrackOut,
 )
-from .models import ApiToken
 from .pagination import PageParams, page_of, paginate
-from .permissions import ensure_token_can, token_reaches, token_units
+from .permissions import ensure_token_can, within_token_units
 from .schemas import ErrorOut, ValidationErrorOut
+from .throttling import complaint_submit_throttle as submit_throttle
 from .throttling import (
-    ClientAddressMixin,
-    LookupThrottle,
-    TokenThrottle,
+    filing_token_throttle,
     public_throttle,
     token_throttle,
+    track_throttle,
 )
 
 # What a complaint's answer shows, joined into its one query.
@@ -101,101 +119,17 @@ ComplaintId = Annotated[
     PathParam(ge=1, le=2**63 - 1, description="The complaint's `id`.", examples=[123]),
 ]
 
-# --- callers and rate limits ------------------------------------------------------------------
-
-
-class PublicCaller:
-    """``request.auth`` of a filing without a token: a member of the public."""
-
-    def __str__(self) -> str:
-        return "public"
-
-
-PUBLIC = PublicCaller()
-
-
-def public_caller(request: HttpRequest) -> PublicCaller:
-    """Second authenticator of the filing: no token means the public. A token that does not
-    work is still a 401 (``token_auth`` raises before this runs)."""
-    return PUBLIC
-
-
-DEFAULT_SUBMIT_RATE = "20/h"
-
-
-class PublicRateThrottle(ClientAddressMixin, SimpleRateThrottle):
-    """Per client address, for calls without a token, with its own budget (``scope``) and rate
-    (a setting in ninja's rate syntax, read when the process starts)."""
-
-    def __init__(self, scope: str, setting: str, default: str) -> None:
-        self.scope = scope
-        super().__init__(rate=getattr(settings, setting, default))
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        if isinstance(getattr(request, "auth", None), ApiToken):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class FilingTokenThrottle(TokenThrottle):
-    """The token's usual budget, on an endpoint that the public may call too."""
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        if not isinstance(getattr(request, "auth", None), ApiToken):
-            return None
-        return super().get_cache_key(request)
-
-
-# Filing: a few complaints an hour per address, valid or not (many citizens may share one
-# address, so not fewer); tracking: the one lookup budget shared with the tracking pages and
-# Open311 (core.ratelimit.TRACKING_LOOKUPS), so that guessing codes can neither hide in
-# catalogue traffic nor move to another path.
-submit_throttle = PublicRateThrottle(
-    "layanan_complaint_submit", "API_THROTTLE_COMPLAINT", DEFAULT_SUBMIT_RATE
-)
-track_throttle = LookupThrottle()
-filing_token_throttle = FilingTokenThrottle()
-
 # Staff by default (token, per-token rate); the public endpoints say otherwise.
 router = Router(tags=["complaints"], auth=token_auth, throttle=[token_throttle])
 
-THROTTLED = {429: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, **THROTTLED}
-# A 400 is request validation (with `errors`), a body that is not JSON, or a domain error.
-BAD_REQUEST = ValidationErrorOut | ErrorOut
-ACTION_RESPONSES = {
-    200: ComplaintDetailOut,
-    400: BAD_REQUEST,
-    **READ_ERRORS,
-    409: ErrorOut,
-}
-
-
-def _local(moment):
-    return timezone.localtime(moment) if moment is not None else None
-
-
-def _unit_brief(unit: Unit | None) -> dict | None:
-    return {"slug": unit.slug, "name": unit.name} if unit is not None else None
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
+ACTION_RESPONSES = action_responses(ComplaintDetailOut)
 
 
 # --- filing -----------------------------------------------------------------------------------
 
 
 def _standard_for(unit: Unit, slug: str, *, public: bool) -> ServiceStandard:
-    standard = (
-        ServiceStandard.objects.published()
-        .select_related("published_version")
-        .filter(unit=unit, slug=slug)
-        .first()
-    )
+    standard = published_standard_of(unit, slug)
     if standard is None:
         raise NotFound(
             _("There is no published service standard “%(slug)s”.") % {"slug": slug},
@@ -206,12 +140,6 @@ def _standard_for(unit: Unit, slug: str, *, public: bool) -> ServiceStandard:
             _("This service does not take complaints here."), "service_takes_no_complaints"
         )
     return standard
-
-
-def _takes_complaints(unit: Unit) -> bool:
-    """The units the public may complain to, as on the public form: those offering a published
-    service that takes complaints."""
-    return ServiceStandard.objects.published().filter(unit=unit, accepts_complaints=True).exists()
 
 
 @router.post(
@@ -254,22 +182,11 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
     `token_out_of_scope`; 404 `unknown_unit`, `unknown_standard`; 429 `throttled` past the
     filing rate (per address without a token, setting `API_THROTTLE_COMPLAINT`, default 20 an
     hour), with `Retry-After`."""
-    staff = isinstance(request.auth, ApiToken)
-    sent = [
-        name
-        for name in STAFF_ONLY_FIELDS
-        if name in payload.model_fields_set and getattr(payload, name) not in (None, "")
-    ]
-    if sent and not staff:
-        raise NotPermitted(
-            _("Only staff may set these fields: %(fields)s.") % {"fields": ", ".join(sent)},
-            "staff_only_fields",
-            extra={"fields": sent},
-        )
+    staff = staff_filing(request, payload, STAFF_ONLY_FIELDS)
     unit = selectors.unit_by_slug(payload.unit)
     if staff:
         ensure_token_can(request, "case.create", unit)
-    elif not _takes_complaints(unit):
+    elif not takes_complaints(unit):
         raise ApplicationError(
             _(
                 "%(unit)s does not take complaints directly; file it with the unit that "
@@ -279,11 +196,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
             "unit_takes_no_complaints",
         )
     standard = _standard_for(unit, payload.service, public=not staff) if payload.service else None
-    received_at = payload.received_at
-    if received_at is not None and timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at, timezone.get_default_timezone())
     case = complaint_create(
-        actor=request.user if staff else actors.PUBLIC,
+        actor=filing_actor(request, staff),
         unit=unit,
         standard=standard,
         description=payload.description,
@@ -294,8 +208,8 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
         requester_phone=payload.phone,
         anonymous=payload.anonymous,
         confidential=payload.confidential,
-        channel=(payload.channel or Channel.API) if staff else Channel.WEB,
-        received_at=received_at,
+        channel=filing_channel(payload.channel, staff),
+        received_at=aware(payload.received_at),
         class_code=payload.complaint_class or "",
         lapor_number=payload.lapor_number or "",
     )
@@ -307,7 +221,7 @@ def complaint_file(request: HttpRequest, payload: ComplaintIn):
             "number": case.number,
             "public_code": code,
             "status": case.status,
-            "due_at": _local(case.due_at),
+            "due_at": local(case.due_at),
             "tracking_url": request.build_absolute_uri(reverse("api:track", args=[code])),
         },
     )
@@ -339,31 +253,7 @@ def track(request: HttpRequest, response: HttpResponse, public_code: str):
     case = complaint_by_code(code) if 0 < len(code) <= 16 else None
     if case is None:
         raise NotFound(_("There is no complaint with this tracking code."), "not_found")
-    answer = None
-    if case.status in (Status.ANSWERED, Status.CLOSED):
-        answer = case.complaint.answer or None
-    return {
-        "number": case.number,
-        "public_code": format_public_code(case.public_code),
-        "unit": _unit_brief(case.unit),
-        "status": case.status,
-        "status_label": _status_label(case.status),
-        "received_at": _local(case.received_at),
-        "due_at": _local(case.due_at),
-        "answered_at": _local(case.answered_at),
-        "closed_at": _local(case.closed_at),
-        # The same entries, in the same words, as the tracking page (complaints/selectors.py).
-        "timeline": [
-            {
-                "at": _local(entry.at),
-                "label": entry.label,
-                "status": entry.status,
-                "note": entry.note,
-            }
-            for entry in public_timeline(case)
-        ],
-        "answer": answer,
-    }
+    return track_data(case)
 
 
 # --- staff: reads -----------------------------------------------------------------------------
@@ -374,17 +264,8 @@ def visible_complaints(request: HttpRequest) -> QuerySet[Case]:
     (and below), plus those assigned to a division within them — as ``can`` decides for one
     case; narrowed by the token's unit limit (by the complaint's own unit, like
     ``ensure_token_can``)."""
-    units = visible_units(request.user, "case.view")
-    complaints = Case.objects.filter(kind=CaseKind.COMPLAINT).filter(
-        Q(unit__in=units) | Q(assigned_unit__in=units)
-    )
-    limit = token_units(request.auth)
-    if limit:
-        within = Q(pk__in=[])
-        for allowed in limit:
-            within |= Q(unit__path__startswith=allowed.path)
-        complaints = complaints.filter(within)
-    return complaints.select_related(*COMPLAINT_JOINS)
+    complaints = cases_visible_to(request.user).filter(kind=CaseKind.COMPLAINT)
+    return within_token_units(request.auth, complaints).select_related(*COMPLAINT_JOINS)
 
 
 def _unknown_complaint() -> NotFound:
@@ -399,112 +280,6 @@ def complaint_for(request: HttpRequest, complaint_id: int) -> Case:
     if case is None or not can(request.user, "case.view", case):
         raise _unknown_complaint()
     return case
-
-
-def _requester(request: HttpRequest, case: Case, *, reveal: bool) -> tuple[str, dict | None]:
-    """(``requester_state``, ``requester``) as this answer may carry them. ``reveal`` asks for a
-    confidential reporter: ``cases.identity`` decides and records the reading."""
-    if case.is_anonymous:
-        return "anonymous", None
-    if case.is_confidential:
-        if not (reveal and may_reveal_identity(request.user, case)):
-            return "withheld", None
-        return "shown", requester_identity_reveal(actor=request.user, case=case).as_dict()
-    identity = requester_identity_for(request.user, case)
-    return ("shown", identity.as_dict()) if identity is not None else ("withheld", None)
-
-
-def complaint_data(request: HttpRequest, case: Case, *, now, reveal: bool = False) -> dict:
-    detail = case.complaint
-    state, identity = _requester(request, case, reveal=reveal)
-    return {
-        "id": case.pk,
-        "number": case.number,
-        "unit": _unit_brief(case.unit),
-        "standard": case.standard.slug if case.standard_id else None,
-        "channel": case.channel,
-        "channel_label": str(Channel(case.channel).label),
-        "status": case.status,
-        "status_label": _status_label(case.status),
-        "subject": case.subject,
-        "description": case.description,
-        "location": detail.location,
-        "class_code": detail.class_code,
-        "class_name": detail.class_name,
-        "classified_at": _local(detail.classified_at),
-        "lapor_number": detail.lapor_number,
-        "is_anonymous": case.is_anonymous,
-        "is_confidential": case.is_confidential,
-        "requester": identity,
-        "requester_state": state,
-        "received_at": _local(case.received_at),
-        "due_at": _local(case.due_at),
-        "first_response_at": _local(case.first_response_at),
-        "answered_at": _local(case.answered_at),
-        "closed_at": _local(case.closed_at),
-        "is_overdue": is_overdue(case, now),
-        "is_paused": case.paused_since is not None,
-        "sla_state": case.sla_state,
-        "assigned_unit": _unit_brief(case.assigned_unit),
-        "assignee": case.assignee.get_username() if case.assignee_id else None,
-        "url": request.build_absolute_uri(reverse("api:complaint_detail", args=[case.pk])),
-    }
-
-
-# The actions of this API: the permission each needs and the statuses it applies to (the
-# services and the status machine decide in the end; this only tells the caller what to offer).
-ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "verify": ("case.verify", (Status.RECEIVED,)),
-    "classify": ("case.verify", OPEN_STATUSES),
-    "assign": ("case.assign", OPEN_STATUSES),
-    "answer": ("case.send_answer", (Status.VERIFIED, Status.IN_PROGRESS)),
-    "close": ("case.close", (Status.ANSWERED,)),
-    "reject": ("case.verify", (Status.RECEIVED, Status.VERIFIED)),
-}
-
-
-def complaint_detail_data(request: HttpRequest, case: Case) -> dict:
-    """The complaint with its answer, actions and timeline; a confidential reporter withheld.
-    Reads only: no event, no audit entry."""
-    return _complaint_detail(request, case, reveal=False)
-
-
-def complaint_detail_with_audited_reveal(request: HttpRequest, case: Case) -> dict:
-    """The same, with a confidential reporter shown to whoever may see them — and each such
-    showing *written* to the record (``requester_identity_reveal``: an internal
-    ``identity_viewed`` event and an audit entry)."""
-    return _complaint_detail(request, case, reveal=True)
-
-
-def _complaint_detail(request: HttpRequest, case: Case, *, reveal: bool) -> dict:
-    data = complaint_data(request, case, now=timezone.now(), reveal=reveal)
-    # The reporter's secret appears on its own case only, never in a list others read.
-    data["public_code"] = format_public_code(case.public_code)
-    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
-    data["answer"] = case.complaint.answer
-    data["allowed_transitions"] = allowed_transitions(case)
-    data["actions"] = [
-        name
-        for name, (permission, statuses) in ACTIONS.items()
-        if case.status in statuses
-        and can(request.user, permission, case)
-        and token_reaches(request.auth, case)
-    ]
-    data["events"] = [
-        {
-            "at": _local(event.at),
-            "kind": event.kind,
-            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-            "actor": event.actor.get_username() if event.actor_id else None,
-            "old_value": event.old_value,
-            "new_value": event.new_value,
-            "note": event.note,
-            "public_note": event.public_note,
-            "is_internal": event.is_internal,
-        }
-        for event in events
-    ]
-    return data
 
 
 @router.get(
@@ -524,27 +299,18 @@ def complaint_list(request: HttpRequest, page: Query[PageParams], filters: Query
     confidential reporter (`requester_state: withheld`; see `GET /complaints/{id}`) and
     never an anonymous one (none is stored)."""
     ensure_token_can(request, "api.use_staff")
-    complaints = visible_complaints(request)
-    if filters.status:
-        complaints = complaints.filter(status=filters.status)
-    if filters.complaint_class == "-":
-        complaints = complaints.filter(complaint__class_code="")
-    elif filters.complaint_class:
-        complaints = complaints.filter(complaint__class_code=filters.complaint_class)
-    if filters.channel:
-        complaints = complaints.filter(channel=filters.channel)
-    if filters.unit:
-        scope = selectors.unit_by_slug(filters.unit)
-        complaints = complaints.filter(unit__path__startswith=scope.path)
     now = timezone.now()
-    if filters.overdue is True:
-        complaints = complaints.filter(overdue_q(now))
-    elif filters.overdue is False:
-        complaints = complaints.exclude(overdue_q(now))
-    text = (filters.q or "").strip()
-    if text:
-        complaints = complaints.filter(case_search_q(text, request.user))
-    complaints = complaints.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
+    complaints = complaints_narrowed(
+        visible_complaints(request),
+        user=request.user,
+        now=now,
+        status=filters.status or "",
+        class_code=filters.complaint_class or "",
+        channel=filters.channel or "",
+        within=selectors.unit_by_slug(filters.unit) if filters.unit else None,
+        overdue=filters.overdue,
+        text=filters.q or "",
+    )
     return paginate(request, complaints, page, lambda case: complaint_data(request, case, now=now))
 
 

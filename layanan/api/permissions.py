@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -42,3 +43,16 @@ def ensure_token_can(request: HttpRequest, action: str, obj: Any = None) -> None
     ensure_can(request.user, action, obj)
     if not token_reaches(request.auth, obj):
         raise NotPermitted(_("This token is limited to other units."), "token_out_of_scope")
+
+
+def within_token_units(token: ApiToken, rows: QuerySet, prefix: str = "") -> QuerySet:
+    """``rows`` (cases, or rows reaching their case through ``prefix``) narrowed to the token's
+    unit limit, by the case's own unit as :func:`token_reaches` decides for one; unchanged for
+    a token without a limit."""
+    limit = token_units(token)
+    if not limit:
+        return rows
+    within = Q(pk__in=[])
+    for allowed in limit:
+        within |= Q(**{f"{prefix}unit__path__startswith": allowed.path})
+    return rows.filter(within)

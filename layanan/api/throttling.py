@@ -5,8 +5,10 @@ e.g. "300/min") with generous defaults: many citizens can share one public addre
 a mobile carrier's NAT). Counters live in the default cache, so they are shared between
 processes when the cache is Redis.
 
-Lookups by tracking code are not limited here but by ``LookupThrottle``: ninja's face of the one
-lookup budget that the tracking pages and Open311 share (``core.ratelimit.TRACKING_LOOKUPS``).
+Filing (complaints, facility and audience requests) without a token has its own budgets per
+address (``PublicRateThrottle``); with a token, the token's usual one (``FilingTokenThrottle``).
+Lookups by tracking code are limited by ``LookupThrottle``: ninja's face of the one lookup
+budget that the tracking pages and Open311 share (``core.ratelimit.TRACKING_LOOKUPS``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.conf import settings as ninja_settings
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle, BaseThrottle
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle, BaseThrottle, SimpleRateThrottle
 
 from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit
 
+from .models import ApiToken
+
 DEFAULT_ANON_RATE = "300/min"
 DEFAULT_TOKEN_RATE = "1200/min"
+DEFAULT_SUBMIT_RATE = "20/h"
 
 
 class ClientAddressMixin:
@@ -76,5 +81,42 @@ class LookupThrottle(BaseThrottle):
         return float(self._wait.get()) or None
 
 
+class PublicRateThrottle(ClientAddressMixin, SimpleRateThrottle):
+    """Per client address, for calls without a token, with its own budget (``scope``) and rate
+    (a setting in ninja's rate syntax, read when the process starts)."""
+
+    def __init__(self, scope: str, setting: str, default: str) -> None:
+        self.scope = scope
+        super().__init__(rate=getattr(settings, setting, default))
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if isinstance(getattr(request, "auth", None), ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FilingTokenThrottle(TokenThrottle):
+    """The token's usual budget, on an endpoint that the public may call too."""
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if not isinstance(getattr(request, "auth", None), ApiToken):
+            return None
+        return super().get_cache_key(request)
+
+
 public_throttle = PublicThrottle()
 token_throttle = TokenThrottle()
+filing_token_throttle = FilingTokenThrottle()
+
+# Filing: a few requests an hour per address, valid or not (many citizens may share one
+# address, so not fewer); complaints have their budget, facility and audience requests share
+# another. Tracking: the one lookup budget shared with the tracking pages and Open311
+# (core.ratelimit.TRACKING_LOOKUPS), so that guessing codes can neither hide in catalogue
+# traffic nor move to another path.
+complaint_submit_throttle = PublicRateThrottle(
+    "layanan_complaint_submit", "API_THROTTLE_COMPLAINT", DEFAULT_SUBMIT_RATE
+)
+booking_submit_throttle = PublicRateThrottle(
+    "layanan_booking_submit", "API_THROTTLE_BOOKING", DEFAULT_SUBMIT_RATE
+)
+track_throttle = LookupThrottle()

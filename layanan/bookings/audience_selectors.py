@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from layanan.accounts.permissions import can, visible_units
-from layanan.cases.models import Case, CaseKind
+from layanan.accounts.permissions import can
+from layanan.cases.models import CaseKind
 from layanan.cases.numbering import normalise_public_code
+from layanan.cases.selectors import case_timeline, visible_through_q
 
 from .audience_models import AudienceDetail
 
@@ -15,14 +16,16 @@ LIST_PAGE_SIZE = 50
 JOINS = ("case", "case__unit", "case__assigned_unit", "case__standard")
 
 
-def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
-    units = visible_units(user, "case.view")
-    qs = (
-        AudienceDetail.objects.filter(case__kind=CaseKind.AUDIENCE)
-        .filter(Q(case__unit__in=units) | Q(case__assigned_unit__in=units))
-        .select_related(*JOINS)
-        .order_by("-case__received_at", "-pk")
+def audiences_visible_to(user) -> QuerySet[AudienceDetail]:
+    """Audience requests ``user`` may see (the ``cases_visible_to`` rule); the staff pages and
+    the API read through it."""
+    return AudienceDetail.objects.filter(case__kind=CaseKind.AUDIENCE).filter(
+        visible_through_q(user, "case__")
     )
+
+
+def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
+    qs = audiences_visible_to(user).select_related(*JOINS).order_by("-case__received_at", "-pk")
     if status:
         qs = qs.filter(case__status=status)
     text = (q or "").strip()
@@ -56,5 +59,6 @@ def audience_for_staff(user, ref: str) -> AudienceDetail | None:
     return detail
 
 
-def case_events(case: Case):
-    return case.events.select_related("actor").order_by("at", "pk")
+#: A request's whole timeline: the one read of the case pages (``cases.selectors``), under the
+#: name the booking and audience pages import.
+case_events = case_timeline

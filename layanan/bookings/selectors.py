@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from layanan.accounts.permissions import can, visible_units
-from layanan.cases.models import Case, CaseKind
+from layanan.cases.models import CaseKind
+from layanan.cases.selectors import case_timeline, visible_through_q
 
 from .models import BookingDetail, BookingState, Resource, ResourceKind
 
@@ -29,10 +30,17 @@ def resources_for(user) -> QuerySet[Resource]:
     )
 
 
+def bookings_visible_to(user) -> QuerySet[BookingDetail]:
+    """Facility requests ``user`` may see: the ``cases_visible_to`` rule (their units and below,
+    plus what was handed to a division in their reach). The staff pages and the API read
+    through it."""
+    return BookingDetail.objects.filter(visible_through_q(user, "case__"))
+
+
 def bookings_for(user, *, state: str = "", resource_id: int | None = None, upcoming: bool = False):
     """Facility requests ``user`` may see, soonest first."""
     qs = (
-        BookingDetail.objects.filter(case__unit__in=visible_units(user, "case.view"))
+        bookings_visible_to(user)
         .select_related("case", "case__unit", "resource", "decided_by")
         .order_by("starts_at", "pk")
     )
@@ -60,8 +68,9 @@ def booking_for_staff(user, ref: str) -> BookingDetail | None:
     return booking
 
 
-def case_events(case: Case):
-    return case.events.select_related("actor").order_by("at", "pk")
+#: A request's whole timeline: the one read of the case pages (``cases.selectors``), under the
+#: name the booking and audience pages import.
+case_events = case_timeline
 
 
 # --- the week calendar ---------------------------------------------------------------------------

@@ -60,6 +60,15 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(unit_id__in=units) | Q(assigned_unit_id__in=units))
 
 
+def visible_through_q(user, prefix: str) -> Q:
+    """The rule of :func:`cases_visible_to` for rows that reach their case through ``prefix``
+    (``"case__"``: a facility or audience request's details), with the units as a subquery:
+    one query for the page, none of its own. Those tables are not unit-scoped, so no scope has
+    read the literal id list (``visible_unit_ids``) already."""
+    units = visible_units(user, "case.view")
+    return Q(**{f"{prefix}unit__in": units}) | Q(**{f"{prefix}assigned_unit__in": units})
+
+
 def running_q() -> Q:
     """Open and the clock running (not waiting on the requester)."""
     return Q(status__in=ACTIVE_STATUSES, paused_since__isnull=True)

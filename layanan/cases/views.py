@@ -36,10 +36,9 @@ from layanan.core.timezones import activate_unit_time_zone
 from layanan.workdays.deadlines import format_due
 from layanan.workdays.selectors import calendar_gaps
 
-from .events import EVENT_LABELS
 from .forms import ACTION_FORMS, AnswerForm, CaseActionForm, DraftAnswerForm, InboxFilterForm
 from .identity import may_reveal_identity, requester_identity_for, requester_identity_reveal
-from .models import Case, CaseKind, Status
+from .models import Case, CaseKind
 from .numbering import format_public_code
 from .selectors import (
     INBOX_PAGE_SIZE,
@@ -50,6 +49,7 @@ from .selectors import (
     latest_answer_draft,
     sla_badge,
 )
+from .timeline import event_label, status_label
 from .workflow import due_steps
 
 #: The POST action that shows a confidential reporter's identity (and records that it did).
@@ -176,13 +176,6 @@ def _complaint_class_name(case: Case) -> str:
 # --- the case page ---------------------------------------------------------------------------
 
 
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
 def _timeline(case: Case) -> list[dict]:
     rows = []
     for event in case_timeline(case):
@@ -190,8 +183,7 @@ def _timeline(case: Case) -> list[dict]:
         if event.kind == "received":
             old = new = ""  # "Received: Received" says nothing
         elif event.kind in ("status", "reopened"):
-            old, new = _status_label(old) if old else "", _status_label(new) if new else ""
-        label = EVENT_LABELS.get(event.kind)
+            old, new = status_label(old) if old else "", status_label(new) if new else ""
         if event.actor_id:
             actor = event.actor.display_name
         elif event.kind in ("reopened", "requester_message"):
@@ -201,7 +193,7 @@ def _timeline(case: Case) -> list[dict]:
         rows.append(
             {
                 "event": event,
-                "label": str(label) if label else event.kind,
+                "label": event_label(event.kind),
                 "old": old,
                 "new": new,
                 "actor": actor,

@@ -19,6 +19,8 @@ from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
 from layanan.core.phones import PhoneField
 
+from .selectors import complaint_standards, complaint_units
+
 IDENTITY_FIELDS = ("name", "email", "phone")
 NORMAL, CONFIDENTIAL, ANONYMOUS = "normal", "confidential", "anonymous"
 IDENTITY_CHOICES = [
@@ -44,24 +46,6 @@ IDENTITY_EXPLANATIONS = {
 }
 HONEYPOT_FIELD = "website"
 _CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-
-
-def complaint_standards():
-    """Published standards that take complaints, with their units (one query)."""
-    return (
-        ServiceStandard.objects.published()
-        .filter(accepts_complaints=True)
-        .select_related("unit")
-        .order_by("unit__path", "position", "name")
-    )
-
-
-def complaint_units():
-    """Units a citizen may complain to: those offering a published service that takes
-    complaints (the catalogue's units)."""
-    return Unit.objects.filter(
-        pk__in=ServiceStandard.objects.published().filter(accepts_complaints=True).values("unit_id")
-    ).order_by("path")
 
 
 def service_label(standard: ServiceStandard) -> str:

@@ -60,11 +60,15 @@ from .public_forms import (
     ComplaintForm,
     ReopenForm,
     TrackForm,
-    complaint_standards,
-    complaint_units,
     looks_like_code,
 )
-from .selectors import complaint_by_code, public_timeline, request_status_page
+from .selectors import (
+    complaint_by_code,
+    complaint_standards,
+    complaint_units,
+    public_timeline,
+    request_status_page,
+)
 from .services import complaint_create
 
 # (requests, seconds) per client address; override in settings.

@@ -1,5 +1,9 @@
-"""Reads of complaints for the public, in one place: the complaint a tracking code names and
-the timeline a reporter sees.
+"""Reads of complaints for the public, in one place: where a complaint may be filed, the
+complaint a tracking code names and the timeline a reporter sees.
+
+The public form, the API's ``POST /complaints`` and Open311's services read the units and
+services that take complaints through :func:`complaint_units` and :func:`complaint_standards`.
+The API's staff list narrows the complaints a token sees with :func:`complaints_narrowed`.
 
 The tracking page (``/lacak/<code>/``, ``public_views.track_case``) and the API's
 ``GET /track/{code}`` both find the complaint with :func:`complaint_by_code` and show
@@ -11,15 +15,92 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.cases.events import DUE_CHANGED_EVENT
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
+from layanan.cases.selectors import case_search_q, overdue_q
+from layanan.catalog.models import ServiceStandard
+from layanan.core.models import Unit
 from layanan.workdays.deadlines import format_due
 
 #: The requester's identity: never even loaded for a page or answer addressed by the code.
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
+
+
+def complaint_standards(unit: Unit | None = None) -> QuerySet[ServiceStandard]:
+    """Published standards that take complaints (of ``unit``, if given), with their unit and
+    published version, in catalogue order (one query)."""
+    standards = (
+        ServiceStandard.objects.published()
+        .filter(accepts_complaints=True)
+        .select_related("unit", "published_version")
+        .order_by("unit__path", "position", "name", "pk")
+    )
+    return standards.filter(unit=unit) if unit is not None else standards
+
+
+def complaint_units() -> QuerySet[Unit]:
+    """Units a citizen may complain to: those offering a published service that takes
+    complaints (the catalogue's units)."""
+    return Unit.objects.filter(
+        pk__in=ServiceStandard.objects.published().filter(accepts_complaints=True).values("unit_id")
+    ).order_by("path")
+
+
+def takes_complaints(unit: Unit) -> bool:
+    """Whether the public may complain to ``unit`` directly (one query)."""
+    return complaint_units().filter(pk=unit.pk).exists()
+
+
+def published_standard_of(unit: Unit, slug: str) -> ServiceStandard | None:
+    """The published standard ``slug`` of ``unit``, with its published version, whether it takes
+    complaints or not (staff may record a complaint about any service; the public only about
+    those that take them), or None."""
+    return (
+        ServiceStandard.objects.published()
+        .select_related("published_version")
+        .filter(unit=unit, slug=slug)
+        .first()
+    )
+
+
+def complaints_narrowed(
+    complaints: QuerySet[Case],
+    *,
+    user,
+    now: dt.datetime,
+    status: str = "",
+    class_code: str = "",
+    channel: str = "",
+    within: Unit | None = None,
+    overdue: bool | None = None,
+    text: str = "",
+) -> QuerySet[Case]:
+    """``complaints`` (those the caller may see) narrowed to a status, a complaint class
+    (``"-"``: not classified yet), a channel, the subtree of ``within``, overdue or not
+    (``cases.selectors.overdue_q`` at ``now``) and a text search as ``user`` may search
+    (``case_search_q``); most urgent first (``due_at``, those without one last)."""
+    if status:
+        complaints = complaints.filter(status=status)
+    if class_code == "-":
+        complaints = complaints.filter(complaint__class_code="")
+    elif class_code:
+        complaints = complaints.filter(complaint__class_code=class_code)
+    if channel:
+        complaints = complaints.filter(channel=channel)
+    if within is not None:
+        complaints = complaints.filter(unit__path__startswith=within.path)
+    if overdue is True:
+        complaints = complaints.filter(overdue_q(now))
+    elif overdue is False:
+        complaints = complaints.exclude(overdue_q(now))
+    text = text.strip()
+    if text:
+        complaints = complaints.filter(case_search_q(text, user))
+    return complaints.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
 
 
 def complaint_by_code(code: str) -> Case | None:

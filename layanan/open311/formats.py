@@ -16,19 +16,23 @@ import json
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.cases.numbering import format_public_code
+from layanan.catalog.models import ServiceStandard
 from layanan.complaints.notifications import tracking_url
+from layanan.core.models import Unit
 from layanan.workdays.deadlines import format_due
 
 from .forms import SUBJECT_MAX
 from .models import Open311Request
 from .selectors import request_id
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -84,6 +88,59 @@ def error_response(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     is the HTTP status, as in the spec's example."""
     body = [{"code": status, "description": str(text)} for text in descriptions]
     return respond(fmt, "errors", body, status=status)
+
+
+def too_many(fmt: str, wait: int) -> HttpResponse:
+    """A 429 in the spec's error document, with ``Retry-After``."""
+    response = error_response(
+        fmt, 429, _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+# --- discovery and services ---------------------------------------------------------------------
+
+
+def discovery_out(url: str, changed: dt.datetime) -> dict:
+    """The discovery document of the endpoint at ``url``, whose catalogue last changed at
+    ``changed``."""
+    changeset = timezone.localtime(changed).strftime("%Y-%m-%d %H:%M")
+    contact = getattr(settings, "OPEN311_CONTACT", "") or _(
+        "Questions about this API: write to %(email)s."
+    ) % {"email": settings.DEFAULT_FROM_EMAIL}
+    return {
+        "changeset": changeset,
+        "contact": contact,
+        "key_service": _(
+            "API keys are issued by the office's administrator (admin → API tokens) to a user "
+            "who may record complaints in the unit."
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": changeset,
+                "type": "test" if settings.DEBUG else "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def service_out(standard: ServiceStandard, unit: Unit) -> dict:
+    """One service of a jurisdiction's list: a published standard that takes complaints."""
+    name = standard.published_version.name or standard.name
+    return {
+        "service_code": standard.slug,
+        "service_name": name,
+        "description": _("Complaints about “%(service)s” of %(unit)s.")
+        % {"service": name, "unit": unit.name},
+        "metadata": True,
+        "type": "realtime",
+        "keywords": ", ".join([_("complaint"), standard.get_service_kind_display()]),
+        "group": unit.name,
+    }
 
 
 # --- what the request documents say -------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Reading what an Open311 client sends: the body of ``POST requests`` (form-encoded as the spec
-says, or a JSON object) and the form that validates it.
+"""Reading what an Open311 client sends: the query parameters (one by one with :func:`param`,
+those of ``GET requests`` as one :class:`RequestQuery`), the body of ``POST requests``
+(form-encoded as the spec says, or a JSON object) and the form that validates it.
 
 The form checks each field; the view turns its first error into the spec's error document
 (400), prefixed with the parameter's name (``lat: Must be a number.``), so the client knows
@@ -8,19 +9,25 @@ which parameter to fix. What the form accepts goes to ``services.open311_request
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.core.phones import validate_phone
+
+from .errors import bad
 
 #: The spec's limit: a description of at most 4,000 characters.
 DESCRIPTION_MAX = 4000
@@ -30,6 +37,96 @@ YES_NO = ("true", "false")
 #: GeoReport has no field for.
 ATTRIBUTE_CODES = ("subject", "anonymous", "confidential")
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+#: The spec's limits: a query spans at most 90 days and returns at most 1,000 requests.
+QUERY_SPAN = dt.timedelta(days=90)
+QUERY_LIMIT = 1000
+ID_LIST_MAX = 100
+FIELD_MAX = {"jurisdiction_id": 100, "service_code": 100}
+
+
+# --- query parameters -----------------------------------------------------------------------
+
+
+def param(params: QueryDict | dict, name: str) -> str:
+    """A parameter as text; "optional" means empty and absent are the same (the spec)."""
+    value = params.get(name, "")
+    if not isinstance(value, str):
+        if isinstance(value, bool) or value is None:
+            raise bad(_("%(field)s must be text.") % {"field": name})
+        value = str(value)
+    value = value.strip()
+    limit = FIELD_MAX.get(name)
+    if limit and len(value) > limit:
+        raise bad(
+            _("%(field)s is too long (at most %(max)d characters).") % {"field": name, "max": limit}
+        )
+    if "\x00" in value:
+        raise bad(_("%(field)s contains a NUL character.") % {"field": name})
+    return value
+
+
+def _ids(raw: str) -> list[str]:
+    ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if len(ids) > ID_LIST_MAX:
+        raise bad(_("At most %(max)d service_request_id at once.") % {"max": ID_LIST_MAX})
+    return ids
+
+
+def _moment(params, name: str) -> dt.datetime | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise bad(
+            _("%(field)s is not a date and time (e.g. 2026-08-01T00:00:00+07:00).")
+            % {"field": name}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """What ``GET requests`` asks for. ``ids``, when sent, "overrides all other arguments"
+    (the spec): the others are then neither read nor checked."""
+
+    ids: list[str]
+    service_codes: list[str]
+    statuses: frozenset[str]
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+def request_query(params: QueryDict, *, now: dt.datetime) -> RequestQuery:
+    """The parameters of ``GET requests`` (400 for the first one that is wrong); the window
+    defaults to the 90 days before ``end`` (``now`` without one), or after ``start``."""
+    ids = param(params, "service_request_id") if "service_request_id" in params else ""
+    if len(ids) > ID_LIST_MAX * 20:
+        raise bad(_("service_request_id is too long."))
+    if ids:
+        return RequestQuery(_ids(ids), [], frozenset(), None, None)
+    codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
+    statuses = frozenset(s.strip() for s in params.get("status", "").split(",") if s.strip())
+    if statuses - {"open", "closed"}:
+        raise bad(_("status must be open or closed (comma-separated)."))
+    start, end = _moment(params, "start_date"), _moment(params, "end_date")
+    if start and end and end - start > QUERY_SPAN:
+        raise bad(_("start_date and end_date may not span more than 90 days."))
+    if start and end and end < start:
+        raise bad(_("end_date is before start_date."))
+    if end is None:
+        end = start + QUERY_SPAN if start else now
+    if start is None:
+        start = end - QUERY_SPAN
+    return RequestQuery([], codes[:ID_LIST_MAX], statuses, start, end)
+
+
+# --- the body of POST requests --------------------------------------------------------------
 
 
 class BadRequest(Exception):

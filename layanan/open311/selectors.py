@@ -1,4 +1,6 @@
-"""Reads of the Open311 resources: the published complaints and the lookup by Open311 id.
+"""Reads of the Open311 resources: jurisdictions and services (the units and standards that take
+complaints, as on the public form: ``complaints.selectors``), the published complaints, the
+lookup by Open311 id and the query of ``GET requests``.
 
 Published = every complaint but the confidential ones (docs/open311.md, "Privacy"); only the
 fields the answers show are loaded, never the tracking code nor the reporter.
@@ -6,13 +8,46 @@ fields the answers show are loaded, never the tracking code nor the reporter.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
 
-from layanan.cases.models import Case, CaseKind
+from django.db.models import Max, QuerySet
+
+from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Status
+from layanan.catalog.models import ServiceStandard
+from layanan.complaints.selectors import complaint_standards, complaint_units
 from layanan.core.models import Unit
+
+from .forms import QUERY_LIMIT, RequestQuery
 
 #: The longest Open311 id (a case number is at most 40 characters).
 ID_MAX = 40
+CLOSED_STATUSES = (Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.WITHDRAWN)
+
+
+def catalogue_changed_at() -> dt.datetime | None:
+    """When a published standard last changed (the discovery's ``changeset``)."""
+    return ServiceStandard.objects.published().aggregate(at=Max("updated_at"))["at"]
+
+
+def jurisdiction_by_id(jurisdiction_id: str) -> Unit | None:
+    """The unit a ``jurisdiction_id`` (a unit's slug) names, or None."""
+    return Unit.objects.filter(slug=jurisdiction_id).first()
+
+
+def sole_jurisdiction() -> Unit | None:
+    """The one unit taking complaints, when there is exactly one (then ``jurisdiction_id`` may
+    be left out), else None."""
+    units = list(complaint_units()[:2])
+    return units[0] if len(units) == 1 else None
+
+
+def services_of(unit: Unit) -> QuerySet[ServiceStandard]:
+    """The services of a jurisdiction: its published standards that take complaints."""
+    return complaint_standards(unit)
+
+
+def service_of(unit: Unit, service_code: str) -> ServiceStandard | None:
+    return services_of(unit).filter(slug=service_code).first()
 
 
 def request_id(case: Case) -> str:
@@ -83,3 +118,18 @@ def published_by_id(raw_id: str, *, unit: Unit | None = None) -> Case | None:
         complaints = complaints.filter(unit=unit)
     found = published_by_ids(complaints, [raw_id])
     return found[0] if found else None
+
+
+def published_matching(unit: Unit, query: RequestQuery) -> QuerySet[Case]:
+    """The published complaints of ``unit`` that ``GET requests`` asks for without ids: by
+    service, by open or closed, received within the window; newest first, at most the spec's
+    1,000."""
+    complaints = published_complaints().filter(unit=unit)
+    if query.service_codes:
+        complaints = complaints.filter(standard__slug__in=query.service_codes)
+    if query.statuses == {"open"}:
+        complaints = complaints.filter(status__in=OPEN_STATUSES)
+    elif query.statuses == {"closed"}:
+        complaints = complaints.filter(status__in=CLOSED_STATUSES)
+    complaints = complaints.filter(received_at__gte=query.start, received_at__lte=query.end)
+    return complaints.order_by("-received_at", "-pk")[:QUERY_LIMIT]

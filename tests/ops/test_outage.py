@@ -27,7 +27,7 @@ from layanan.api import catalogue
 from layanan.catalog import selectors as catalog_selectors
 from layanan.core.errors import UNAVAILABLE_RETRY_AFTER, database_unavailable
 from layanan.core.models import Unit
-from layanan.open311 import views as open311_views
+from layanan.open311 import selectors as open311_selectors
 
 from .test_faults import _terminate_all_backends, postgres_only
 
@@ -186,7 +186,7 @@ def test_open311_answers_503_in_its_own_format(
 ):
     """Under /open311/: the spec's error document with code 503, in the format of the path."""
     settings.DEBUG = debug
-    monkeypatch.setattr(open311_views, "_units_taking_complaints", _raiser(outage))
+    monkeypatch.setattr(open311_selectors, "sole_jurisdiction", _raiser(outage))
     response = client.get("/open311/v2/services.xml", **EN)
     assert response.status_code == 503
     assert response["Retry-After"] == str(UNAVAILABLE_RETRY_AFTER)
