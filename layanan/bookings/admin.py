@@ -4,8 +4,7 @@ pages and the services, which record who decided and when)."""
 from django.contrib import admin
 
 from layanan.accounts.admin_access import UnitScopedAdmin
-from layanan.core.audit import audit_log
-from layanan.core.models import AuditAction
+from layanan.core.letter_admin import LetterTemplateAdmin
 
 from .models import BookingDetail, Resource
 
@@ -39,23 +38,6 @@ class BookingDetailAdmin(admin.ModelAdmin):
 
 
 from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
-
-
-class LetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
-    """A unit's letter or notice template: who changed it last, and an audit entry."""
-
-    list_select_related = ["unit"]
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action=AuditAction.LETTER_TEMPLATE_CHANGED,
-            target=obj,
-            unit=obj.unit,
-            data={"created": not change, "fields": sorted(form.changed_data)},
-        )
 
 
 @admin.register(ReplyLetterTemplate)

@@ -42,22 +42,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from layanan.core.letters import (
-    format_letter_number,
+    PLACEHOLDER,
     head_of_unit_name,
     indonesian_date,
-    next_in_year,
-    number_pattern_is_valid,
+    number_pattern_error,
     paragraphs_html,
+    placeholder_errors,
     render_pdf,
 )
 from layanan.workdays.deadlines import format_day, format_due
 
 from .audience_models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 PLACEHOLDERS = (
     "organisation",
     "contact",
@@ -103,44 +101,25 @@ def template_for(unit) -> ReplyLetterTemplate:
 
 def validate_template(template: ReplyLetterTemplate) -> None:
     """Refuse unknown placeholders and number patterns that could repeat a number."""
-    errors = {}
-    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(template.body or "")})
-    unknown = [name for name in unknown if name not in PLACEHOLDERS]
-    if unknown:
-        errors["body"] = _("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
-            "names": ", ".join("{{ " + n + " }}" for n in unknown),
-            "allowed": ", ".join(PLACEHOLDERS),
-        }
-    if "{%" in (template.body or ""):
-        errors["body"] = _("Only placeholders like {{ topic }} are allowed, no template tags.")
-    if not number_pattern_is_valid(template.number_pattern or ""):
-        errors["number_pattern"] = _(
-            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
-        )
+    errors = {
+        "body": placeholder_errors(template.body, PLACEHOLDERS),
+        "number_pattern": number_pattern_error(template.number_pattern),
+    }
+    errors = {field: error for field, error in errors.items() if error}
     if errors:
         raise ValidationError(errors)
 
 
-def format_number(template: ReplyLetterTemplate, *, seq: int, on: dt.date) -> str:
-    return format_letter_number(
-        template.number_pattern, seq=seq, digits=template.seq_digits, on=on, unit=template.unit
-    )
-
-
 def allocate_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     """The next reply letter number of the unit in the year of ``on``; gapless (see above)."""
-    seq = next_in_year(ReplyLetterCounter, unit=template.unit, year=on.year)
-    return format_number(template, seq=seq, on=on)
+    seq = ReplyLetterCounter.take_next(unit=template.unit, year=on.year)
+    return template.format_number(seq=seq, on=on)
 
 
 def peek_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     """The number the next letter of the unit in the year of ``on`` would get (not taken)."""
-    last = (
-        ReplyLetterCounter.objects.filter(unit=template.unit, year=on.year)
-        .values_list("last", flat=True)
-        .first()
-    )
-    return format_number(template, seq=(last or 0) + 1, on=on)
+    seq = ReplyLetterCounter.peek_next(unit=template.unit, year=on.year)
+    return template.format_number(seq=seq, on=on)
 
 
 def freeze_reply(detail: AudienceDetail, *, template: ReplyLetterTemplate, on: dt.date) -> None:

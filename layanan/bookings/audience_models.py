@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Case
-from layanan.core.models import TimeStampedModel, Unit
+from layanan.core.letter_models import EditedLetterTemplate, YearCounter, unit_year_unique
+from layanan.core.models import Unit
 
 
 class AudienceDetail(models.Model):
@@ -114,7 +115,7 @@ class AudienceDetail(models.Model):
         ]
 
 
-class ReplyLetterTemplate(TimeStampedModel):
+class ReplyLetterTemplate(EditedLetterTemplate):
     """The unit's own reply letter: number pattern, subject, body with placeholders, signatory.
 
     The body is plain text; ``{{ name }}`` placeholders are substituted (escaped) from a fixed
@@ -134,10 +135,6 @@ class ReplyLetterTemplate(TimeStampedModel):
             "005/123/KESRA/2026."
         ),
     )
-    seq_digits = models.PositiveSmallIntegerField(
-        _("digits of the sequence number"), default=3, help_text=_("3 gives 005.")
-    )
-    city = models.CharField(_("place of signing"), max_length=100, default="Pontianak")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(
         _("letter text"),
@@ -148,29 +145,10 @@ class ReplyLetterTemplate(TimeStampedModel):
             "{{ case_number }}."
         ),
     )
-    signatory_title = models.CharField(_("signatory's position"), max_length=200)
-    signatory_name = models.CharField(
-        _("signatory's name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Empty: the name of the unit's head in Layanan."),
-    )
-    signatory_nip = models.CharField(_("signatory's NIP"), max_length=40, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = _("reply letter template")
         verbose_name_plural = _("reply letter templates")
-
-    def __str__(self) -> str:
-        return str(self.unit)
 
     def clean(self):
         from .audience_letters import validate_template
@@ -178,17 +156,8 @@ class ReplyLetterTemplate(TimeStampedModel):
         validate_template(self)
 
 
-class ReplyLetterCounter(models.Model):
+class ReplyLetterCounter(YearCounter):
     """The last reply letter number given per (unit, year); row-locked to stay gapless."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="reply_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}: {self.last}"
+        constraints = [unit_year_unique("reply_counter_unique")]

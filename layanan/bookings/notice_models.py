@@ -9,9 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import _attachment_path, _attachment_storage
+from layanan.core.letter_models import EditedLetterTemplate, YearCounter
 from layanan.core.models import Unit
-
-from .letter_base import SignedTemplate, YearCounter
 
 
 class NoticeDecision(models.TextChoices):
@@ -19,7 +18,7 @@ class NoticeDecision(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class FacilityNoticeTemplate(SignedTemplate):
+class FacilityNoticeTemplate(EditedLetterTemplate):
     """The unit's own notice: number pattern, the text of an approval and of a refusal, the
     signatory. Plain text with ``{{ name }}`` placeholders from a fixed list — substituted and
     escaped, never evaluated as a template (as the audience reply letter, ``notices.py``)."""

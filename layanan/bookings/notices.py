@@ -30,10 +30,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from layanan.core.letters import head_of_unit_name, indonesian_date, paragraphs_html, render_pdf
+from layanan.core.letters import (
+    head_of_unit_name,
+    indonesian_date,
+    number_pattern_error,
+    paragraphs_html,
+    placeholder_errors,
+    render_pdf,
+)
 
-from .audience_letters import format_number, render_body, request_reference
-from .letter_base import number_pattern_error, placeholder_errors
+from .audience_letters import render_body, request_reference
 from .notice_models import (
     FacilityNotice,
     FacilityNoticeCounter,
@@ -110,7 +116,7 @@ def validate_notice_template(template: FacilityNoticeTemplate) -> None:
 def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> str:
     """The next notice number of the unit in the year of ``on``; gapless (see above)."""
     seq = FacilityNoticeCounter.take_next(unit=template.unit, year=on.year)
-    return format_number(template, seq=seq, on=on)
+    return template.format_number(seq=seq, on=on)
 
 
 def format_period(starts_at: dt.datetime, ends_at: dt.datetime, *, unit) -> str:

@@ -22,10 +22,8 @@ from django.utils import translation
 
 from layanan.cases.models import Case, Channel
 from layanan.core.letters import (
-    format_letter_number,
     head_of_unit_name,
     indonesian_date,
-    next_in_year,
     paragraphs_html,
     render_pdf,
 )
@@ -55,10 +53,8 @@ def issue_letter(*, detail: ComplaintDetail, on: dt.date) -> None:
     answer's transaction)."""
     unit = detail.case.unit
     template = template_for(unit)
-    seq = next_in_year(AnswerLetterCounter, unit=unit, year=on.year)
-    detail.letter_number = format_letter_number(
-        template.number_pattern, seq=seq, digits=template.seq_digits, on=on, unit=unit
-    )
+    seq = AnswerLetterCounter.take_next(unit=unit, year=on.year)
+    detail.letter_number = template.format_number(seq=seq, on=on)
     detail.letter_date = on
     detail.letter_city = template.city
     detail.letter_subject = template.subject
