@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from layanan.accounts.admin_access import UnitScopedAdmin
 from layanan.core.letter_admin import LetterTemplateAdmin
+from layanan.core.read_only_admin import ReadOnlyAdmin
 
 from .models import BookingDetail, Resource
 
@@ -20,21 +21,12 @@ class ResourceAdmin(UnitScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(BookingDetail)
-class BookingDetailAdmin(admin.ModelAdmin):
+class BookingDetailAdmin(ReadOnlyAdmin):
     list_display = ["case", "resource", "starts_at", "ends_at", "state", "decided_by"]
     list_filter = ["state", "resource__kind", "resource"]
     search_fields = ["case__number", "purpose", "organisation", "resource__name"]
     list_select_related = ["case", "resource", "decided_by"]
     date_hierarchy = "starts_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
@@ -60,19 +52,10 @@ class ReplyLetterTemplateAdmin(LetterTemplateAdmin):
 
 
 @admin.register(AudienceDetail)
-class AudienceDetailAdmin(admin.ModelAdmin):
+class AudienceDetailAdmin(ReadOnlyAdmin):
     list_display = ["case", "organisation", "preferred_date_1", "reply_number", "reply_date"]
     search_fields = ["case__number", "organisation", "topic", "reply_number"]
     list_select_related = ["case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from .notice_models import FacilityNoticeTemplate  # noqa: E402

@@ -88,15 +88,7 @@ Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.""
 
 def template_for(unit) -> ReplyLetterTemplate:
     """The unit's template, or an unsaved default one (head of the unit signs)."""
-    template = ReplyLetterTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = ReplyLetterTemplate(
-            unit=unit,
-            subject=DEFAULT_SUBJECT,
-            body=DEFAULT_BODY,
-            signatory_title=f"Kepala {unit.name}",
-        )
-    return template
+    return ReplyLetterTemplate.for_unit(unit, subject=DEFAULT_SUBJECT, body=DEFAULT_BODY)
 
 
 def validate_template(template: ReplyLetterTemplate) -> None:

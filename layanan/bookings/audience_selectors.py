@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from layanan.accounts.permissions import can, visible_units
-from layanan.cases.models import Case, CaseKind
+from layanan.cases.models import CaseKind
 from layanan.cases.numbering import normalise_public_code
 
 from .audience_models import AudienceDetail
@@ -54,7 +54,3 @@ def audience_for_staff(user, ref: str) -> AudienceDetail | None:
     if detail is None or not can(user, "case.view", detail.case):
         return None
     return detail
-
-
-def case_events(case: Case):
-    return case.events.select_related("actor").order_by("at", "pk")

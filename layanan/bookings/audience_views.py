@@ -54,7 +54,7 @@ from .audience_letters import (
     template_for,
 )
 from .audience_models import AudienceDetail, ReplyLetterTemplate
-from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for, case_events
+from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for
 from .audience_services import (
     audience_close,
     audience_dispose,
@@ -66,6 +66,7 @@ from .audience_services import (
     may,
 )
 from .recording import RecordPage, record_request
+from .timeline import staff_timeline
 
 #: service error code → the field its message belongs beside
 ERROR_FIELDS = {
@@ -410,27 +411,6 @@ EVENT_LABELS = {
 }
 
 
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
-def _timeline(case) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "actor": event.actor.display_name if event.actor_id else _("System"),
-            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-            "old": _status_label(event.old_value) if event.old_value else "",
-            "new": _status_label(event.new_value) if event.new_value else "",
-            "note": event.note,
-        }
-        for event in case_events(case)
-    ]
-
-
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
@@ -469,7 +449,7 @@ def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
         code=format_public_code(case.public_code),
         identity=requester_identity_for(request.user, case),
         attachments=list(case.attachments.all()),
-        events=_timeline(case),
+        events=staff_timeline(case, EVENT_LABELS),
         forms=forms,
         error=error,
         actions=actions,

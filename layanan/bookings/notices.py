@@ -90,15 +90,9 @@ Demikian pemberitahuan ini disampaikan, atas perhatian Saudara diucapkan terima 
 
 def notice_template_for(unit) -> FacilityNoticeTemplate:
     """The unit's template, or an unsaved default one (the head of the unit signs)."""
-    template = FacilityNoticeTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = FacilityNoticeTemplate(
-            unit=unit,
-            approved_body=DEFAULT_APPROVED_BODY,
-            refused_body=DEFAULT_REFUSED_BODY,
-            signatory_title=f"Kepala {unit.name}",
-        )
-    return template
+    return FacilityNoticeTemplate.for_unit(
+        unit, approved_body=DEFAULT_APPROVED_BODY, refused_body=DEFAULT_REFUSED_BODY
+    )
 
 
 def validate_notice_template(template: FacilityNoticeTemplate) -> None:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.attachments import private_file_response
-from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.views import staff_context, staff_required
 from layanan.core.errors import ApplicationError
@@ -37,7 +36,6 @@ from .selectors import (
     LIST_PAGE_SIZE,
     booking_for_staff,
     bookings_for,
-    case_events,
     parse_week,
     resources_for,
     week_calendar,
@@ -52,6 +50,7 @@ from .services import (
     format_range,
     outside_office_hours,
 )
+from .timeline import staff_timeline
 
 
 def _ctx(request) -> dict:
@@ -159,7 +158,7 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "case": case,
         "when": format_range(booking.starts_at, booking.ends_at),
         "code": format_public_code(case.public_code),
-        "events": _timeline(case),
+        "events": staff_timeline(case, EVENT_LABELS),
         "forms": forms,
         "error": error,
         "may_decide": pending and can(request.user, "case.verify", case),
@@ -191,29 +190,6 @@ EVENT_LABELS = {
     "attachment": gettext_lazy("File attached"),
     "note": gettext_lazy("Internal note"),
 }
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
-def _timeline(case) -> list[dict]:
-    rows = []
-    for event in case_events(case):
-        rows.append(
-            {
-                "at": event.at,
-                "actor": event.actor.display_name if event.actor_id else _("System"),
-                "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-                "old": _status_label(event.old_value) if event.old_value else "",
-                "new": _status_label(event.new_value) if event.new_value else "",
-                "note": event.note,
-            }
-        )
-    return rows
 
 
 def _calendar_url(moment: dt.datetime, resource_id: int | None = None) -> str:

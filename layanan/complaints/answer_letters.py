@@ -42,10 +42,7 @@ def letter_offered(case: Case) -> bool:
 
 def template_for(unit) -> AnswerLetterTemplate:
     """The unit's template, or an unsaved default one (the head of the unit signs)."""
-    template = AnswerLetterTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = AnswerLetterTemplate(unit=unit, signatory_title=f"Kepala {unit.name}")
-    return template
+    return AnswerLetterTemplate.for_unit(unit)
 
 
 def issue_letter(*, detail: ComplaintDetail, on: dt.date) -> None:

@@ -47,6 +47,15 @@ class LetterTemplate(TimeStampedModel):
     def __str__(self) -> str:
         return str(self.unit)
 
+    @classmethod
+    def for_unit(cls, unit, **defaults):
+        """The unit's template, or an unsaved default one with ``defaults`` (the head of the
+        unit signs)."""
+        template = cls.objects.filter(unit=unit).first()
+        if template is None:
+            template = cls(unit=unit, signatory_title=f"Kepala {unit.name}", **defaults)
+        return template
+
     def format_number(self, *, seq: int, on: dt.date) -> str:
         """The document number ``seq`` of a document dated ``on``, written by the pattern."""
         return format_letter_number(
