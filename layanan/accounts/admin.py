@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction, Unit
+from layanan.core.read_only_admin import ReadOnlyAdmin
 
 from .admin_access import UnitScopedAdmin
 from .models import LoginRecord, Membership, User
@@ -143,7 +144,7 @@ class MembershipAdmin(UnitScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(LoginRecord)
-class LoginRecordAdmin(admin.ModelAdmin):
+class LoginRecordAdmin(ReadOnlyAdmin):
     """The login log: read-only, for auditors and administrators."""
 
     list_display = ["at", "username", "success", "ip_address", "user_agent"]
@@ -151,12 +152,3 @@ class LoginRecordAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

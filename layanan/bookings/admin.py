@@ -4,8 +4,8 @@ pages and the services, which record who decided and when)."""
 from django.contrib import admin
 
 from layanan.accounts.admin_access import UnitScopedAdmin
-from layanan.core.audit import audit_log
-from layanan.core.models import AuditAction
+from layanan.core.letter_admin import LetterTemplateAdmin
+from layanan.core.read_only_admin import ReadOnlyAdmin
 
 from .models import BookingDetail, Resource
 
@@ -21,41 +21,15 @@ class ResourceAdmin(UnitScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(BookingDetail)
-class BookingDetailAdmin(admin.ModelAdmin):
+class BookingDetailAdmin(ReadOnlyAdmin):
     list_display = ["case", "resource", "starts_at", "ends_at", "state", "decided_by"]
     list_filter = ["state", "resource__kind", "resource"]
     search_fields = ["case__number", "purpose", "organisation", "resource__name"]
     list_select_related = ["case", "resource", "decided_by"]
     date_hierarchy = "starts_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 from .audience_models import AudienceDetail, ReplyLetterTemplate  # noqa: E402
-
-
-class LetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
-    """A unit's letter or notice template: who changed it last, and an audit entry."""
-
-    list_select_related = ["unit"]
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action=AuditAction.LETTER_TEMPLATE_CHANGED,
-            target=obj,
-            unit=obj.unit,
-            data={"created": not change, "fields": sorted(form.changed_data)},
-        )
 
 
 @admin.register(ReplyLetterTemplate)
@@ -78,19 +52,10 @@ class ReplyLetterTemplateAdmin(LetterTemplateAdmin):
 
 
 @admin.register(AudienceDetail)
-class AudienceDetailAdmin(admin.ModelAdmin):
+class AudienceDetailAdmin(ReadOnlyAdmin):
     list_display = ["case", "organisation", "preferred_date_1", "reply_number", "reply_date"]
     search_fields = ["case__number", "organisation", "topic", "reply_number"]
     list_select_related = ["case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from .notice_models import FacilityNoticeTemplate  # noqa: E402

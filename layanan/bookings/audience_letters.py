@@ -43,17 +43,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from layanan.core.letters import (
-    format_letter_number,
+    PLACEHOLDER,
     head_of_unit_name,
     indonesian_date,
-    next_in_year,
     paragraphs_html,
     render_pdf,
 )
 from layanan.workdays.deadlines import format_day, format_due
 
 from .audience_models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
-from .letter_base import PLACEHOLDER
 
 DEFAULT_SUBJECT = "Jawaban Permohonan Audiensi"
 DEFAULT_BODY = """\
@@ -72,37 +70,19 @@ Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.""
 
 def template_for(unit) -> ReplyLetterTemplate:
     """The unit's template, or an unsaved default one (head of the unit signs)."""
-    template = ReplyLetterTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = ReplyLetterTemplate(
-            unit=unit,
-            subject=DEFAULT_SUBJECT,
-            body=DEFAULT_BODY,
-            signatory_title=f"Kepala {unit.name}",
-        )
-    return template
-
-
-def format_number(template: ReplyLetterTemplate, *, seq: int, on: dt.date) -> str:
-    return format_letter_number(
-        template.number_pattern, seq=seq, digits=template.seq_digits, on=on, unit=template.unit
-    )
+    return ReplyLetterTemplate.for_unit(unit, subject=DEFAULT_SUBJECT, body=DEFAULT_BODY)
 
 
 def allocate_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     """The next reply letter number of the unit in the year of ``on``; gapless (see above)."""
-    seq = next_in_year(ReplyLetterCounter, unit=template.unit, year=on.year)
-    return format_number(template, seq=seq, on=on)
+    seq = ReplyLetterCounter.take_next(unit=template.unit, year=on.year)
+    return template.format_number(seq=seq, on=on)
 
 
 def peek_reply_number(*, template: ReplyLetterTemplate, on: dt.date) -> str:
     """The number the next letter of the unit in the year of ``on`` would get (not taken)."""
-    last = (
-        ReplyLetterCounter.objects.filter(unit=template.unit, year=on.year)
-        .values_list("last", flat=True)
-        .first()
-    )
-    return format_number(template, seq=(last or 0) + 1, on=on)
+    seq = ReplyLetterCounter.peek_next(unit=template.unit, year=on.year)
+    return template.format_number(seq=seq, on=on)
 
 
 def freeze_reply(detail: AudienceDetail, *, template: ReplyLetterTemplate, on: dt.date) -> None:

@@ -7,14 +7,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Case
-from layanan.core.letters import number_pattern_is_valid
-from layanan.core.models import TimeStampedModel, Unit
-
-from .letter_base import PLACEHOLDER
+from layanan.core.letter_models import EditedLetterTemplate, YearCounter, unit_year_unique
+from layanan.core.letters import number_pattern_error, placeholder_errors
+from layanan.core.models import Unit
 
 #: The placeholders a reply letter's text may use (``audience_letters.py`` fills them).
 PLACEHOLDERS = (
@@ -136,7 +134,7 @@ class AudienceDetail(models.Model):
         ]
 
 
-class ReplyLetterTemplate(TimeStampedModel):
+class ReplyLetterTemplate(EditedLetterTemplate):
     """The unit's own reply letter: number pattern, subject, body with placeholders, signatory.
 
     The body is plain text; ``{{ name }}`` placeholders are substituted (escaped) from a fixed
@@ -156,10 +154,6 @@ class ReplyLetterTemplate(TimeStampedModel):
             "005/123/KESRA/2026."
         ),
     )
-    seq_digits = models.PositiveSmallIntegerField(
-        _("digits of the sequence number"), default=3, help_text=_("3 gives 005.")
-    )
-    city = models.CharField(_("place of signing"), max_length=100, default="Pontianak")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(
         _("letter text"),
@@ -170,67 +164,28 @@ class ReplyLetterTemplate(TimeStampedModel):
             "{{ case_number }}."
         ),
     )
-    signatory_title = models.CharField(_("signatory's position"), max_length=200)
-    signatory_name = models.CharField(
-        _("signatory's name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Empty: the name of the unit's head in Layanan."),
-    )
-    signatory_nip = models.CharField(_("signatory's NIP"), max_length=40, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
 
     class Meta:
         verbose_name = _("reply letter template")
         verbose_name_plural = _("reply letter templates")
 
-    def __str__(self) -> str:
-        return str(self.unit)
-
     def clean(self):
         validate_template(self)
 
 
-class ReplyLetterCounter(models.Model):
+class ReplyLetterCounter(YearCounter):
     """The last reply letter number given per (unit, year); row-locked to stay gapless."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="reply_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}: {self.last}"
+        constraints = [unit_year_unique("reply_counter_unique")]
 
 
 def validate_template(template: ReplyLetterTemplate) -> None:
     """Refuse unknown placeholders and number patterns that could repeat a number."""
-    errors = {}
-    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(template.body or "")})
-    unknown = [name for name in unknown if name not in PLACEHOLDERS]
-    if unknown:
-        errors["body"] = gettext("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
-            "names": ", ".join("{{ " + n + " }}" for n in unknown),
-            "allowed": ", ".join(PLACEHOLDERS),
-        }
-    if "{%" in (template.body or ""):
-        errors["body"] = gettext(
-            "Only placeholders like {{ topic }} are allowed, no template tags."
-        )
-    if not number_pattern_is_valid(template.number_pattern or ""):
-        errors["number_pattern"] = gettext(
-            "The pattern needs {seq} and {year} and may also use {month} and {unit}."
-        )
+    errors = {
+        "body": placeholder_errors(template.body, PLACEHOLDERS),
+        "number_pattern": number_pattern_error(template.number_pattern),
+    }
+    errors = {field: error for field, error in errors.items() if error}
     if errors:
         raise ValidationError(errors)

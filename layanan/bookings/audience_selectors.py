@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from layanan.accounts.permissions import can
 from layanan.cases.models import CaseKind
 from layanan.cases.numbering import normalise_public_code
-from layanan.cases.selectors import case_timeline, visible_through_q
+from layanan.cases.selectors import visible_through_q
 
 from .audience_models import AudienceDetail
 
@@ -57,8 +57,3 @@ def audience_for_staff(user, ref: str) -> AudienceDetail | None:
     if detail is None or not can(user, "case.view", detail.case):
         return None
     return detail
-
-
-#: A request's whole timeline: the one read of the case pages (``cases.selectors``), under the
-#: name the booking and audience pages import.
-case_events = case_timeline

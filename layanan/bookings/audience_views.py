@@ -31,8 +31,7 @@ from layanan.core.errors import ApplicationError
 from layanan.core.letters import indonesian_date
 from layanan.core.models import AuditAction
 from layanan.core.scoping import public_surface
-from layanan.intake.recording import message_to_record, record_initial
-from layanan.intake.services import intake_recorded_as
+from layanan.intake.recording import record_initial
 from layanan.workdays.deadlines import format_due
 
 from .audience_forms import (
@@ -55,7 +54,7 @@ from .audience_letters import (
     template_for,
 )
 from .audience_models import AudienceDetail, ReplyLetterTemplate
-from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for, case_events
+from .audience_selectors import LIST_PAGE_SIZE, audience_for_staff, audiences_for
 from .audience_services import (
     audience_close,
     audience_dispose,
@@ -66,6 +65,8 @@ from .audience_services import (
     audience_units,
     may,
 )
+from .recording import RecordPage, record_request
+from .timeline import staff_timeline
 
 #: service error code → the field its message belongs beside
 ERROR_FIELDS = {
@@ -303,6 +304,16 @@ def audience_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+_RECORD_PAGE = RecordPage(
+    form_class=AudienceRecordForm,
+    template="bookings/audience/record.html",
+    detail_url="audience:detail",
+    recorded=gettext_lazy("The audience request %(number)s was recorded."),
+    error_fields=ERROR_FIELDS,
+    letter_field="letter_scan",
+)
+
+
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def audience_record(request: HttpRequest) -> HttpResponse:
@@ -310,48 +321,26 @@ def audience_record(request: HttpRequest) -> HttpResponse:
     units = _record_units(request.user)
     if not units.exists():
         raise Http404
-    message = message_to_record(request)  # recorded from an incoming e-mail or WhatsApp
-    status = 200
-    if request.method == "POST":
-        form = AudienceRecordForm(request.POST, request.FILES, units=units)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    case = audience_request_create(
-                        actor=request.user,
-                        channel=data["channel"],
-                        received_at=data.get("received_at"),
-                        letter_number=data.get("letter_number", ""),
-                        letter_date=data.get("letter_date"),
-                        letter_uploads=data.get("letter_scan") or [],
-                        **_create_kwargs(form),
-                    )
-                    if message is not None:
-                        intake_recorded_as(actor=request.user, message=message, case=case)
-            except ApplicationError as exc:
-                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
-                status = exc.status_code
-            else:
-                messages.success(
-                    request,
-                    _("The audience request %(number)s was recorded.") % {"number": case.number},
-                )
-                return redirect(reverse("audience:detail", args=[case.number]))
-        else:
-            status = 400
-    else:
-        initial = record_initial(message, text_field="topic")
+
+    def initial(message) -> dict:
+        values = record_initial(message, text_field="topic")
         if message is not None and units.filter(pk=message.unit_id).exists():
-            initial["unit"] = message.unit_id
+            values["unit"] = message.unit_id
         elif units.count() == 1:
-            initial["unit"] = units.first().pk
-        form = AudienceRecordForm(units=units, initial=initial)
-    return render(
+            values["unit"] = units.first().pk
+        return values
+
+    return record_request(
         request,
-        "bookings/audience/record.html",
-        _ctx(request, form=form, intake_message=message),
-        status=status,
+        _RECORD_PAGE,
+        create=audience_request_create,
+        request_kwargs=lambda form: {
+            **_create_kwargs(form),
+            "letter_uploads": form.cleaned_data.get("letter_scan") or [],
+        },
+        initial=initial,
+        form_kwargs={"units": units},
+        context=_ctx(request),
     )
 
 
@@ -422,27 +411,6 @@ EVENT_LABELS = {
 }
 
 
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
-def _timeline(case) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "actor": event.actor.display_name if event.actor_id else _("System"),
-            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-            "old": _status_label(event.old_value) if event.old_value else "",
-            "new": _status_label(event.new_value) if event.new_value else "",
-            "note": event.note,
-        }
-        for event in case_events(case)
-    ]
-
-
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
@@ -481,7 +449,7 @@ def audience_detail(request: HttpRequest, ref: str) -> HttpResponse:
         code=format_public_code(case.public_code),
         identity=requester_identity_for(request.user, case),
         attachments=list(case.attachments.all()),
-        events=_timeline(case),
+        events=staff_timeline(case, EVENT_LABELS),
         forms=forms,
         error=error,
         actions=actions,

@@ -11,14 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import _attachment_path, _attachment_storage
+from layanan.core.letter_models import EditedLetterTemplate, YearCounter
+from layanan.core.letters import number_pattern_error, placeholder_errors
 from layanan.core.models import Unit
-
-from .letter_base import (
-    SignedTemplate,
-    YearCounter,
-    number_pattern_error,
-    placeholder_errors,
-)
 
 #: The placeholders a notice's texts may use (``notices.py`` fills them).
 NOTICE_PLACEHOLDERS = (
@@ -41,7 +36,7 @@ class NoticeDecision(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class FacilityNoticeTemplate(SignedTemplate):
+class FacilityNoticeTemplate(EditedLetterTemplate):
     """The unit's own notice: number pattern, the text of an approval and of a refusal, the
     signatory. Plain text with ``{{ name }}`` placeholders from a fixed list — substituted and
     escaped, never evaluated as a template (as the audience reply letter, ``notices.py``)."""

@@ -29,9 +29,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from layanan.core.letters import head_of_unit_name, indonesian_date, paragraphs_html, render_pdf
+from layanan.core.letters import (
+    head_of_unit_name,
+    indonesian_date,
+    paragraphs_html,
+    render_pdf,
+)
 
-from .audience_letters import format_number, render_body, request_reference
+from .audience_letters import render_body, request_reference
 from .notice_models import (
     FacilityNotice,
     FacilityNoticeCounter,
@@ -68,21 +73,15 @@ Demikian pemberitahuan ini disampaikan, atas perhatian Saudara diucapkan terima 
 
 def notice_template_for(unit) -> FacilityNoticeTemplate:
     """The unit's template, or an unsaved default one (the head of the unit signs)."""
-    template = FacilityNoticeTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = FacilityNoticeTemplate(
-            unit=unit,
-            approved_body=DEFAULT_APPROVED_BODY,
-            refused_body=DEFAULT_REFUSED_BODY,
-            signatory_title=f"Kepala {unit.name}",
-        )
-    return template
+    return FacilityNoticeTemplate.for_unit(
+        unit, approved_body=DEFAULT_APPROVED_BODY, refused_body=DEFAULT_REFUSED_BODY
+    )
 
 
 def allocate_notice_number(*, template: FacilityNoticeTemplate, on: dt.date) -> str:
     """The next notice number of the unit in the year of ``on``; gapless (see above)."""
     seq = FacilityNoticeCounter.take_next(unit=template.unit, year=on.year)
-    return format_number(template, seq=seq, on=on)
+    return template.format_number(seq=seq, on=on)
 
 
 def format_period(starts_at: dt.datetime, ends_at: dt.datetime, *, unit) -> str:

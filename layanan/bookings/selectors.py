@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.models import CaseKind
-from layanan.cases.selectors import case_timeline, visible_through_q
+from layanan.cases.selectors import visible_through_q
 
 from .models import BookingDetail, BookingState, Resource, ResourceKind
 
@@ -66,11 +66,6 @@ def booking_for_staff(user, ref: str) -> BookingDetail | None:
     if booking is None or not can(user, "case.view", booking.case):
         return None
     return booking
-
-
-#: A request's whole timeline: the one read of the case pages (``cases.selectors``), under the
-#: name the booking and audience pages import.
-case_events = case_timeline
 
 
 # --- the week calendar ---------------------------------------------------------------------------

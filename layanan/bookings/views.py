@@ -12,9 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,20 +23,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.attachments import private_file_response
-from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
 from layanan.cases.views import staff_context, staff_required
 from layanan.core.errors import ApplicationError
-from layanan.intake.recording import message_to_record, record_initial
-from layanan.intake.services import intake_recorded_as
+from layanan.intake.recording import record_initial
 
 from .forms import BookingFilterForm, DecisionForm, FacilityRecordForm
 from .models import BookingDetail, BookingState, Resource
+from .public_views import ERROR_FIELDS
+from .recording import RecordPage, record_request
 from .selectors import (
     LIST_PAGE_SIZE,
     booking_for_staff,
     bookings_for,
-    case_events,
     parse_week,
     resources_for,
     week_calendar,
@@ -53,6 +50,7 @@ from .services import (
     format_range,
     outside_office_hours,
 )
+from .timeline import staff_timeline
 
 
 def _ctx(request) -> dict:
@@ -160,7 +158,7 @@ def booking_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "case": case,
         "when": format_range(booking.starts_at, booking.ends_at),
         "code": format_public_code(case.public_code),
-        "events": _timeline(case),
+        "events": staff_timeline(case, EVENT_LABELS),
         "forms": forms,
         "error": error,
         "may_decide": pending and can(request.user, "case.verify", case),
@@ -192,29 +190,6 @@ EVENT_LABELS = {
     "attachment": gettext_lazy("File attached"),
     "note": gettext_lazy("Internal note"),
 }
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
-def _timeline(case) -> list[dict]:
-    rows = []
-    for event in case_events(case):
-        rows.append(
-            {
-                "at": event.at,
-                "actor": event.actor.display_name if event.actor_id else _("System"),
-                "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-                "old": _status_label(event.old_value) if event.old_value else "",
-                "new": _status_label(event.new_value) if event.new_value else "",
-                "note": event.note,
-            }
-        )
-    return rows
 
 
 def _calendar_url(moment: dt.datetime, resource_id: int | None = None) -> str:
@@ -271,6 +246,16 @@ def notice_pdf(request: HttpRequest, ref: str) -> HttpResponse:
     return private_file_response(notice)
 
 
+_RECORD_PAGE = RecordPage(
+    form_class=FacilityRecordForm,
+    template="bookings/record.html",
+    detail_url="bookings:detail",
+    recorded=gettext_lazy("The facility request %(number)s was recorded."),
+    error_fields=ERROR_FIELDS,
+    letter_field="letter",
+)
+
+
 def _record_resources(user):
     """Active resources of the units where ``user`` may record cases."""
     return (
@@ -285,55 +270,15 @@ def _record_resources(user):
 def booking_record(request: HttpRequest) -> HttpResponse:
     """``/staf/fasilitas/catat/``: record a request that arrived as a paper letter (its number,
     date and scan) or by another channel, through the same service as the public form."""
-    from .public_views import ERROR_FIELDS
-
     resources = _record_resources(request.user)
     if not resources.exists():
         raise Http404
-    message = message_to_record(request)  # recorded from an incoming e-mail or WhatsApp
-    status = 200
-    if request.method == "POST":
-        form = FacilityRecordForm(request.POST, request.FILES, resources=resources)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    case = booking_request_create(
-                        actor=request.user,
-                        channel=data["channel"],
-                        received_at=data.get("received_at"),
-                        letter_number=data.get("letter_number", ""),
-                        letter_date=data.get("letter_date"),
-                        **form.request_kwargs(),
-                    )
-                    if message is not None:
-                        intake_recorded_as(actor=request.user, message=message, case=case)
-            except ValidationError as exc:
-                form.add_error("letter", exc)
-                status = 400
-            except ApplicationError as exc:
-                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
-                status = exc.status_code
-            else:
-                messages.success(
-                    request,
-                    _("The facility request %(number)s was recorded.") % {"number": case.number},
-                )
-                return redirect(reverse("bookings:detail", args=[case.number]))
-        else:
-            status = 400
-    else:
-        form = FacilityRecordForm(
-            resources=resources, initial=record_initial(message, text_field="purpose")
-        )
-    return render(
+    return record_request(
         request,
-        "bookings/record.html",
-        {
-            "form": form,
-            "intake_message": message,
-            "files_dropped": request.method == "POST" and bool(request.FILES),
-            **_ctx(request),
-        },
-        status=status,
+        _RECORD_PAGE,
+        create=booking_request_create,
+        request_kwargs=lambda form: form.request_kwargs(),
+        initial=lambda message: record_initial(message, text_field="purpose"),
+        form_kwargs={"resources": resources},
+        context=_ctx(request),
     )

@@ -1,19 +1,16 @@
 from django.contrib import admin
 
-from layanan.accounts.admin_access import UnitScopedAdmin
-from layanan.core.audit import audit_log
-from layanan.core.models import AuditAction
+from layanan.core.letter_admin import LetterTemplateAdmin
 
 from .models import AnswerLetterTemplate
 
 
 @admin.register(AnswerLetterTemplate)
-class AnswerLetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
+class AnswerLetterTemplateAdmin(LetterTemplateAdmin):
     """How the unit numbers and signs the answer letters of written complaints. ``clean()``
     refuses number patterns without {seq} and {year} (they could repeat a number)."""
 
     list_display = ["unit", "number_pattern", "subject", "signatory_title", "updated_at"]
-    list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
     fields = [
         "unit",
@@ -25,13 +22,3 @@ class AnswerLetterTemplateAdmin(UnitScopedAdmin, admin.ModelAdmin):
         "signatory_name",
         "signatory_nip",
     ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action=AuditAction.LETTER_TEMPLATE_CHANGED,
-            target=obj,
-            unit=obj.unit,
-            data={"created": not change, "fields": sorted(form.changed_data)},
-        )

@@ -22,10 +22,8 @@ from django.utils import translation
 
 from layanan.cases.models import Case, Channel
 from layanan.core.letters import (
-    format_letter_number,
     head_of_unit_name,
     indonesian_date,
-    next_in_year,
     paragraphs_html,
     render_pdf,
 )
@@ -44,10 +42,7 @@ def letter_offered(case: Case) -> bool:
 
 def template_for(unit) -> AnswerLetterTemplate:
     """The unit's template, or an unsaved default one (the head of the unit signs)."""
-    template = AnswerLetterTemplate.objects.filter(unit=unit).first()
-    if template is None:
-        template = AnswerLetterTemplate(unit=unit, signatory_title=f"Kepala {unit.name}")
-    return template
+    return AnswerLetterTemplate.for_unit(unit)
 
 
 def issue_letter(*, detail: ComplaintDetail, on: dt.date) -> None:
@@ -55,10 +50,8 @@ def issue_letter(*, detail: ComplaintDetail, on: dt.date) -> None:
     answer's transaction)."""
     unit = detail.case.unit
     template = template_for(unit)
-    seq = next_in_year(AnswerLetterCounter, unit=unit, year=on.year)
-    detail.letter_number = format_letter_number(
-        template.number_pattern, seq=seq, digits=template.seq_digits, on=on, unit=unit
-    )
+    seq = AnswerLetterCounter.take_next(unit=unit, year=on.year)
+    detail.letter_number = template.format_number(seq=seq, on=on)
     detail.letter_date = on
     detail.letter_city = template.city
     detail.letter_subject = template.subject

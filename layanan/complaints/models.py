@@ -7,7 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Case
-from layanan.core.models import TimeStampedModel, Unit
+from layanan.core.letter_models import LetterTemplate, YearCounter, unit_year_unique
+from layanan.core.letters import number_pattern_error
+from layanan.core.models import Unit
 from layanan.core.scoping import unit_scoped_manager
 
 
@@ -59,7 +61,7 @@ class ComplaintDetail(models.Model):
         return bool(self.class_code)
 
 
-class AnswerLetterTemplate(TimeStampedModel):
+class AnswerLetterTemplate(LetterTemplate):
     """How a unit writes the answer letters of written complaints: number pattern, subject,
     place and signatory. The letter's text is the complaint's answer itself."""
 
@@ -78,19 +80,7 @@ class AnswerLetterTemplate(TimeStampedModel):
             "numerals; {unit}: the unit's code."
         ),
     )
-    seq_digits = models.PositiveSmallIntegerField(
-        _("digits of the sequence number"), default=3, help_text=_("3 gives 005.")
-    )
-    city = models.CharField(_("place of signing"), max_length=100, default="Pontianak")
     subject = models.CharField(_("subject"), max_length=300, default="Jawaban Pengaduan")
-    signatory_title = models.CharField(_("signatory's position"), max_length=200)
-    signatory_name = models.CharField(
-        _("signatory's name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Empty: the name of the unit's head in Layanan."),
-    )
-    signatory_nip = models.CharField(_("signatory's NIP"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("complaint answer letter template")
@@ -102,29 +92,13 @@ class AnswerLetterTemplate(TimeStampedModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from layanan.core.letters import number_pattern_is_valid
-
-        if not number_pattern_is_valid(self.number_pattern):
-            raise ValidationError(
-                {
-                    "number_pattern": _(
-                        "The pattern needs {seq} and {year} and may also use {month} and {unit}."
-                    )
-                }
-            )
+        error = number_pattern_error(self.number_pattern)
+        if error:
+            raise ValidationError({"number_pattern": error})
 
 
-class AnswerLetterCounter(models.Model):
+class AnswerLetterCounter(YearCounter):
     """The last answer letter number given per (unit, year); row-locked to stay gapless."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="answer_letter_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}: {self.last}"
+        constraints = [unit_year_unique("answer_letter_counter_unique")]

@@ -5,6 +5,7 @@ from layanan.accounts.admin_access import UnitScopedAdmin
 from layanan.workdays.models import OfficeHours
 
 from .models import AuditEntry, Unit
+from .read_only_admin import ReadOnlyAdmin
 
 
 class OfficeHoursInline(admin.TabularInline):
@@ -55,7 +56,7 @@ def _may_read_audit(request) -> bool:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log: read-only for everyone; auditors (and superusers) may read it."""
 
     list_display = ["at", "actor_label", "action", "target_type", "target_repr", "unit"]
@@ -88,12 +89,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _may_read_audit(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

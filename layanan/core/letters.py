@@ -3,8 +3,10 @@ paragraphs, the signatory, gapless yearly numbers, and a WeasyPrint rendering th
 nothing.
 
 Used by the audience reply letters (``bookings/audience_letters.py``), the complaint answer
-letters (``complaints/answer_letters.py``) and the service pledge (``catalog/pledge.py``). The
-letterhead (kop surat) is the template ``letters/_kop.html``.
+letters (``complaints/answer_letters.py``), the facility notices (``bookings/notices.py``) and
+the service pledge (``catalog/pledge.py``). The letterhead (kop surat) is the template
+``letters/_kop.html``; the templates' and counters' abstract models are in ``letter_models.py``,
+their admin in ``letter_admin.py``.
 
 Texts that staff write (letter bodies, the pledge) are never run through Django's template
 engine: they are plain text, HTML-escaped, split into ``<p>`` paragraphs; and WeasyPrint runs
@@ -21,7 +23,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
+#: a ``{{ name }}`` placeholder of a text staff write (substituted, never a template)
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 NUMBER_TOKEN = re.compile(r"\{([a-z]+)\}")
 NUMBER_TOKENS = ("seq", "year", "month", "unit")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -70,6 +75,27 @@ def number_pattern_is_valid(pattern: str) -> bool:
     no token other than :data:`NUMBER_TOKENS`."""
     tokens = NUMBER_TOKEN.findall(pattern or "")
     return all(t in NUMBER_TOKENS for t in tokens) and "{seq}" in pattern and "{year}" in pattern
+
+
+def number_pattern_error(pattern: str) -> str:
+    """Why a number pattern could repeat a number (no ``{seq}`` or ``{year}``, unknown tokens),
+    or ""."""
+    if not number_pattern_is_valid(pattern or ""):
+        return _("The pattern needs {seq} and {year} and may also use {month} and {unit}.")
+    return ""
+
+
+def placeholder_errors(text: str, allowed) -> str:
+    """Why ``text`` is not a valid template text (template tags, unknown placeholders), or ""."""
+    if "{%" in (text or ""):
+        return _("Only placeholders like {{ topic }} are allowed, no template tags.")
+    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text or "")} - set(allowed))
+    if unknown:
+        return _("Unknown placeholders: %(names)s. Allowed: %(allowed)s.") % {
+            "names": ", ".join("{{ " + n + " }}" for n in unknown),
+            "allowed": ", ".join(allowed),
+        }
+    return ""
 
 
 def next_in_year(counter_model, *, unit, year: int, **key) -> int:

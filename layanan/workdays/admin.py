@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.admin_access import UnitScopedAdmin
+from layanan.core.read_only_admin import ReadOnlyAdmin
 
 from .models import CalendarRecompute, Holiday, OfficeHours, OfficeHoursOverride
 from .selectors import calendar_gaps
@@ -244,7 +245,7 @@ class OfficeHoursOverrideAdmin(UnitScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(CalendarRecompute)
-class CalendarRecomputeAdmin(admin.ModelAdmin):
+class CalendarRecomputeAdmin(ReadOnlyAdmin):
     """What each calendar change did to running cases: read-only."""
 
     list_display = [
@@ -263,12 +264,3 @@ class CalendarRecomputeAdmin(admin.ModelAdmin):
     search_fields = ["reason"]
     date_hierarchy = "requested_at"
     list_select_related = ["requested_by", "unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,7 @@ from layanan.bookings.audience_services import audience_reply
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code
 
+from ..cases.test_attachments import docx_bytes
 from .conftest import at, next_monday
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,27 @@ def test_staff_record_from_letter_with_scan(client, kesra_front, kesra):
     assert response.status_code == 302
     case = Case.objects.get(kind=CaseKind.AUDIENCE)
     assert case.channel == "letter" and case.attachments.count() == 1
+
+
+def test_staff_record_refuses_a_scan_that_is_not_a_letter_beside_the_scan(
+    client, kesra_front, kesra
+):
+    """A scan the service refuses (a Word file is no letter) comes back as a 400 with the
+    message beside the scan field and the note that files are not kept; nothing is recorded."""
+    client.force_login(kesra_front)
+    data = _public_post(kesra, channel="letter", letter_number="12/FPLA/2026")
+    data.pop("consent")
+    data["letter_scan"] = SimpleUploadedFile(
+        "surat.docx",
+        docx_bytes(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response = client.post(reverse("audience:record"), data, **EN)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "the letter must be a PDF or an image" in " ".join(errors["letter_scan"])
+    assert "Chosen files are not kept" in response.content.decode()
+    assert not Case.objects.filter(kind=CaseKind.AUDIENCE).exists()
 
 
 def test_steps_on_the_staff_page(client, file_audience, kesra_head, kesra_handler, org):

@@ -232,3 +232,41 @@ def test_letter_templates_edited_on_the_staff_page_and_in_the_admin_are_audited(
     assert response.status_code == 302
     latest = _entries("letter_template_changed")[-1]
     assert (latest.actor, latest.data) == (root, {"created": False, "fields": ["city"]})
+    template.refresh_from_db()
+    assert (template.city, template.updated_by) == ("Singkawang", root)
+
+
+def test_answer_letter_templates_added_in_the_admin_are_audited_and_refuse_bad_patterns(
+    root_client, org, root
+):
+    """The complaint answer letter template (which keeps no "last changed by") shares the
+    letter templates' admin: a pattern that could repeat a number is refused with nothing
+    saved or logged, a good one is saved with an entry for the unit."""
+    from django.utils import translation
+
+    from layanan.complaints.models import AnswerLetterTemplate
+
+    unit = org["biro-kesra"]
+    data = {
+        "unit": unit.pk,
+        "number_pattern": "{seq}/ADU/{unit}",
+        "seq_digits": "3",
+        "city": "Pontianak",
+        "subject": "Jawaban Pengaduan",
+        "signatory_title": "Kepala Biro",
+        "signatory_name": "",
+        "signatory_nip": "",
+    }
+    url = reverse("admin:complaints_answerlettertemplate_add")
+    with translation.override("en"):
+        refused = root_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+        assert refused.status_code == 200
+        assert "The pattern needs {seq} and {year}" in refused.content.decode()
+    assert not AnswerLetterTemplate.objects.exists() and not _entries("letter_template_changed")
+
+    response = root_client.post(url, {**data, "number_pattern": "{seq}/ADU/{unit}/{year}"})
+    assert response.status_code == 302
+    template = AnswerLetterTemplate.objects.get(unit=unit)
+    [entry] = _entries("letter_template_changed")
+    assert (entry.actor, entry.unit, entry.target_id) == (root, unit, str(template.pk))
+    assert entry.data == {"created": True, "fields": ["signatory_title", "unit"]}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
 from layanan.bookings.reminders import send_reminders
+from layanan.core.management.loop import add_loop_argument, run_every
 
 
 class Command(BaseCommand):
@@ -20,27 +18,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, sending again every SECONDS (0: once and exit).",
-        )
+        add_loop_argument(parser, doing="sending")
 
     @scopes_disabled()  # SYSTEM, run by the operator: reminds for every unit
     def handle(self, *args, **options):
-        pause = options["loop"]
-        if pause < 0:
-            raise CommandError("--loop must not be negative")
-        try:
-            while True:
-                report = send_reminders()
-                if options["verbosity"] >= 1:
-                    self.stdout.write(f"Reminders: {report}")
-                if not pause:
-                    return
-                time.sleep(pause)
-                close_old_connections()
-        except KeyboardInterrupt:
-            return
+        def once():
+            report = send_reminders()
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Reminders: {report}")
+
+        run_every(options["loop"], once)

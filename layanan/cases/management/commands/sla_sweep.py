@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
 from layanan.cases.sla import sla_sweep
+from layanan.core.management.loop import add_loop_argument, run_every
 
 
 class Command(BaseCommand):
@@ -19,27 +17,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, sweeping again every SECONDS (0: sweep once and exit).",
-        )
+        add_loop_argument(parser, doing="sweeping")
 
     @scopes_disabled()  # SYSTEM, run by the operator: sweeps every unit
     def handle(self, *args, **options):
-        pause = options["loop"]
-        if pause < 0:
-            raise CommandError("--loop must not be negative")
-        try:
-            while True:
-                report = sla_sweep()
-                if options["verbosity"] >= 1:
-                    self.stdout.write(f"SLA sweep: {report}")
-                if not pause:
-                    return
-                time.sleep(pause)
-                close_old_connections()
-        except KeyboardInterrupt:
-            return
+        def once():
+            report = sla_sweep()
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"SLA sweep: {report}")
+
+        run_every(options["loop"], once)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 from django_scopes import scopes_disabled
 
+from layanan.core.management.loop import add_loop_argument, run_every
 from layanan.intake.models import Mailbox
 from layanan.intake.poller import MailboxError, poll_all, poll_mailbox
 
@@ -21,31 +19,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--mailbox", type=int, help="Only this mailbox (its id).")
-        parser.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, reading again every SECONDS (0: run once and exit).",
-        )
+        add_loop_argument(parser, doing="reading")
 
     @scopes_disabled()  # SYSTEM, run by the operator: every unit's mailbox
     def handle(self, *args, **options):
         pause = options["loop"]
         self.verbosity = options["verbosity"]
-        if pause < 0:
-            raise CommandError("--loop must not be negative")
-        try:
-            while True:
-                failed = self._run_once(options["mailbox"])
-                if not pause:
-                    if failed:
-                        raise CommandError(f"{failed} mailbox(es) could not be read")
-                    return
-                time.sleep(pause)
-                close_old_connections()
-        except KeyboardInterrupt:
-            return
+        failed = 0
+
+        def once():
+            nonlocal failed
+            failed = self._run_once(options["mailbox"])
+
+        run_every(pause, once)
+        if not pause and failed:  # a run from cron reports its failure by its exit status
+            raise CommandError(f"{failed} mailbox(es) could not be read")
 
     def _run_once(self, mailbox_id) -> int:
         if mailbox_id is not None:

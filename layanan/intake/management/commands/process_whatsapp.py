@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
+from layanan.core.management.loop import add_loop_argument, run_every
 from layanan.intake.whatsapp import process_pending, prune_processed
 
 
@@ -27,25 +26,18 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="Only events stored at least this long ago (leave fresh ones to the task).",
         )
-        parser.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, looking again every SECONDS (0: run once and exit).",
-        )
+        add_loop_argument(parser, doing="looking")
 
     def handle(self, *args, **options):
-        if options["loop"] < 0 or options["older_than"] < 0:
-            raise CommandError("--loop and --older-than must not be negative")
-        while True:
+        if options["older_than"] < 0:
+            raise CommandError("--older-than must not be negative")
+
+        def once():
             count = process_pending(older_than=dt.timedelta(seconds=options["older_than"]))
             pruned = prune_processed()
             if options["verbosity"] > 0:
                 self.stdout.write(
                     f"{count} WhatsApp event(s) processed, {pruned} old processed one(s) deleted"
                 )
-            if not options["loop"]:
-                return
-            close_old_connections()
-            time.sleep(options["loop"])
+
+        run_every(options["loop"], once)
