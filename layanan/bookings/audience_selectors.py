@@ -3,6 +3,8 @@ of their units and below, plus those handed to their division."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from layanan.accounts.permissions import can, visible_units
@@ -11,11 +13,14 @@ from layanan.cases.numbering import normalise_public_code
 
 from .audience_models import AudienceDetail
 
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+
 LIST_PAGE_SIZE = 50
 JOINS = ("case", "case__unit", "case__assigned_unit", "case__standard")
 
 
-def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
+def audiences_for(user: User, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
     units = visible_units(user, "case.view")
     qs = (
         AudienceDetail.objects.filter(case__kind=CaseKind.AUDIENCE)
@@ -41,7 +46,7 @@ def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDe
     return qs
 
 
-def audience_for_staff(user, ref: str) -> AudienceDetail | None:
+def audience_for_staff(user: User, ref: str) -> AudienceDetail | None:
     """The request by case number (or case primary key), if ``user`` may see it."""
     lookup = Q(case__number=ref)
     if ref.isdigit():

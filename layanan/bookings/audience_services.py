@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -46,6 +47,10 @@ from .audience_letters import (
     template_for,
 )
 from .audience_models import AudienceDetail
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
 
 logger = logging.getLogger("layanan.bookings")
 
@@ -118,7 +123,7 @@ def _clean_dates(dates, *, today: dt.date) -> list[dt.date]:
 @transaction.atomic
 def audience_request_create(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     organisation: str,
     topic: str,
@@ -227,7 +232,9 @@ def _not_now(case: Case, action: str) -> Conflict:
 
 
 @transaction.atomic
-def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> AudienceDetail:
+def audience_dispose(
+    *, actor: AnyActor, case: Case, division: Unit, instruction: str
+) -> AudienceDetail:
     """The head of unit hands the request to a division (Bagian) with an instruction.
 
     ``received`` → ``verified``. A second disposition (re-routing) is allowed while no schedule
@@ -270,13 +277,13 @@ def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> 
 @transaction.atomic
 def audience_schedule(
     *,
-    actor,
+    actor: AnyActor,
     case: Case,
     starts_at: dt.datetime,
     place: str,
     official: str,
     note: str = "",
-    official_user=None,
+    official_user: User | None = None,
 ) -> AudienceDetail:
     """The division proposes the time, the place and the official who receives the guests.
 
@@ -337,7 +344,7 @@ def audience_schedule(
 @transaction.atomic
 def audience_reply(
     *,
-    actor,
+    actor: AnyActor,
     case: Case,
     on: dt.date | None = None,
     note: str = "",
@@ -407,7 +414,7 @@ def audience_reply(
 
 
 @transaction.atomic
-def audience_close(*, actor, case: Case, note: str = "") -> Case:
+def audience_close(*, actor: AnyActor, case: Case, note: str = "") -> Case:
     """``answered`` → ``closed`` (the audience took place, or will not need us further)."""
     case, _detail = _lock(case)
     ensure_can(actor, "case.close", case)
@@ -417,7 +424,7 @@ def audience_close(*, actor, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def audience_refuse(*, actor, case: Case, reason: str) -> Case:
+def audience_refuse(*, actor: AnyActor, case: Case, reason: str) -> Case:
     """Refuse the request (head of unit) with a reason the requester reads."""
     case, _detail = _lock(case)
     ensure_can(actor, "case.dispose", case)
@@ -431,7 +438,7 @@ def audience_refuse(*, actor, case: Case, reason: str) -> Case:
     )
 
 
-def may(user, action: str, case: Case) -> bool:
+def may(user: User, action: str, case: Case) -> bool:
     """Whether to offer ``action`` (dispose, schedule, reply, close, refuse) on the page."""
     checks = {
         "dispose": ("case.dispose", (Status.RECEIVED, Status.VERIFIED)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -15,12 +16,15 @@ from layanan.cases.models import Case, CaseKind
 
 from .models import BookingDetail, BookingState, Resource, ResourceKind
 
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+
 #: States shown on the calendar: what holds the slot, and what may soon.
 CALENDAR_STATES = (BookingState.APPROVED, BookingState.REQUESTED)
 LIST_PAGE_SIZE = 50
 
 
-def resources_for(user) -> QuerySet[Resource]:
+def resources_for(user: User) -> QuerySet[Resource]:
     """Resources of the units ``user`` may see cases of."""
     return (
         Resource.objects.filter(unit__in=visible_units(user, "case.view"))
@@ -29,7 +33,9 @@ def resources_for(user) -> QuerySet[Resource]:
     )
 
 
-def bookings_for(user, *, state: str = "", resource_id: int | None = None, upcoming: bool = False):
+def bookings_for(
+    user: User, *, state: str = "", resource_id: int | None = None, upcoming: bool = False
+):
     """Facility requests ``user`` may see, soonest first."""
     qs = (
         BookingDetail.objects.filter(case__unit__in=visible_units(user, "case.view"))
@@ -45,7 +51,7 @@ def bookings_for(user, *, state: str = "", resource_id: int | None = None, upcom
     return qs
 
 
-def booking_for_staff(user, ref: str) -> BookingDetail | None:
+def booking_for_staff(user: User, ref: str) -> BookingDetail | None:
     """The booking by case number (or case primary key), if ``user`` may see it."""
     lookup = Q(case__number=ref)
     if ref.isdigit():
@@ -98,7 +104,9 @@ class CalendarRow:
     days: list[list[Slot]] = field(default_factory=list)
 
 
-def week_calendar(user, monday: dt.date, *, resource_id: int | None = None) -> list[CalendarRow]:
+def week_calendar(
+    user: User, monday: dt.date, *, resource_id: int | None = None
+) -> list[CalendarRow]:
     """One row per resource, one cell per day of the week, with the approved and pending
     bookings overlapping that day (a booking over several days shows on each). Two queries."""
     tz = timezone.get_current_timezone()

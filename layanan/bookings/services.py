@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -47,6 +48,10 @@ from layanan.core.errors import ApplicationError, Conflict
 
 from .models import BookingDetail, BookingState, Resource
 from .notices import notice_bytes, notice_issue
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.core.models import Unit
 
 logger = logging.getLogger("layanan.bookings")
 
@@ -94,7 +99,7 @@ def approved_overlapping(
     return qs.order_by("starts_at")
 
 
-def facility_standard(unit) -> ServiceStandard | None:
+def facility_standard(unit: Unit) -> ServiceStandard | None:
     """The published facility standard of ``unit`` or, failing that, of its nearest ancestor."""
     candidates = list(
         ServiceStandard.objects.published()
@@ -170,7 +175,7 @@ def outside_office_hours(*, resource: Resource, starts_at: dt.datetime, ends_at:
 @transaction.atomic
 def booking_request_create(
     *,
-    actor,
+    actor: AnyActor,
     resource: Resource,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -289,7 +294,7 @@ def _lock(case: Case) -> BookingDetail:
 
 @transaction.atomic
 def booking_approve(
-    *, actor, case: Case, note: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, note: str = "", now: dt.datetime | None = None
 ) -> BookingDetail:
     """Approve the request; refuse with ``Conflict`` when an approved booking overlaps."""
     ensure_can(actor, "case.verify", case)
@@ -354,7 +359,7 @@ def booking_approve(
 
 @transaction.atomic
 def booking_refuse(
-    *, actor, case: Case, reason: str, now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, reason: str, now: dt.datetime | None = None
 ) -> BookingDetail:
     """Refuse the request with a reason the requester reads."""
     ensure_can(actor, "case.verify", case)
@@ -398,7 +403,7 @@ USE_OUTCOMES = {
 
 @transaction.atomic
 def booking_record_use(
-    *, actor, case: Case, used: bool, note: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, used: bool, note: str = "", now: dt.datetime | None = None
 ) -> BookingDetail:
     """Close an approved booking once its time has begun: ``used`` (the facility was used) or
     not (a no-show). The case ends (``answered`` → ``closed``, ``case.close``) and the outcome
@@ -436,7 +441,7 @@ def booking_record_use(
 
 
 @transaction.atomic
-def booking_cancel(*, actor, case: Case, reason: str = "") -> BookingDetail:
+def booking_cancel(*, actor: AnyActor, case: Case, reason: str = "") -> BookingDetail:
     """Cancel a pending or approved booking; the slot is free again at once.
 
     A pending request is withdrawn (``case.work``); cancelling an approved booking closes the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
@@ -24,6 +25,9 @@ from .events import ANSWER_DRAFT_EVENT
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
 from .numbering import normalise_public_code
 from .sla import within_warning, within_warning_q
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
 
 #: Statuses in which the clock runs (open and not waiting on the requester).
 ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
@@ -44,7 +48,7 @@ SUMMARY_LENGTH = 120
 # limits in minutes or hours, 24 hours for limits in days), or when the sweep flagged it.
 
 
-def sees_every_unit(user, action: str = "case.view") -> bool:
+def sees_every_unit(user: User, action: str = "case.view") -> bool:
     """True for superusers and for roles that reach every unit (auditor, admin) for ``action``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -56,7 +60,7 @@ def sees_every_unit(user, action: str = "case.view") -> bool:
     )
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases ``user`` may ``case.view``: their units' subtrees, plus cases assigned to a division
     in those subtrees. Nothing for anonymous or inactive users or users without a staff role."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -67,7 +71,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(unit_id__in=units) | Q(assigned_unit_id__in=units))
 
 
-def visible_unit_ids(user) -> list[int]:
+def visible_unit_ids(user: User) -> list[int]:
     """Primary keys of the units whose cases ``user`` may view, read once per user object.
 
     A literal id list, not a subquery: ``unit_id IN (SELECT …) OR assigned_unit_id IN
@@ -156,7 +160,7 @@ class InboxFilters:
     q: str = ""
 
 
-def identity_searchable_q(user) -> Q:
+def identity_searchable_q(user: User) -> Q:
     """The cases whose requester ``user`` may find by name, e-mail, phone or organisation: those
     whose identity they may see (``cases/identity.py``). Never an anonymous case;
     a confidential one only for whoever may ``case.view_identity`` on it (the complaint officer
@@ -178,7 +182,7 @@ def identity_searchable_q(user) -> Q:
     return ordinary | (Q(is_anonymous=False, is_confidential=True) & reach)
 
 
-def case_search_q(text: str, user) -> Q:
+def case_search_q(text: str, user: User) -> Q:
     """The one search of staff lists (the inbox and the API's ``q``): number, tracking code,
     subject, description, LAPOR! number; the requester's name, e-mail, phone or organisation
     only where :func:`identity_searchable_q` allows it for ``user``."""
@@ -200,7 +204,7 @@ def case_search_q(text: str, user) -> Q:
     return condition | (identity & identity_searchable_q(user))
 
 
-def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
+def inbox_cases(user: User, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
     """The staff inbox: visible cases narrowed by ``filters``, overdue first, then soonest due
     (no due time last), cases waiting on the requester and finished ones after the running ones;
     everything a row shows is joined in (no query per row)."""
@@ -286,7 +290,7 @@ class InboxRows:
         return list(_by_urgency(rows, self.now))
 
 
-def inbox_class_choices(user) -> list[tuple[str, str]]:
+def inbox_class_choices(user: User) -> list[tuple[str, str]]:
     """(code, name) of the complaint classes the catalogue's standards define, in any version
     (one query over a table of a few dozen rows — not an aggregation over every case the user
     sees, which costs a scan of their whole history on each inbox page)."""
@@ -303,7 +307,7 @@ def inbox_class_choices(user) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def inbox_assignee_choices(user):
+def inbox_assignee_choices(user: User):
     """Staff of the units ``user`` sees — the people a case of theirs can be assigned to — by
     name (one query; every staff member for those who see every unit)."""
     from layanan.accounts.models import User
@@ -318,7 +322,7 @@ def inbox_assignee_choices(user):
     )
 
 
-def inbox_division_choices(user) -> QuerySet[Unit]:
+def inbox_division_choices(user: User) -> QuerySet[Unit]:
     """Divisions (Bagian) a case may be assigned to within the user's reach (one query)."""
     units = Unit.objects.filter(kind=UnitKind.DIVISION)
     if not sees_every_unit(user):
@@ -326,7 +330,7 @@ def inbox_division_choices(user) -> QuerySet[Unit]:
     return units.only("pk", "name", "short_name", "path").order_by("path")
 
 
-def case_for_staff(user, ref: str) -> Case:
+def case_for_staff(user: User, ref: str) -> Case:
     """The case with number (or primary key) ``ref`` if ``user`` may see it.
 
     Raises ``Case.DoesNotExist`` for a case that does not exist *or* is outside the user's reach

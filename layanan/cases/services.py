@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +17,13 @@ from .models import Case, Status
 from .numbering import allocate_number, new_public_code
 from .workflow import case_event_record
 
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.catalog.models import ServiceStandard
+    from layanan.core.models import Unit
 
-def standard_duration(standard) -> Duration | None:
+
+def standard_duration(standard: ServiceStandard) -> Duration | None:
     """The first fixed completion time of the standard's published version."""
     version = standard.published_version if standard is not None else None
     completion = version.primary_completion_time() if version is not None else None
@@ -68,12 +74,12 @@ def case_recompute_due(
 
 def case_create(
     *,
-    actor,
+    actor: AnyActor,
     kind: str,
-    unit,
+    unit: Unit,
     channel: str,
     received_at: dt.datetime | None = None,
-    standard=None,
+    standard: ServiceStandard | None = None,
     duration: Duration | None = None,
     event_note: str = "",
     **fields,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -29,6 +30,9 @@ from .models import (
     VersionStatus,
 )
 from .poster import poster_render_soon
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
 
 SCALAR_FIELDS = (
     "name",
@@ -194,7 +198,7 @@ def standard_import_parsed(
     *,
     parsed,
     unit: Unit,
-    actor,
+    actor: AnyActor,
     sources: list[str] | None = None,
     extra_issues: list | None = None,
 ) -> ImportOutcome:
@@ -248,7 +252,7 @@ def standard_import_parsed(
 
 
 @transaction.atomic
-def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
+def version_publish(*, actor: AnyActor, version: StandardVersion) -> StandardVersion:
     """Publish a draft; the previously published version is archived and stays readable."""
     ensure_can(actor, "catalog.publish", version.standard)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
@@ -298,7 +302,7 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
 
 
 @transaction.atomic
-def version_create_draft(*, actor, source: StandardVersion) -> StandardVersion:
+def version_create_draft(*, actor: AnyActor, source: StandardVersion) -> StandardVersion:
     """Copy a version (with its structured components) into a new editable draft."""
     ensure_can(actor, "catalog.edit", source.standard)
     standard = ServiceStandard.objects.select_for_update().get(pk=source.standard_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -27,6 +28,10 @@ from layanan.core.timezones import unit_tzinfo
 from layanan.workdays.durations import Duration
 
 from .models import ComplaintDetail
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
 
 STAFF_CHANNELS = {c for c in Channel.values if c != Channel.WEB}
 # Without classes in the standard, a complaint is held to 5 working days (the "normatif" class
@@ -101,7 +106,7 @@ def provisional_duration(classes: list[ComplaintClass]) -> Duration:
 @transaction.atomic
 def complaint_create(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     description: str,
     subject: str = "",
@@ -177,7 +182,7 @@ def _class_by_code(classes: list[ComplaintClass], code: str) -> ComplaintClass:
 
 
 @transaction.atomic
-def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
+def complaint_classify(*, actor: AnyActor, case: Case, class_code: str) -> Case:
     ensure_can(actor, "case.verify", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING):
@@ -227,7 +232,7 @@ def assignees_for(case: Case, division: Unit):
     )
 
 
-def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
+def assignee_is_eligible(assignee: User, *, case: Case, division: Unit) -> bool:
     """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``
     (:func:`assignees_for`)."""
     if assignee is None or not assignee.is_active:
@@ -236,7 +241,9 @@ def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
 
 
 @transaction.atomic
-def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: str = "") -> Case:
+def complaint_assign(
+    *, actor: AnyActor, case: Case, division: Unit, assignee: User | None = None, note: str = ""
+) -> Case:
     """Give the case to ``division`` (within its unit) and optionally to one person who may work
     on it there. The one place these rules live: pages and API show the ``ApplicationError``
     (``foreign_division``, ``invalid_assignee``)."""
@@ -265,7 +272,9 @@ def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: 
 
 
 @transaction.atomic
-def complaint_answer(*, actor, case: Case, answer: str, issue_letter: bool = False) -> Case:
+def complaint_answer(
+    *, actor: AnyActor, case: Case, answer: str, issue_letter: bool = False
+) -> Case:
     """Store the answer and move the complaint to 'answered' (one transaction). With
     ``issue_letter`` (a complaint that came by letter or through the complaint box), a numbered
     answer letter is issued with it (``answer_letters.py``): the number is taken in this

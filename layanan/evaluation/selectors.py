@@ -43,7 +43,7 @@ def unit_people(unit: Unit) -> QuerySet[User]:
 # --- meetings ------------------------------------------------------------------------------------
 
 
-def may_read_meeting(user, meeting: EvaluationMeeting) -> bool:
+def may_read_meeting(user: User, meeting: EvaluationMeeting) -> bool:
     """The unit's members and auditors (``evaluation.meeting_view``) — and the people of its
     sub-units, who attend the meeting of their Biro (a Bagian's handler)."""
     if can(user, "evaluation.meeting_view", meeting):
@@ -53,7 +53,7 @@ def may_read_meeting(user, meeting: EvaluationMeeting) -> bool:
     )
 
 
-def meeting_units(user) -> QuerySet[Unit]:
+def meeting_units(user: User) -> QuerySet[Unit]:
     """Units whose meetings ``user`` reads: those the rule reaches, and the units above their
     own that hold meetings."""
     above = {
@@ -226,12 +226,12 @@ def officer_performance(*, unit: Unit, start: dt.date, end: dt.date) -> list[Off
 # --- reprimands ----------------------------------------------------------------------------------
 
 
-def may_read_register(user, unit: Unit) -> bool:
+def may_read_register(user: User, unit: Unit) -> bool:
     """The whole register of ``unit``: its head (or a head above it) and the auditor."""
     return can(user, "evaluation.reprimand_view", unit)
 
 
-def may_read_reprimand(user, reprimand: Reprimand) -> bool:
+def may_read_reprimand(user: User, reprimand: Reprimand) -> bool:
     """One entry: the register's readers, and the officer concerned."""
     if getattr(user, "pk", None) is not None and reprimand.officer_id == user.pk:
         return True
@@ -246,6 +246,6 @@ def reprimand_register(unit: Unit) -> QuerySet[Reprimand]:
     )
 
 
-def reprimands_of(user) -> QuerySet[Reprimand]:
+def reprimands_of(user: User) -> QuerySet[Reprimand]:
     """The entries about ``user`` themselves, in every unit."""
     return Reprimand.objects.filter(officer=user).select_related("officer", "given_by", "unit")

@@ -27,6 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,6 +55,9 @@ from .models import (
     Mailbox,
 )
 from .parsing import MailPart, ParsedMail
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
 
 logger = logging.getLogger("layanan.intake")
 
@@ -182,7 +186,7 @@ def intake_receive(
         raise
 
 
-def _already_recorded(unit, incoming, mailbox, uidvalidity, uid) -> bool:
+def _already_recorded(unit: Unit, incoming, mailbox, uidvalidity, uid) -> bool:
     same_id = IntakeMessage.objects.filter(
         unit=unit, channel=incoming.channel, external_id=incoming.external_id[:255]
     )
@@ -342,7 +346,7 @@ def _joins_by_itself(case: Case, now: dt.datetime | None = None) -> bool:
     return False
 
 
-def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Case:
+def _add_to_case(message: IntakeMessage, case: Case, *, actor: AnyActor, rule: str) -> Case:
     """The message on the case's timeline as the requester's, its files attached; a case
     waiting on the requester runs again, a closed one is reopened (the status machine's
     rules: ``case_transition``)."""
@@ -369,7 +373,7 @@ def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Cas
     return case
 
 
-def _copy_files(message: IntakeMessage, case: Case, actor) -> None:
+def _copy_files(message: IntakeMessage, case: Case, actor: AnyActor) -> None:
     """The message's accepted files onto the case (checked again there, as any upload)."""
     for row in message.attachments.filter(refused="").exclude(file=""):
         with row.file.open("rb") as handle:
@@ -380,7 +384,7 @@ def _copy_files(message: IntakeMessage, case: Case, actor) -> None:
 # --- the officer's choices -------------------------------------------------------------------
 
 
-def _lock_new(actor, message: IntakeMessage) -> IntakeMessage:
+def _lock_new(actor: AnyActor, message: IntakeMessage) -> IntakeMessage:
     ensure_can(actor, "intake.triage", message)
     message = IntakeMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != IntakeStatus.NEW:
@@ -392,7 +396,7 @@ def _lock_new(actor, message: IntakeMessage) -> IntakeMessage:
     return message
 
 
-def _decided(message: IntakeMessage, actor, status: str, **fields) -> None:
+def _decided(message: IntakeMessage, actor: AnyActor, status: str, **fields) -> None:
     message.status = status
     message.decided_by = user_or_none(actor)
     message.decided_at = timezone.now()
@@ -404,7 +408,7 @@ def _decided(message: IntakeMessage, actor, status: str, **fields) -> None:
 @transaction.atomic
 def intake_convert(
     *,
-    actor,
+    actor: AnyActor,
     message: IntakeMessage,
     subject: str = "",
     description: str = "",
@@ -462,7 +466,7 @@ def intake_record_prefill(message: IntakeMessage) -> dict:
     }
 
 
-def intake_recorded_as(*, actor, message: IntakeMessage, case: Case) -> Case:
+def intake_recorded_as(*, actor: AnyActor, message: IntakeMessage, case: Case) -> Case:
     """The message became ``case``, a request of another kind recorded from it by staff (an
     audience or facility request, through that kind's own record service). Call inside the
     transaction that created the case: a message handled meanwhile refuses, and the case is
@@ -488,7 +492,7 @@ def intake_recorded_as(*, actor, message: IntakeMessage, case: Case) -> Case:
 
 
 @transaction.atomic
-def intake_attach(*, actor, message: IntakeMessage, case: Case) -> Case:
+def intake_attach(*, actor: AnyActor, message: IntakeMessage, case: Case) -> Case:
     """Add the message to an existing case of the unit (the requester wrote again)."""
     message = _lock_new(actor, message)
     if not case.unit.is_within(message.unit) or not can(actor, "case.work", case):
@@ -509,7 +513,9 @@ def intake_attach(*, actor, message: IntakeMessage, case: Case) -> Case:
 
 
 @transaction.atomic
-def intake_dismiss(*, actor, message: IntakeMessage, reason: str, note: str = "") -> IntakeMessage:
+def intake_dismiss(
+    *, actor: AnyActor, message: IntakeMessage, reason: str, note: str = ""
+) -> IntakeMessage:
     """Dismiss the message (spam, not for this unit, not a complaint) with the reason."""
     if reason not in DismissReason.values:
         raise ApplicationError(_("Please choose why the message is dismissed."), "reason_required")

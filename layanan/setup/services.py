@@ -17,6 +17,7 @@ import hashlib
 import secrets
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +31,10 @@ from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
 
 from .models import FirstRunToken
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
 
 TOKEN_LIFETIME = dt.timedelta(hours=2)
 
@@ -101,7 +106,7 @@ def first_admin_create(*, token: str, username: str, full_name: str, email: str,
     return user
 
 
-def setup_in_progress_for(user) -> FirstRunToken | None:
+def setup_in_progress_for(user: User) -> FirstRunToken | None:
     """The spent token of ``user``'s unfinished set-up (None: the page is not theirs, or gone)."""
     if not getattr(user, "is_authenticated", False) or not user.is_superuser:
         return None
@@ -110,12 +115,12 @@ def setup_in_progress_for(user) -> FirstRunToken | None:
     ).first()
 
 
-def _ensure_setting_up(actor) -> None:
+def _ensure_setting_up(actor: AnyActor) -> None:
     if setup_in_progress_for(actor) is None:
         raise NotPermitted(_("Only the administrator who started the set-up may continue it."))
 
 
-def standards_import(*, actor, uploads, unit: Unit | None = None):
+def standards_import(*, actor: AnyActor, uploads, unit: Unit | None = None):
     """Import uploaded standard documents with the catalogue's importer (drafts, not yet
     published); returns its ImportReport."""
     from layanan.catalog.imports import import_documents
@@ -140,7 +145,7 @@ def standards_import(*, actor, uploads, unit: Unit | None = None):
 
 
 @transaction.atomic
-def drafts_publish(*, actor, version_ids) -> int:
+def drafts_publish(*, actor: AnyActor, version_ids) -> int:
     """Publish the chosen drafts (the catalogue's ``version_publish``); returns how many."""
     from layanan.catalog.models import StandardVersion, VersionStatus
     from layanan.catalog.services import version_publish
@@ -155,7 +160,7 @@ def drafts_publish(*, actor, version_ids) -> int:
 
 
 @transaction.atomic
-def first_run_finish(*, actor) -> None:
+def first_run_finish(*, actor: AnyActor) -> None:
     """End the set-up: the first-run page answers 404 from now on."""
     row = setup_in_progress_for(actor)
     if row is None:
@@ -165,7 +170,7 @@ def first_run_finish(*, actor) -> None:
     FirstRunToken.objects.filter(pk=row.pk).update(finished_at=timezone.now())
 
 
-def organisation_create(*, actor, values: dict) -> Unit:
+def organisation_create(*, actor: AnyActor, values: dict) -> Unit:
     """Name the organisation (the top unit) and its time zone."""
     from layanan.core.orgfile import unit_create
 
@@ -173,7 +178,7 @@ def organisation_create(*, actor, values: dict) -> Unit:
     return unit_create(actor=actor, values=values, organisation=True)
 
 
-def unit_add(*, actor, values: dict) -> Unit:
+def unit_add(*, actor: AnyActor, values: dict) -> Unit:
     """Add one unit below an existing one."""
     from layanan.core.orgfile import unit_create
 
@@ -181,7 +186,7 @@ def unit_add(*, actor, values: dict) -> Unit:
     return unit_create(actor=actor, values=values)
 
 
-def organisation_file_load(*, actor, text: str):
+def organisation_file_load(*, actor: AnyActor, text: str):
     """Validate and load an uploaded organisation file (the same rules as the command)."""
     from layanan.core.orgfile import organisation_load, parse_organisation
 

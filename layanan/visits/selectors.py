@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +13,9 @@ from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.core.models import Unit
 
 from .models import VisitDetail
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
 
 VISIT_JOINS = ("case", "case__unit", "case__assigned_unit", "service", "routed_to", "visitor")
 
@@ -57,7 +61,7 @@ def display_board(unit: Unit, *, day: dt.date | None = None) -> dict:
     return {"calling": calling, "serving": serving, "waiting": waiting}
 
 
-def visit_for_staff(user, pk: int) -> VisitDetail | None:
+def visit_for_staff(user: User, pk: int) -> VisitDetail | None:
     """The visit if ``user`` may see its case (its unit's staff, the Bagian it was routed to,
     auditors); None otherwise — the caller answers 404."""
     visit = VisitDetail.objects.select_related(*VISIT_JOINS).filter(pk=pk).first()
@@ -66,7 +70,7 @@ def visit_for_staff(user, pk: int) -> VisitDetail | None:
     return visit
 
 
-def visible_visit_cases(user) -> QuerySet[Case]:
+def visible_visit_cases(user: User) -> QuerySet[Case]:
     from layanan.accounts.permissions import visible_units
 
     units = visible_units(user, "case.view")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,6 +46,9 @@ from layanan.core.models import Unit
 from layanan.surveys.services import survey_invitation_for_visit
 
 from .models import QueueCounter, VisitDetail, Visitor
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
 
 #: Kinds of published standards a guest may be queued for (facility and audience requests have
 #: their own forms).
@@ -125,7 +129,7 @@ def allocate_ticket(*, unit: Unit, standard: ServiceStandard | None, day: dt.dat
 @transaction.atomic
 def visit_register(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     standard: ServiceStandard | None,
     name: str,
@@ -237,7 +241,9 @@ def _ensure_open(case: Case) -> None:
 
 
 @transaction.atomic
-def visit_call(*, actor, case: Case, desk: str, now: dt.datetime | None = None) -> VisitDetail:
+def visit_call(
+    *, actor: AnyActor, case: Case, desk: str, now: dt.datetime | None = None
+) -> VisitDetail:
     """Call the ticket to ``desk`` (shown on the display). Calling again is allowed."""
     ensure_can(actor, "case.work", case)
     case, visit = _lock(case)
@@ -262,7 +268,7 @@ def visit_call(*, actor, case: Case, desk: str, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def visit_serve(
-    *, actor, case: Case, desk: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, desk: str = "", now: dt.datetime | None = None
 ) -> VisitDetail:
     """First service: the administration time ends here (``served_at``)."""
     ensure_can(actor, "case.work", case)
@@ -301,7 +307,7 @@ def _service_duration(case: Case):
 
 
 @transaction.atomic
-def visit_route(*, actor, case: Case, division: Unit, note: str = "") -> Case:
+def visit_route(*, actor: AnyActor, case: Case, division: Unit, note: str = "") -> Case:
     """Route the consultation to a Bagian of the unit (its handlers then see and finish it)."""
     ensure_can(actor, "visit.route", case)
     case, visit = _lock(case)
@@ -322,7 +328,9 @@ def visit_route(*, actor, case: Case, division: Unit, note: str = "") -> Case:
 
 
 @transaction.atomic
-def visit_finish(*, actor, case: Case, outcome: str, now: dt.datetime | None = None) -> VisitDetail:
+def visit_finish(
+    *, actor: AnyActor, case: Case, outcome: str, now: dt.datetime | None = None
+) -> VisitDetail:
     """Record the outcome and close the visit (answered → closed)."""
     ensure_can(actor, "visit.finish", case)
     case, visit = _lock(case)
@@ -344,7 +352,7 @@ def visit_finish(*, actor, case: Case, outcome: str, now: dt.datetime | None = N
 
 
 @transaction.atomic
-def visit_no_show(*, actor, case: Case, now: dt.datetime | None = None) -> VisitDetail:
+def visit_no_show(*, actor: AnyActor, case: Case, now: dt.datetime | None = None) -> VisitDetail:
     """The guest did not come when called (or left): the visit is withdrawn."""
     ensure_can(actor, "case.work", case)
     case, visit = _lock(case)
