@@ -14,7 +14,10 @@ from layanan.cases.numbering import normalise_public_code
 from .audience_models import AudienceDetail
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from layanan.accounts.models import User
+    from layanan.cases.models import CaseEvent
 
 LIST_PAGE_SIZE = 50
 JOINS = ("case", "case__unit", "case__assigned_unit", "case__standard")
@@ -61,5 +64,5 @@ def audience_for_staff(user: User, ref: str) -> AudienceDetail | None:
     return detail
 
 
-def case_events(case: Case):
+def case_events(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")

@@ -49,6 +49,11 @@ from .audience_letters import (
 from .audience_models import AudienceDetail
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
     from layanan.accounts.actors import AnyActor
     from layanan.accounts.models import User
 
@@ -60,7 +65,7 @@ MAX_PREFERRED_DATES = 3
 LETTER_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
-def letter_file_check(uploads) -> None:
+def letter_file_check(uploads: Iterable[UploadedFile] | None) -> None:
     """Refuse a request letter that is not a PDF or an image (by content) or is too large."""
     from django.core.exceptions import ValidationError
 
@@ -93,7 +98,7 @@ def audience_standard(unit: Unit) -> ServiceStandard | None:
     return candidates[0]
 
 
-def audience_units():
+def audience_units() -> QuerySet[Unit]:
     """Units the public may ask for an audience: those with a published audience standard."""
     ids = (
         ServiceStandard.objects.published()
@@ -103,7 +108,7 @@ def audience_units():
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
-def _clean_dates(dates, *, today: dt.date) -> list[dt.date]:
+def _clean_dates(dates: Iterable[dt.date | None] | None, *, today: dt.date) -> list[dt.date]:
     dates = [d for d in (dates or []) if d is not None]
     if not dates:
         raise ApplicationError(_("Please give at least one preferred date."), "date_required")
@@ -137,7 +142,7 @@ def audience_request_create(
     letter_date: dt.date | None = None,
     channel: str = Channel.WEB,
     received_at: dt.datetime | None = None,
-    letter_uploads=(),
+    letter_uploads: Iterable[UploadedFile] = (),
 ) -> Case:
     """Receive an audience request: a case of kind ``audience`` with its detail.
 

@@ -18,6 +18,8 @@ from .models import BookingDetail, BookingState, Resource, ResourceKind
 
 if TYPE_CHECKING:
     from layanan.accounts.models import User
+    from layanan.cases.models import CaseEvent
+    from layanan.workdays.deadlines import Calendar
 
 #: States shown on the calendar: what holds the slot, and what may soon.
 CALENDAR_STATES = (BookingState.APPROVED, BookingState.REQUESTED)
@@ -35,7 +37,7 @@ def resources_for(user: User) -> QuerySet[Resource]:
 
 def bookings_for(
     user: User, *, state: str = "", resource_id: int | None = None, upcoming: bool = False
-):
+) -> QuerySet[BookingDetail]:
     """Facility requests ``user`` may see, soonest first."""
     qs = (
         BookingDetail.objects.filter(case__unit__in=visible_units(user, "case.view"))
@@ -66,7 +68,7 @@ def booking_for_staff(user: User, ref: str) -> BookingDetail | None:
     return booking
 
 
-def case_events(case: Case):
+def case_events(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
@@ -282,7 +284,12 @@ def public_week(
     return weeks
 
 
-def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvailability:
+def _day_availability(
+    calendar: Calendar,
+    day: dt.date,
+    held: list[tuple[dt.datetime, dt.datetime, int]],
+    now: dt.datetime,
+) -> DayAvailability:
     info = calendar.day(day)
     day_start = calendar.at(day, dt.time.min)
     day_end = calendar.at(day + dt.timedelta(days=1), dt.time.min)

@@ -50,8 +50,15 @@ from .models import BookingDetail, BookingState, Resource
 from .notices import notice_bytes, notice_issue
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
     from layanan.accounts.actors import AnyActor
     from layanan.core.models import Unit
+
+    from .notice_models import FacilityNotice
 
 logger = logging.getLogger("layanan.bookings")
 
@@ -82,8 +89,8 @@ def format_range(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
 
 
 def approved_overlapping(
-    *, resource_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_pk=None
-):
+    *, resource_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_pk: int | None = None
+) -> QuerySet[BookingDetail]:
     """Approved bookings of the resource overlapping the half-open range ``[starts_at, ends_at)``.
 
     Back-to-back is not an overlap: one ending at 10.00 and one starting at 10.00 both stand.
@@ -153,7 +160,9 @@ def validate_time_range(
         raise ApplicationError(_("Requests can be made at most one year ahead."), "too_far_ahead")
 
 
-def outside_office_hours(*, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime):
+def outside_office_hours(
+    *, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime
+) -> bool:
     """True when any part of the range falls outside the unit's office hours (a warning only:
     halls are lent for evening events too, but staff should know)."""
     from layanan.workdays.deadlines import Calendar
@@ -190,7 +199,7 @@ def booking_request_create(
     received_at: dt.datetime | None = None,
     letter_number: str = "",
     letter_date: dt.date | None = None,
-    letter_uploads=(),
+    letter_uploads: Iterable[UploadedFile] = (),
 ) -> Case:
     """Receive a facility request: a case of kind ``facility`` with its booking detail.
 
@@ -390,7 +399,7 @@ def booking_refuse(
     return booking
 
 
-def _notice_note(notice) -> str:
+def _notice_note(notice: FacilityNotice) -> str:
     return _("Notice %(number)s.") % {"number": notice.number}
 
 
@@ -545,7 +554,7 @@ def notice_url(case: Case) -> str:
     return settings.SITE_URL + path
 
 
-def render_notice_whatsapp(booking: BookingDetail, notice) -> str:
+def render_notice_whatsapp(booking: BookingDetail, notice: FacilityNotice) -> str:
     """The WhatsApp text for a requester who gave only a telephone number: the decision in
     two lines and the link to the notice PDF (the tracking code in it is the key)."""
     case = booking.case

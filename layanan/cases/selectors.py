@@ -29,6 +29,8 @@ from .sla import within_warning, within_warning_q
 if TYPE_CHECKING:
     from layanan.accounts.models import User
 
+    from .models import Attachment
+
 #: Statuses in which the clock runs (open and not waiting on the requester).
 ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
 
@@ -276,7 +278,7 @@ class InboxRows:
     def __iter__(self):
         return iter(self[:])
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: slice):
         if not isinstance(index, slice):
             raise TypeError("InboxRows takes slices only")
         page_ids = _by_urgency(self.cases, self.now).values("pk")[index]
@@ -307,7 +309,7 @@ def inbox_class_choices(user: User) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def inbox_assignee_choices(user: User):
+def inbox_assignee_choices(user: User) -> QuerySet[User]:
     """Staff of the units ``user`` sees — the people a case of theirs can be assigned to — by
     name (one query; every staff member for those who see every unit)."""
     from layanan.accounts.models import User
@@ -356,7 +358,7 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
-def case_attachments(case: Case):
+def case_attachments(case: Case) -> QuerySet[Attachment]:
     """The files of ``case`` with who uploaded them, oldest first (staff see internal ones)."""
     return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
 

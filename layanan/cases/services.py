@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from layanan.accounts.actors import AnyActor
     from layanan.catalog.models import ServiceStandard
     from layanan.core.models import Unit
+    from layanan.workdays.deadlines import Calendar
 
 
 def standard_duration(standard: ServiceStandard) -> Duration | None:
@@ -39,8 +40,12 @@ def case_set_duration(case: Case, duration: Duration | None) -> None:
 
 
 def case_recompute_due(
-    *, case: Case, save: bool = True, duration: Duration | None = None, calendar=None
-):
+    *,
+    case: Case,
+    save: bool = True,
+    duration: Duration | None = None,
+    calendar: Calendar | None = None,
+) -> dt.datetime | None:
     """Recompute ``due_at`` from the original receipt, not counting paused time.
 
     Call it on a row locked in the caller's transaction (``select_for_update``), as the

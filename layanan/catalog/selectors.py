@@ -234,7 +234,7 @@ class ComponentView:
         return self.component.number
 
     @property
-    def label(self):
+    def label(self) -> str:
         return self.component.label
 
 

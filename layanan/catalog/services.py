@@ -34,6 +34,8 @@ from .poster import poster_render_soon
 if TYPE_CHECKING:
     from layanan.accounts.actors import AnyActor
 
+    from .importer.results import ParsedStandard
+
 SCALAR_FIELDS = (
     "name",
     "decree_number",
@@ -125,7 +127,7 @@ class ImportOutcome:
         }
 
 
-def _version_fields_from_parsed(parsed) -> dict:
+def _version_fields_from_parsed(parsed: ParsedStandard) -> dict:
     data = {
         "name": parsed.service_name,
         "decree_number": parsed.decree_number or "",
@@ -141,7 +143,7 @@ def _version_fields_from_parsed(parsed) -> dict:
     return data
 
 
-def _write_children(version: StandardVersion, parsed) -> None:
+def _write_children(version: StandardVersion, parsed: ParsedStandard) -> None:
     CompletionTime.objects.bulk_create(
         CompletionTime(
             version=version,
@@ -196,7 +198,7 @@ def _write_children(version: StandardVersion, parsed) -> None:
 @transaction.atomic
 def standard_import_parsed(
     *,
-    parsed,
+    parsed: ParsedStandard,
     unit: Unit,
     actor: AnyActor,
     sources: list[str] | None = None,

@@ -30,6 +30,8 @@ from layanan.workdays.durations import Duration
 from .models import ComplaintDetail
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from layanan.accounts.actors import AnyActor
     from layanan.accounts.models import User
 
@@ -74,7 +76,9 @@ def _check_received_at(unit: Unit, received_at: dt.datetime, now: dt.datetime) -
         )
 
 
-def complaint_classes_for(*, unit: Unit, standard: ServiceStandard | None = None):
+def complaint_classes_for(
+    *, unit: Unit, standard: ServiceStandard | None = None
+) -> list[ComplaintClass]:
     """The classes that apply: the standard's, else those of the first published standard of
     the unit (or of its nearest ancestor) that names any — a bureau's standards share one
     complaint section."""
@@ -206,7 +210,7 @@ def complaint_classify(*, actor: AnyActor, case: Case, class_code: str) -> Case:
     return case
 
 
-def invalid_assignee(person, division: Unit) -> ApplicationError:
+def invalid_assignee(person: User | str, division: Unit) -> ApplicationError:
     """The error of an assignee who may not work on ``division``'s cases (also used by the API
     for a username that names nobody, so both answers read the same)."""
     return ApplicationError(
@@ -221,7 +225,7 @@ def invalid_assignee(person, division: Unit) -> ApplicationError:
 ASSIGNEE_ACTION = "case.answer"
 
 
-def assignees_for(case: Case, division: Unit):
+def assignees_for(case: Case, division: Unit) -> QuerySet[User]:
     """The people ``case`` may be given once it is assigned to ``division``: active accounts of
     the case's unit (or below) whose role lets them work on and answer it there
     (``ASSIGNEE_ACTION`` on the case as it will be). The one selector behind the "Person"

@@ -40,6 +40,8 @@ from .models import (
 from .selectors import unit_people
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from layanan.accounts.actors import AnyActor
     from layanan.accounts.models import User
 
@@ -50,7 +52,7 @@ class EvaluationError(ApplicationError):
     default_code = "evaluation_invalid"
 
 
-def _audit_actor(actor: AnyActor):
+def _audit_actor(actor: AnyActor) -> AnyActor | str:
     require_actor(actor)
     return "schedule_evaluation_meetings" if actor is SYSTEM else actor
 
@@ -94,7 +96,9 @@ class ScheduleReport:
     units: int = 0
 
 
-def meetings_schedule(*, actor: AnyActor, month: Month, units=None) -> ScheduleReport:
+def meetings_schedule(
+    *, actor: AnyActor, month: Month, units: Iterable[Unit] | None = None
+) -> ScheduleReport:
     """Create the planned meetings of ``month`` for every unit with published standards (or the
     given ``units``), as many as its cadence asks. Idempotent: an existing (unit, month,
     sequence) is left alone, so running it daily — or twice at once — creates each meeting
@@ -174,7 +178,7 @@ def meeting_record(
     status: str,
     planned_on: dt.date,
     held_on: dt.date | None,
-    attendees,
+    attendees: Iterable[User],
     minutes: str,
     decisions: str,
 ) -> EvaluationMeeting:

@@ -11,7 +11,11 @@ from layanan.accounts.permissions import visible_units
 from .models import IntakeAttachment, IntakeMessage, IntakeStatus
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from layanan.accounts.models import User
+
+    from .models import IntakeMessage
 
 QUEUE_PAGE_SIZE = 25
 STATUS_ALL = "all"
@@ -22,7 +26,9 @@ def intake_visible_to(user: User) -> QuerySet[IntakeMessage]:
     return IntakeMessage.objects.filter(unit__in=visible_units(user, "intake.triage"))
 
 
-def intake_queue(user: User, *, status: str = IntakeStatus.NEW, channel: str = "", q: str = ""):
+def intake_queue(
+    user: User, *, status: str = IntakeStatus.NEW, channel: str = "", q: str = ""
+) -> QuerySet[IntakeMessage]:
     """The queue as the page lists it: oldest first while waiting (the deadline runs from
     receipt), newest first otherwise."""
     messages = intake_visible_to(user).select_related("unit", "case", "suggested_case")

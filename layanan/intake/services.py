@@ -57,6 +57,10 @@ from .models import (
 from .parsing import MailPart, ParsedMail
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+
     from layanan.accounts.actors import AnyActor
 
 logger = logging.getLogger("layanan.intake")
@@ -186,7 +190,9 @@ def intake_receive(
         raise
 
 
-def _already_recorded(unit: Unit, incoming, mailbox, uidvalidity, uid) -> bool:
+def _already_recorded(
+    unit: Unit, incoming: Incoming, mailbox: str, uidvalidity: int | None, uid: int | None
+) -> bool:
     same_id = IntakeMessage.objects.filter(
         unit=unit, channel=incoming.channel, external_id=incoming.external_id[:255]
     )
@@ -204,7 +210,7 @@ def _set_status(message: IntakeMessage, status: str, *fields: str) -> None:
     message.save(update_fields=["status", *fields])
 
 
-def _store_files(message: IntakeMessage, parts) -> None:
+def _store_files(message: IntakeMessage, parts: Iterable[MailPart]) -> None:
     """Each file checked as an upload is (``cases.attachments.attachment_validate``: type by
     its bytes, size); an accepted one is stored privately, a refused one listed with why."""
     for part in parts:
@@ -227,7 +233,7 @@ def _store_files(message: IntakeMessage, parts) -> None:
         row.save()
 
 
-def _list_refused(message: IntakeMessage, refused) -> None:
+def _list_refused(message: IntakeMessage, refused: Iterable[RefusedFile]) -> None:
     IntakeAttachment.objects.bulk_create(
         IntakeAttachment(
             message=message,
@@ -243,7 +249,7 @@ def _list_refused(message: IntakeMessage, refused) -> None:
 # --- matching --------------------------------------------------------------------------------
 
 
-def _cases_of(unit: Unit):
+def _cases_of(unit: Unit) -> QuerySet[Case]:
     """Cases a message to ``unit``'s mailbox may belong to: the unit's and its divisions'."""
     return Case.objects.filter(unit__in=Unit.objects.subtree_of([unit]))
 

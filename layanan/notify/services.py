@@ -23,6 +23,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,9 @@ from django.utils.translation import gettext as _
 from .channels import ChannelDisabled, DeliveryError, deliver
 from .models import OutboxAttachment, OutboxChannel, OutboxMessage, OutboxStatus
 from .whatsapp import InvalidPhoneNumber, normalise_phone
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 logger = logging.getLogger("layanan.notify")
 
@@ -333,7 +337,7 @@ def outbox_dispatch(*, now: dt.datetime | None = None, limit: int = 100) -> Disp
     return report
 
 
-def _due(now: dt.datetime, skip_channels: Iterable[str]):
+def _due(now: dt.datetime, skip_channels: Iterable[str]) -> QuerySet[OutboxMessage]:
     return (
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         .exclude(channel__in=list(skip_channels))

@@ -33,8 +33,14 @@ from layanan.core.models import Unit
 from .models import FirstRunToken
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
     from layanan.accounts.actors import AnyActor
     from layanan.accounts.models import User
+    from layanan.catalog.imports import ImportReport
+    from layanan.core.orgfile import LoadReport
 
 TOKEN_LIFETIME = dt.timedelta(hours=2)
 
@@ -80,7 +86,9 @@ def valid_token(raw: str) -> FirstRunToken | None:
 
 
 @transaction.atomic
-def first_admin_create(*, token: str, username: str, full_name: str, email: str, password: str):
+def first_admin_create(
+    *, token: str, username: str, full_name: str, email: str, password: str
+) -> User:
     """Spend ``token`` on the first administrator (a superuser). Refuses a spent, expired or
     unknown token, and any token once a superuser exists."""
     now = timezone.now()
@@ -120,7 +128,9 @@ def _ensure_setting_up(actor: AnyActor) -> None:
         raise NotPermitted(_("Only the administrator who started the set-up may continue it."))
 
 
-def standards_import(*, actor: AnyActor, uploads, unit: Unit | None = None):
+def standards_import(
+    *, actor: AnyActor, uploads: Iterable[UploadedFile], unit: Unit | None = None
+) -> ImportReport:
     """Import uploaded standard documents with the catalogue's importer (drafts, not yet
     published); returns its ImportReport."""
     from layanan.catalog.imports import import_documents
@@ -145,7 +155,7 @@ def standards_import(*, actor: AnyActor, uploads, unit: Unit | None = None):
 
 
 @transaction.atomic
-def drafts_publish(*, actor: AnyActor, version_ids) -> int:
+def drafts_publish(*, actor: AnyActor, version_ids: Iterable[int]) -> int:
     """Publish the chosen drafts (the catalogue's ``version_publish``); returns how many."""
     from layanan.catalog.models import StandardVersion, VersionStatus
     from layanan.catalog.services import version_publish
@@ -186,7 +196,7 @@ def unit_add(*, actor: AnyActor, values: dict) -> Unit:
     return unit_create(actor=actor, values=values)
 
 
-def organisation_file_load(*, actor: AnyActor, text: str):
+def organisation_file_load(*, actor: AnyActor, text: str) -> LoadReport:
     """Validate and load an uploaded organisation file (the same rules as the command)."""
     from layanan.core.orgfile import organisation_load, parse_organisation
 

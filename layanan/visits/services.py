@@ -49,6 +49,7 @@ from .models import QueueCounter, VisitDetail, Visitor
 
 if TYPE_CHECKING:
     from layanan.accounts.actors import AnyActor
+    from layanan.catalog.models import Duration
 
 #: Kinds of published standards a guest may be queued for (facility and audience requests have
 #: their own forms).
@@ -296,7 +297,7 @@ def visit_serve(
     return visit
 
 
-def _service_duration(case: Case):
+def _service_duration(case: Case) -> Duration | None:
     version = case.standard_version
     if version is None:
         return None

@@ -28,6 +28,8 @@ from .deadlines import format_day
 from .models import CalendarRecompute, Holiday, HolidayKind, HolidaySource, OfficeHoursOverride
 
 if TYPE_CHECKING:
+    from holidays import HolidayBase
+
     from layanan.accounts.actors import AnyActor
     from layanan.core.models import Unit
 
@@ -56,7 +58,7 @@ class SyncReport:
     has_cuti_bersama: bool = True
 
 
-def _strip_estimated(instance, name: str) -> tuple[str, bool]:
+def _strip_estimated(instance: HolidayBase, name: str) -> tuple[str, bool]:
     """Remove the package's "(perkiraan)" marker from a holiday name; say whether it was there."""
     observed_estimated = instance.tr(instance.observed_estimated_label)
     estimated = instance.tr(instance.estimated_label)
@@ -71,7 +73,7 @@ def _strip_estimated(instance, name: str) -> tuple[str, bool]:
     return name, False
 
 
-def _names(instance, day: dt.date) -> tuple[str, bool]:
+def _names(instance: HolidayBase, day: dt.date) -> tuple[str, bool]:
     parts = [_strip_estimated(instance, part) for part in instance.get_list(day)]
     return "; ".join(name for name, _e in parts), any(e for _n, e in parts)
 
@@ -248,7 +250,9 @@ def withdrawn(holiday: Holiday) -> str:
     return _("%(holiday)s withdrawn") % {"holiday": holiday_words(holiday)}
 
 
-def _holiday_changed(actor: AnyActor, *, before: Holiday | None, after: Holiday | None):
+def _holiday_changed(
+    actor: AnyActor, *, before: Holiday | None, after: Holiday | None
+) -> CalendarRecompute | None:
     """Record the recompute for a holiday that closed ``before.date`` and now closes
     ``after.date`` (None: no day closed on that side). Nothing when the closed day is the same.
     A holiday of a unit (regional) touches that unit's subtree only; otherwise every unit."""
@@ -283,7 +287,9 @@ def _override_words(override: OfficeHoursOverride) -> str:
 
 
 @transaction.atomic
-def override_save(*, actor: AnyActor, override: OfficeHoursOverride, changed: bool = True):
+def override_save(
+    *, actor: AnyActor, override: OfficeHoursOverride, changed: bool = True
+) -> CalendarRecompute | None:
     """Save an override (Ramadan hours, a closure) and recompute the running cases of its
     unit's subtree (every unit for a global one) whose span meets its dates, old and new.
     Returns the :class:`CalendarRecompute` recorded, or None."""
@@ -308,7 +314,7 @@ def override_save(*, actor: AnyActor, override: OfficeHoursOverride, changed: bo
 
 
 @transaction.atomic
-def override_delete(*, actor: AnyActor, override: OfficeHoursOverride):
+def override_delete(*, actor: AnyActor, override: OfficeHoursOverride) -> CalendarRecompute:
     """Delete an override and recompute the running cases it touched."""
     require_actor(actor)
     with translation.override(settings.LANGUAGE_CODE):
@@ -318,7 +324,7 @@ def override_delete(*, actor: AnyActor, override: OfficeHoursOverride):
     return calendar_changed(actor=actor, reason=reason, days=days, unit=unit)
 
 
-def office_hours_changed(*, actor: AnyActor, unit: Unit):
+def office_hours_changed(*, actor: AnyActor, unit: Unit) -> CalendarRecompute:
     """A unit's weekly office hours changed (admin, organisation file): recompute the running
     cases of the unit and the units below it, whatever their dates."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -385,7 +391,9 @@ def holidays_sync_upcoming(*, today: dt.date | None = None) -> list[SyncReport]:
 
 
 @transaction.atomic
-def holiday_confirm(*, actor: AnyActor, holiday: Holiday, decree_number: str, decree_date: dt.date):
+def holiday_confirm(
+    *, actor: AnyActor, holiday: Holiday, decree_number: str, decree_date: dt.date
+) -> Holiday:
     """An administrator checked the date against the decree (the SKB, or the governor's decree
     for a local holiday): record the decree, clear the estimate flag, and protect the row from
     later syncs. Audited. Returns the holiday."""
