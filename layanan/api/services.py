@@ -60,7 +60,7 @@ def api_token_create(
 
 
 def api_token_audit_created(
-    *, actor: AnyActor, token: ApiToken, units: Iterable[Unit] = ()
+    *, actor: AnyActor | None, token: ApiToken, units: Iterable[Unit] = ()
 ) -> None:
     """The audit entry of a new token (here and in the admin): whose it is, its units and
     expiry — never its key."""

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
@@ -109,20 +110,20 @@ def audience_units() -> QuerySet[Unit]:
 
 
 def _clean_dates(dates: Iterable[dt.date | None] | None, *, today: dt.date) -> list[dt.date]:
-    dates = [d for d in (dates or []) if d is not None]
-    if not dates:
+    given = [d for d in (dates or []) if d is not None]
+    if not given:
         raise ApplicationError(_("Please give at least one preferred date."), "date_required")
-    if len(dates) > MAX_PREFERRED_DATES:
+    if len(given) > MAX_PREFERRED_DATES:
         raise ApplicationError(
             _("Give at most %(n)s preferred dates.") % {"n": MAX_PREFERRED_DATES}, "too_many_dates"
         )
-    if any(d < today for d in dates):
+    if any(d < today for d in given):
         raise ApplicationError(_("A preferred date is in the past."), "date_in_past")
-    if any(d - today > MAX_LEAD_TIME for d in dates):
+    if any(d - today > MAX_LEAD_TIME for d in given):
         raise ApplicationError(
             _("Requests can be made at most one year ahead."), "date_too_far_ahead"
         )
-    return sorted(set(dates))
+    return sorted(set(given))
 
 
 @transaction.atomic
@@ -256,10 +257,10 @@ def audience_dispose(
         )
     if case.status not in (Status.RECEIVED, Status.VERIFIED):
         raise _not_now(case, _("handed on"))
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     now = timezone.now()
     detail.instruction = instruction
-    detail.disposed_by = actor
+    detail.disposed_by = user_or_none(actor)
     detail.disposed_at = now
     detail.save(update_fields=["instruction", "disposed_by", "disposed_at"])
     case.assigned_unit = division
@@ -318,7 +319,7 @@ def audience_schedule(
     detail.official_user = official_user
     detail.schedule_place = place[:200]
     detail.schedule_official = official[:200]
-    detail.scheduled_by = actor
+    detail.scheduled_by = user_or_none(actor)
     detail.scheduled_at = timezone.now()
     detail.save(
         update_fields=[
@@ -391,7 +392,7 @@ def audience_reply(
             ),
             "letter_changed",
         )
-    detail.replied_by = actor
+    detail.replied_by = user_or_none(actor)
     detail.replied_at = timezone.now()
     detail.save()
     case_transition(

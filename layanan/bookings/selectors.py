@@ -179,7 +179,7 @@ class Availability:
 
 
 #: Which state wins where bookings overlap: an approval over a request.
-_RANK = {BookingState.APPROVED: 2, BookingState.REQUESTED: 1}
+_RANK: dict[str, int] = {BookingState.APPROVED: 2, BookingState.REQUESTED: 1}
 _STATE_OF_RANK = {2: Availability.BOOKED, 1: Availability.PENDING}
 
 
@@ -293,7 +293,7 @@ def _day_availability(
     info = calendar.day(day)
     day_start = calendar.at(day, dt.time.min)
     day_end = calendar.at(day + dt.timedelta(days=1), dt.time.min)
-    window = (info.opens, info.closes) if info.is_working_day else None
+    window = (info.opens, info.closes) if info.opens and info.closes else None
     result = DayAvailability(date=day, summary="", holiday=info.holiday)
     if window:
         result.opens, result.closes = window
@@ -311,9 +311,8 @@ def _day_availability(
     cuts = {p for start, end, _rank in pieces for p in (start, end)}
     if window:
         cuts.update(window)
-    cuts = sorted(cuts)
     stretches: list[Stretch] = []
-    for a, b in itertools.pairwise(cuts):
+    for a, b in itertools.pairwise(sorted(cuts)):
         rank = max((r for s, e, r in pieces if s <= a and e >= b), default=0)
         if rank:
             state = _STATE_OF_RANK[rank]

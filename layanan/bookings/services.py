@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.cases.models import FINAL_STATUSES, Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
@@ -330,7 +331,7 @@ def booking_approve(
     if conflict is not None:
         raise overlap_error(conflict)
     booking.state = BookingState.APPROVED
-    booking.decided_by = actor
+    booking.decided_by = user_or_none(actor)
     booking.decided_at = now
     booking.reason = note.strip()
     try:
@@ -383,7 +384,7 @@ def booking_refuse(
             "invalid_transition",
         )
     booking.state = BookingState.REFUSED
-    booking.decided_by = actor
+    booking.decided_by = user_or_none(actor)
     booking.decided_at = now or timezone.now()
     booking.reason = reason
     booking.save(update_fields=["state", "decided_by", "decided_at", "reason"])
@@ -614,7 +615,7 @@ def _notify(booking: BookingDetail) -> None:
                         ),
                     }
                 )
-            if whatsapp:
+            if whatsapp and notice is not None:
                 messages.append(
                     {
                         "channel": "whatsapp",

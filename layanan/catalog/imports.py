@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -26,6 +27,9 @@ from .importer.parser import ImportIssue, parse_standards
 from .importer.readers import DocumentReadError, read_document
 from .importer.text import squash
 from .services import ImportOutcome, resolve_unit, standard_import_parsed
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
 
@@ -166,7 +170,7 @@ def unknown_bagian_issues(parsed, unit: Unit) -> list[ImportIssue]:
 
 
 def import_documents(
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     *,
     unit: Unit | None = None,
     actor,

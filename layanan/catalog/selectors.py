@@ -58,7 +58,7 @@ class UnitGroup:
         return sum(len(section.standards) for section in self.sections)
 
 
-def _listable_standards(user: User) -> QuerySet[ServiceStandard]:
+def _listable_standards(user: User | None) -> QuerySet[ServiceStandard]:
     """Published standards, plus unpublished ones of the units the user may preview."""
     condition = Q(published_version__isnull=False)
     if getattr(user, "is_authenticated", False):
@@ -98,10 +98,10 @@ def catalogue_groups(*, user: User | None = None, within: Unit | None = None) ->
     Units without a listable service are left out. ``within`` limits it to one unit's subtree.
     Two queries: the standards (with units) and the ancestors of their units.
     """
-    standards = _listable_standards(user)
+    listable = _listable_standards(user)
     if within is not None:
-        standards = standards.filter(unit__path__startswith=within.path)
-    standards = list(standards)
+        listable = listable.filter(unit__path__startswith=within.path)
+    standards = list(listable)
     by_pk = _ancestor_units([s.unit for s in standards])
     groups: dict[int, UnitGroup] = {}
     sections: dict[int, UnitSection] = {}
@@ -153,8 +153,8 @@ def _version_queryset() -> QuerySet[StandardVersion]:
     return StandardVersion.objects.prefetch_related(*VERSION_CHILDREN)
 
 
-def may_view_unpublished(user: User, standard: ServiceStandard) -> bool:
-    return can(user, "catalog.view_unpublished", standard)
+def may_view_unpublished(user: User | None, standard: ServiceStandard) -> bool:
+    return user is not None and can(user, "catalog.view_unpublished", standard)
 
 
 def version_for_page(
@@ -234,7 +234,7 @@ class ComponentView:
         return self.component.number
 
     @property
-    def label(self) -> str:
+    def label(self) -> object:  # a lazy translated label, as Component.label
         return self.component.label
 
 

@@ -210,7 +210,7 @@ def standard_import_parsed(
     Changed content → a new draft version (the published one stays until the draft is published).
     """
     ensure_can(actor, "catalog.import")
-    issues = [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in parsed.issues]
+    issues = [i.as_dict() for i in parsed.issues]
     issues += [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in (extra_issues or [])]
     outcome = ImportOutcome(
         sources=sources or [parsed.source_name],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,9 @@ from django.utils.translation import gettext_lazy
 from layanan.cases.events import DUE_CHANGED_EVENT
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
 from layanan.workdays.deadlines import format_due
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: The requester's identity: never even loaded for a page or answer addressed by the code.
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
@@ -53,7 +57,7 @@ def request_status_page(code: str) -> str | None:
 
 
 #: What each status change is called on the reporter's timeline.
-STATUS_EVENT_WORDS: dict[str, str] = {
+STATUS_EVENT_WORDS: dict[str, StrOrPromise] = {
     Status.RECEIVED: gettext_lazy("Complaint received"),
     Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
     Status.IN_PROGRESS: gettext_lazy("Handling started"),

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can, members_who_can
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.services import case_create, case_recompute_due
@@ -82,8 +83,9 @@ def complaint_classes_for(
     """The classes that apply: the standard's, else those of the first published standard of
     the unit (or of its nearest ancestor) that names any — a bureau's standards share one
     complaint section."""
-    if standard is not None and standard.published_version_id:
-        classes = list(standard.published_version.complaint_classes.all())
+    version = standard.published_version if standard is not None else None
+    if version is not None:
+        classes = list(version.complaint_classes.all())
         if classes:
             return classes
     for candidate in reversed(unit.ancestors(include_self=True)):
@@ -96,10 +98,14 @@ def complaint_classes_for(
 
 
 def provisional_duration(classes: list[ComplaintClass]) -> Duration:
-    fixed = [c for c in classes if c.value is not None and c.unit]
+    fixed = [
+        (c.value * _DURATION_ORDER.get(c.unit, 1), i, c)
+        for i, c in enumerate(classes)
+        if c.value is not None and c.unit
+    ]
     if not fixed:
         return FALLBACK_DURATION
-    shortest = min(fixed, key=lambda c: c.value * _DURATION_ORDER.get(c.unit, 1))
+    shortest = min(fixed)[2]
     return Duration(
         value=shortest.value,
         unit=shortest.unit,
@@ -259,7 +265,7 @@ def complaint_assign(
         )
     if assignee is not None and not assignee_is_eligible(assignee, case=case, division=division):
         raise invalid_assignee(assignee, division)
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     case.assigned_unit = division
     case.assignee = assignee
     case.save(update_fields=["assigned_unit", "assignee", "updated_at"])
@@ -301,7 +307,7 @@ def complaint_answer(
     Case.objects.select_for_update().get(pk=case.pk)
     detail = ComplaintDetail.objects.select_for_update().get(pk=case.pk)
     detail.answer = answer.strip()
-    detail.answered_by = actor
+    detail.answered_by = user_or_none(actor)
     fields = ["answer", "answered_by"]
     if issue_letter:
         issue(detail=detail, on=timezone.localdate(timezone=unit_tzinfo(case.unit)))

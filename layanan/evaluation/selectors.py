@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -20,6 +21,9 @@ from layanan.cases.selectors import overdue_q
 from layanan.core.models import Unit
 
 from .models import ActionStatus, EvaluationMeeting, FollowUpAction, Reprimand
+
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The roles that make someone one of "the unit's people" (attendees, action owners, officers
 #: evaluated and reprimanded): everyone who works there — not the auditor, who inspects it.
@@ -196,7 +200,7 @@ def officer_performance(*, unit: Unit, start: dt.date, end: dt.date) -> list[Off
         .annotate(**_aggregates())
     )
     by_case = {r["assignee"]: r for r in case_rows}
-    by_survey = {r["case__assignee"]: r for r in survey_rows}
+    by_survey: dict[int, Any] = {r["case__assignee"]: r for r in survey_rows}
     # The unit's people, and whoever else was assigned its cases (someone who has since left).
     people = {u.pk: u for u in unit_people(unit)}
     others = (set(by_case) | set(by_survey)) - set(people)

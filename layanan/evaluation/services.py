@@ -40,7 +40,7 @@ from .models import (
 from .selectors import unit_people
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from layanan.accounts.actors import AnyActor
     from layanan.accounts.models import User
@@ -316,7 +316,7 @@ def reprimand_give(
     kind: str,
     given_on: dt.date,
     breach: str,
-    case_numbers: list[str] = (),
+    case_numbers: Sequence[str] = (),
 ) -> Reprimand:
     """Record a reprimand of an officer of ``unit`` for a breach of its service standard.
     The head of the unit gives it — never to themselves; the cases named must be the unit's."""

@@ -63,6 +63,8 @@ if TYPE_CHECKING:
 
     from layanan.accounts.actors import AnyActor
 
+    from .models import Mailbox
+
 logger = logging.getLogger("layanan.intake")
 
 #: The timeline event of a message from the requester (internal: staff read it on the case
@@ -191,7 +193,11 @@ def intake_receive(
 
 
 def _already_recorded(
-    unit: Unit, incoming: Incoming, mailbox: str, uidvalidity: int | None, uid: int | None
+    unit: Unit,
+    incoming: Incoming,
+    mailbox: Mailbox | None,
+    uidvalidity: int | None,
+    uid: int | None,
 ) -> bool:
     same_id = IntakeMessage.objects.filter(
         unit=unit, channel=incoming.channel, external_id=incoming.external_id[:255]
@@ -264,6 +270,7 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
         for message_id, case_id in OutboxMessage.objects.filter(
             provider_message_id__in=ids, case_id__isnull=False
         ).values_list("provider_message_id", "case_id"):
+            assert case_id is not None  # filtered on case_id__isnull=False
             by_id.setdefault(message_id, case_id)
         for message_id, case_id in IntakeMessage.objects.filter(
             unit=unit, channel=incoming.channel, external_id__in=ids, case__isnull=False
@@ -271,7 +278,7 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
             by_id.setdefault(message_id, case_id)
         cases = {c.pk: c for c in _cases_of(unit).filter(pk__in=set(by_id.values()))}
         for message_id in ids:  # nearest first
-            case = cases.get(by_id.get(message_id))
+            case = cases.get(by_id.get(message_id, 0))  # 0: no case has that key
             if case is not None:
                 return case, MATCH_THREAD
     for number in CASE_NUMBER.findall(incoming.subject or ""):

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
 
@@ -100,7 +101,7 @@ def first_admin_create(
     spent = row is not None and FirstRunToken.objects.filter(
         pk=row.pk, used_at__isnull=True
     ).update(used_at=now)
-    if not spent or not installation_is_empty():
+    if row is None or not spent or not installation_is_empty():
         raise NotFound(_("This set-up link is not valid (any more)."))
     User = get_user_model()
     user = User(username=username, full_name=full_name, email=email)
@@ -114,12 +115,13 @@ def first_admin_create(
     return user
 
 
-def setup_in_progress_for(user: User) -> FirstRunToken | None:
+def setup_in_progress_for(user: AnyActor) -> FirstRunToken | None:
     """The spent token of ``user``'s unfinished set-up (None: the page is not theirs, or gone)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_superuser:
+    owner = user_or_none(user)
+    if owner is None or not owner.is_superuser:
         return None
     return FirstRunToken.objects.filter(
-        used_by=user, used_at__isnull=False, finished_at__isnull=True
+        used_by=owner, used_at__isnull=False, finished_at__isnull=True
     ).first()
 
 
@@ -141,7 +143,7 @@ def standards_import(
         for index, upload in enumerate(uploads):
             # One sub-folder per upload keeps the names people gave (shown in the report and
             # kept as the version's source) even when two files share a name.
-            name = Path(upload.name).name or f"document-{index}"
+            name = Path(upload.name or "").name or f"document-{index}"
             path = Path(folder) / f"{index:03d}" / name
             path.parent.mkdir()
             with path.open("wb") as out:

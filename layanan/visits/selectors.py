@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -49,14 +50,14 @@ def display_board(unit: Unit, *, day: dt.date | None = None) -> dict:
     )
     calling = sorted(
         (v for v in rows if v.called_at and not v.served_at),
-        key=lambda v: v.called_at,
+        key=attrgetter("called_at"),
         reverse=True,
     )
     serving = [v for v in rows if v.served_at]
     waiting: dict[str, int] = {}
     for v in rows:
         if not v.called_at:
-            label = v.service.name if v.service_id else ""
+            label = v.service.name if v.service is not None else ""
             waiting[label] = waiting.get(label, 0) + 1
     return {"calling": calling, "serving": serving, "waiting": waiting}
 
@@ -120,7 +121,7 @@ def register_visits(
     if service == "none":
         rows = rows.filter(service__isnull=True)
     elif service:
-        rows = rows.filter(service_id=service)
+        rows = rows.filter(service_id=int(service))
     if division is not None:
         rows = rows.filter(routed_to=division)
     if state in REGISTER_STATES:

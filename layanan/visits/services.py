@@ -170,7 +170,8 @@ def visit_register(
         if standard is None:
             raise ApplicationError(_("Please say what the visit is about."), "purpose_required")
         purpose = standard.name
-    offered = list(standard.published_version.requirements) if standard is not None else []
+    version = standard.published_version if standard is not None else None
+    offered = list(version.requirements) if version is not None else []
     chosen = list(dict.fromkeys(requirements or []))
     unknown = [item for item in chosen if item not in offered]
     if unknown:
@@ -317,7 +318,7 @@ def visit_route(*, actor: AnyActor, case: Case, division: Unit, note: str = "") 
         raise ApplicationError(
             _("A visit can only be routed to a division of its own unit."), "foreign_division"
         )
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     case.assigned_unit = division
     case.save(update_fields=["assigned_unit", "updated_at"])
     visit.routed_to = division

@@ -28,6 +28,7 @@ from .deadlines import format_day
 from .models import CalendarRecompute, Holiday, HolidayKind, HolidaySource, OfficeHoursOverride
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from holidays import HolidayBase
 
     from layanan.accounts.actors import AnyActor
@@ -233,7 +234,7 @@ def holiday_delete(*, actor: AnyActor, holiday: Holiday) -> bool:
 
 # --- recomputing running cases when the calendar changes ------------------------------------
 
-HOLIDAY_KIND_WORDS = {
+HOLIDAY_KIND_WORDS: dict[str, StrOrPromise] = {
     HolidayKind.NATIONAL_HOLIDAY: gettext_lazy("national holiday"),
     HolidayKind.CUTI_BERSAMA: gettext_lazy("collective leave"),
     HolidayKind.LOCAL: gettext_lazy("local holiday"),
@@ -265,6 +266,7 @@ def _holiday_changed(
     unit = units.pop() if len(units) == 1 else None
     with translation.override(settings.LANGUAGE_CODE):
         if before is None:
+            assert after is not None  # not both None: ``days`` is not empty
             reason = holiday_words(after)
         elif after is None:
             reason = withdrawn(before)
