@@ -120,7 +120,6 @@ def test_cancelling_a_pending_request_withdraws_it(room, monday, file_request, u
     assert case.status == Status.WITHDRAWN
 
 
-
 def test_the_system_actor_can_decide_and_is_stored_as_no_user(room, monday, file_request):
     """SYSTEM (a management command, a task) passes the permission check; its decisions store
     no decider instead of failing to put a non-user in the ``decided_by`` foreign key."""
@@ -130,6 +129,7 @@ def test_the_system_actor_can_decide_and_is_stored_as_no_user(room, monday, file
     assert booking.state == BookingState.APPROVED and booking.decided_by is None
     booking = booking_refuse(actor=SYSTEM, case=refused, reason="Ruangan dipakai")
     assert booking.state == BookingState.REFUSED and booking.decided_by is None
+
 
 def test_refusal_needs_a_reason_and_is_final(room, monday, file_request, umum_head):
     """A refusal without reason is rejected; after a refusal the request cannot be approved."""
