@@ -12,7 +12,7 @@ help:
 	@echo "make run      set up (idempotent), load seeds + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make setup    set up only: environment, dependencies, migrations, seeds, demo data"
-	@echo "make lint     ruff check + ruff format --check + makemigrations --check + import cycles"
+	@echo "make lint     ruff check + ruff format --check + makemigrations --check + import cycles + mypy"
 
 $(UV):
 	@set -e; base=$$(PYTHON="$(PYTHON)" scripts/find-python.sh); \
@@ -50,5 +50,6 @@ lint: venv
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/import-cycles.py
+	$(PY) -m mypy
 
 .PHONY: help venv sysdeps messages setup run test lint

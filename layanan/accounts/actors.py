@@ -19,6 +19,11 @@ requester or the system, as before.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+
 
 class Actor:
     """A non-user actor. Looks like an anonymous user to code that asks ``is_authenticated``."""
@@ -44,8 +49,11 @@ class Actor:
 PUBLIC = Actor("PUBLIC")
 SYSTEM = Actor("SYSTEM")
 
+# What a service's ``actor`` parameter accepts: a staff member, PUBLIC or SYSTEM.
+type AnyActor = User | Actor
 
-def require_actor(actor):
+
+def require_actor(actor: AnyActor | None) -> AnyActor:
     """Return ``actor``; ``None`` is an error, never "skip the check"."""
     if actor is None:
         raise TypeError(
@@ -55,7 +63,7 @@ def require_actor(actor):
     return actor
 
 
-def user_or_none(actor):
+def user_or_none(actor: AnyActor | None) -> User | None:
     """The ``User`` behind ``actor`` for a foreign key (``None`` for PUBLIC and SYSTEM)."""
     require_actor(actor)
     return actor if getattr(actor, "is_authenticated", False) else None

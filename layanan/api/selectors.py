@@ -84,7 +84,9 @@ def _unknown_standard(slug: str) -> NotFound:
 
 
 def _with_children(standard: ServiceStandard) -> ServiceStandard:
-    prefetch_related_objects([standard.published_version], *VERSION_CHILDREN)
+    version = standard.published_version
+    assert version is not None  # both callers look up published standards only
+    prefetch_related_objects([version], *VERSION_CHILDREN)
     return standard
 
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +16,10 @@ from layanan.core.audit import audit_log
 from layanan.core.models import AuditAction, Unit
 
 from .models import KEY_PREFIX, ApiToken
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
 
 # last_used_at is bookkeeping, not an audit trail: write it at most once a minute per token so
 # that a busy integration does not turn every read into a write.
@@ -38,11 +43,11 @@ def token_assign_key(token: ApiToken) -> str:
 @transaction.atomic
 def api_token_create(
     *,
-    user,
+    user: User,
     name: str,
     units: Iterable[Unit] = (),
     expires_at: datetime | None = None,
-    created_by=None,
+    created_by: User | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns it with its key (show the key once, then forget it)."""
     token = ApiToken(name=name, user=user, expires_at=expires_at, created_by=created_by)
@@ -55,7 +60,9 @@ def api_token_create(
     return token, key
 
 
-def api_token_audit_created(*, actor, token: ApiToken, units: Iterable[Unit] = ()) -> None:
+def api_token_audit_created(
+    *, actor: AnyActor | None, token: ApiToken, units: Iterable[Unit] = ()
+) -> None:
     """The audit entry of a new token (here and in the admin): whose it is, its units and
     expiry — never its key."""
     audit_log(
@@ -71,7 +78,9 @@ def api_token_audit_created(*, actor, token: ApiToken, units: Iterable[Unit] = (
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, now: datetime | None = None, actor=None) -> ApiToken:
+def api_token_revoke(
+    *, token: ApiToken, now: datetime | None = None, actor: AnyActor | None = None
+) -> ApiToken:
     """Revoke a token (idempotent: the first revocation time is kept, and audited once)."""
     now = now or timezone.now()
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)

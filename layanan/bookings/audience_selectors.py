@@ -3,6 +3,8 @@ of their units and below, plus those handed to their division."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from layanan.accounts.permissions import can
@@ -12,11 +14,16 @@ from layanan.cases.selectors import visible_through_q
 
 from .audience_models import AudienceDetail
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from layanan.accounts.models import User
+
 LIST_PAGE_SIZE = 50
 JOINS = ("case", "case__unit", "case__assigned_unit", "case__standard")
 
 
-def audiences_visible_to(user) -> QuerySet[AudienceDetail]:
+def audiences_visible_to(user: User) -> QuerySet[AudienceDetail]:
     """Audience requests ``user`` may see (the ``cases_visible_to`` rule); the staff pages and
     the API read through it."""
     return AudienceDetail.objects.filter(case__kind=CaseKind.AUDIENCE).filter(
@@ -24,7 +31,7 @@ def audiences_visible_to(user) -> QuerySet[AudienceDetail]:
     )
 
 
-def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
+def audiences_for(user: User, *, status: str = "", q: str = "") -> QuerySet[AudienceDetail]:
     qs = audiences_visible_to(user).select_related(*JOINS).order_by("-case__received_at", "-pk")
     if status:
         qs = qs.filter(case__status=status)
@@ -44,7 +51,7 @@ def audiences_for(user, *, status: str = "", q: str = "") -> QuerySet[AudienceDe
     return qs
 
 
-def audience_for_staff(user, ref: str) -> AudienceDetail | None:
+def audience_for_staff(user: User, ref: str) -> AudienceDetail | None:
     """The request by case number (or case primary key), if ``user`` may see it."""
     lookup = Q(case__number=ref)
     if ref.isdigit():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
@@ -48,6 +50,15 @@ from .audience_letters import (
 )
 from .audience_models import AudienceDetail
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
+
 logger = logging.getLogger("layanan.bookings")
 
 MAX_LEAD_TIME = dt.timedelta(days=366)
@@ -56,7 +67,7 @@ MAX_PREFERRED_DATES = 3
 LETTER_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
-def letter_file_check(uploads) -> None:
+def letter_file_check(uploads: Iterable[UploadedFile] | None) -> None:
     """Refuse a request letter that is not a PDF or an image (by content) or is too large."""
     from django.core.exceptions import ValidationError
 
@@ -89,7 +100,7 @@ def audience_standard(unit: Unit) -> ServiceStandard | None:
     return candidates[0]
 
 
-def audience_units():
+def audience_units() -> QuerySet[Unit]:
     """Units the public may ask for an audience: those with a published audience standard."""
     ids = (
         ServiceStandard.objects.published()
@@ -99,27 +110,27 @@ def audience_units():
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
-def _clean_dates(dates, *, today: dt.date) -> list[dt.date]:
-    dates = [d for d in (dates or []) if d is not None]
-    if not dates:
+def _clean_dates(dates: Iterable[dt.date | None] | None, *, today: dt.date) -> list[dt.date]:
+    given = [d for d in (dates or []) if d is not None]
+    if not given:
         raise ApplicationError(_("Please give at least one preferred date."), "date_required")
-    if len(dates) > MAX_PREFERRED_DATES:
+    if len(given) > MAX_PREFERRED_DATES:
         raise ApplicationError(
             _("Give at most %(n)s preferred dates.") % {"n": MAX_PREFERRED_DATES}, "too_many_dates"
         )
-    if any(d < today for d in dates):
+    if any(d < today for d in given):
         raise ApplicationError(_("A preferred date is in the past."), "date_in_past")
-    if any(d - today > MAX_LEAD_TIME for d in dates):
+    if any(d - today > MAX_LEAD_TIME for d in given):
         raise ApplicationError(
             _("Requests can be made at most one year ahead."), "date_too_far_ahead"
         )
-    return sorted(set(dates))
+    return sorted(set(given))
 
 
 @transaction.atomic
 def audience_request_create(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     organisation: str,
     topic: str,
@@ -133,7 +144,7 @@ def audience_request_create(
     letter_date: dt.date | None = None,
     channel: str = Channel.WEB,
     received_at: dt.datetime | None = None,
-    letter_uploads=(),
+    letter_uploads: Iterable[UploadedFile] = (),
 ) -> Case:
     """Receive an audience request: a case of kind ``audience`` with its detail.
 
@@ -228,7 +239,9 @@ def _not_now(case: Case, action: str) -> Conflict:
 
 
 @transaction.atomic
-def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> AudienceDetail:
+def audience_dispose(
+    *, actor: AnyActor, case: Case, division: Unit, instruction: str
+) -> AudienceDetail:
     """The head of unit hands the request to a division (Bagian) with an instruction.
 
     ``received`` → ``verified``. A second disposition (re-routing) is allowed while no schedule
@@ -245,10 +258,10 @@ def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> 
         )
     if case.status not in (Status.RECEIVED, Status.VERIFIED):
         raise _not_now(case, _("handed on"))
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     now = timezone.now()
     detail.instruction = instruction
-    detail.disposed_by = actor
+    detail.disposed_by = user_or_none(actor)
     detail.disposed_at = now
     detail.save(update_fields=["instruction", "disposed_by", "disposed_at"])
     case.assigned_unit = division
@@ -271,13 +284,13 @@ def audience_dispose(*, actor, case: Case, division: Unit, instruction: str) -> 
 @transaction.atomic
 def audience_schedule(
     *,
-    actor,
+    actor: AnyActor,
     case: Case,
     starts_at: dt.datetime,
     place: str,
     official: str,
     note: str = "",
-    official_user=None,
+    official_user: User | None = None,
 ) -> AudienceDetail:
     """The division proposes the time, the place and the official who receives the guests.
 
@@ -307,7 +320,7 @@ def audience_schedule(
     detail.official_user = official_user
     detail.schedule_place = place[:200]
     detail.schedule_official = official[:200]
-    detail.scheduled_by = actor
+    detail.scheduled_by = user_or_none(actor)
     detail.scheduled_at = timezone.now()
     detail.save(
         update_fields=[
@@ -338,7 +351,7 @@ def audience_schedule(
 @transaction.atomic
 def audience_reply(
     *,
-    actor,
+    actor: AnyActor,
     case: Case,
     on: dt.date | None = None,
     note: str = "",
@@ -380,7 +393,7 @@ def audience_reply(
             ),
             "letter_changed",
         )
-    detail.replied_by = actor
+    detail.replied_by = user_or_none(actor)
     detail.replied_at = timezone.now()
     detail.save()
     case_transition(
@@ -408,7 +421,7 @@ def audience_reply(
 
 
 @transaction.atomic
-def audience_close(*, actor, case: Case, note: str = "") -> Case:
+def audience_close(*, actor: AnyActor, case: Case, note: str = "") -> Case:
     """``answered`` → ``closed`` (the audience took place, or will not need us further)."""
     case, _detail = _lock(case)
     ensure_can(actor, "case.close", case)
@@ -418,7 +431,7 @@ def audience_close(*, actor, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def audience_refuse(*, actor, case: Case, reason: str) -> Case:
+def audience_refuse(*, actor: AnyActor, case: Case, reason: str) -> Case:
     """Refuse the request (head of unit) with a reason the requester reads."""
     case, _detail = _lock(case)
     ensure_can(actor, "case.dispose", case)
@@ -432,7 +445,7 @@ def audience_refuse(*, actor, case: Case, reason: str) -> Case:
     )
 
 
-def may(user, action: str, case: Case) -> bool:
+def may(user: User, action: str, case: Case) -> bool:
     """Whether to offer ``action`` (dispose, schedule, reply, close, refuse) on the page."""
     checks = {
         "dispose": ("case.dispose", (Status.RECEIVED, Status.VERIFIED)),

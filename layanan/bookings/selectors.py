@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -16,12 +17,16 @@ from layanan.cases.selectors import visible_through_q
 
 from .models import BookingDetail, BookingState, Resource, ResourceKind
 
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+    from layanan.workdays.deadlines import Calendar
+
 #: States shown on the calendar: what holds the slot, and what may soon.
 CALENDAR_STATES = (BookingState.APPROVED, BookingState.REQUESTED)
 LIST_PAGE_SIZE = 50
 
 
-def resources_for(user) -> QuerySet[Resource]:
+def resources_for(user: User) -> QuerySet[Resource]:
     """Resources of the units ``user`` may see cases of."""
     return (
         Resource.objects.filter(unit__in=visible_units(user, "case.view"))
@@ -30,14 +35,16 @@ def resources_for(user) -> QuerySet[Resource]:
     )
 
 
-def bookings_visible_to(user) -> QuerySet[BookingDetail]:
+def bookings_visible_to(user: User) -> QuerySet[BookingDetail]:
     """Facility requests ``user`` may see: the ``cases_visible_to`` rule (their units and below,
     plus what was handed to a division in their reach). The staff pages and the API read
     through it."""
     return BookingDetail.objects.filter(visible_through_q(user, "case__"))
 
 
-def bookings_for(user, *, state: str = "", resource_id: int | None = None, upcoming: bool = False):
+def bookings_for(
+    user: User, *, state: str = "", resource_id: int | None = None, upcoming: bool = False
+) -> QuerySet[BookingDetail]:
     """Facility requests ``user`` may see, soonest first."""
     qs = (
         bookings_visible_to(user)
@@ -53,7 +60,7 @@ def bookings_for(user, *, state: str = "", resource_id: int | None = None, upcom
     return qs
 
 
-def booking_for_staff(user, ref: str) -> BookingDetail | None:
+def booking_for_staff(user: User, ref: str) -> BookingDetail | None:
     """The booking by case number (or case primary key), if ``user`` may see it."""
     lookup = Q(case__number=ref)
     if ref.isdigit():
@@ -102,7 +109,9 @@ class CalendarRow:
     days: list[list[Slot]] = field(default_factory=list)
 
 
-def week_calendar(user, monday: dt.date, *, resource_id: int | None = None) -> list[CalendarRow]:
+def week_calendar(
+    user: User, monday: dt.date, *, resource_id: int | None = None
+) -> list[CalendarRow]:
     """One row per resource, one cell per day of the week, with the approved and pending
     bookings overlapping that day (a booking over several days shows on each). Two queries."""
     tz = timezone.get_current_timezone()
@@ -173,7 +182,7 @@ class Availability:
 
 
 #: Which state wins where bookings overlap: an approval over a request.
-_RANK = {BookingState.APPROVED: 2, BookingState.REQUESTED: 1}
+_RANK: dict[str, int] = {BookingState.APPROVED: 2, BookingState.REQUESTED: 1}
 _STATE_OF_RANK = {2: Availability.BOOKED, 1: Availability.PENDING}
 
 
@@ -278,11 +287,16 @@ def public_week(
     return weeks
 
 
-def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvailability:
+def _day_availability(
+    calendar: Calendar,
+    day: dt.date,
+    held: list[tuple[dt.datetime, dt.datetime, int]],
+    now: dt.datetime,
+) -> DayAvailability:
     info = calendar.day(day)
     day_start = calendar.at(day, dt.time.min)
     day_end = calendar.at(day + dt.timedelta(days=1), dt.time.min)
-    window = (info.opens, info.closes) if info.is_working_day else None
+    window = (info.opens, info.closes) if info.opens and info.closes else None
     result = DayAvailability(date=day, summary="", holiday=info.holiday)
     if window:
         result.opens, result.closes = window
@@ -305,12 +319,18 @@ def _day_availability(calendar, day: dt.date, held, now: dt.datetime) -> DayAvai
     return result
 
 
-def _stretches(cuts, pieces, window, now: dt.datetime, tz) -> list[Stretch]:
+def _stretches(
+    cuts: list[dt.datetime],
+    pieces: list[tuple[dt.datetime, dt.datetime, int]],
+    window: tuple[dt.datetime, dt.datetime] | None,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> list[Stretch]:
     """The day between consecutive ``cuts`` as stretches of one state each (neighbours of the
     same state joined): the strongest booking covering it, else free inside office hours from
     the next bookable step on; outside office hours and held by nobody, nothing is shown."""
     stretches: list[Stretch] = []
-    for a, b in itertools.pairwise(cuts):
+    for a, b in itertools.pairwise(sorted(cuts)):
         rank = max((r for s, e, r in pieces if s <= a and e >= b), default=0)
         if rank:
             state = _STATE_OF_RANK[rank]
@@ -332,7 +352,7 @@ def _stretches(cuts, pieces, window, now: dt.datetime, tz) -> list[Stretch]:
     return stretches
 
 
-def _summary(states: set, window) -> str:
+def _summary(states: set[str], window: tuple[dt.datetime, dt.datetime] | None) -> str:
     """One word for the day from the states of its stretches."""
     if window is None:
         return Availability.CLOSED

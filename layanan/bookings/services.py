@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.cases.events import case_event_record
 from layanan.cases.models import FINAL_STATUSES, Case, CaseKind, Channel, Status
@@ -48,6 +50,17 @@ from layanan.core.errors import ApplicationError, Conflict
 
 from .models import BookingDetail, BookingState, Resource
 from .notices import notice_bytes, notice_issue
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.core.models import Unit
+
+    from .notice_models import FacilityNotice
 
 logger = logging.getLogger("layanan.bookings")
 
@@ -78,8 +91,8 @@ def format_range(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
 
 
 def approved_overlapping(
-    *, resource_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_pk=None
-):
+    *, resource_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_pk: int | None = None
+) -> QuerySet[BookingDetail]:
     """Approved bookings of the resource overlapping the half-open range ``[starts_at, ends_at)``.
 
     Back-to-back is not an overlap: one ending at 10.00 and one starting at 10.00 both stand.
@@ -95,7 +108,7 @@ def approved_overlapping(
     return qs.order_by("starts_at")
 
 
-def facility_standard(unit) -> ServiceStandard | None:
+def facility_standard(unit: Unit) -> ServiceStandard | None:
     """The published facility standard of ``unit`` or, failing that, of its nearest ancestor."""
     candidates = list(
         ServiceStandard.objects.published()
@@ -151,7 +164,9 @@ def validate_time_range(
         raise ApplicationError(_("Requests can be made at most one year ahead."), "too_far_ahead")
 
 
-def outside_office_hours(*, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime):
+def outside_office_hours(
+    *, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime
+) -> bool:
     """True when any part of the range falls outside the unit's office hours (a warning only:
     halls are lent for evening events too, but staff should know)."""
     from layanan.workdays.deadlines import Calendar
@@ -173,7 +188,7 @@ def outside_office_hours(*, resource: Resource, starts_at: dt.datetime, ends_at:
 @transaction.atomic
 def booking_request_create(
     *,
-    actor,
+    actor: AnyActor,
     resource: Resource,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -188,7 +203,7 @@ def booking_request_create(
     received_at: dt.datetime | None = None,
     letter_number: str = "",
     letter_date: dt.date | None = None,
-    letter_uploads=(),
+    letter_uploads: Iterable[UploadedFile] = (),
 ) -> Case:
     """Receive a facility request: a case of kind ``facility`` with its booking detail.
 
@@ -292,7 +307,7 @@ def _lock(case: Case) -> BookingDetail:
 
 @transaction.atomic
 def booking_approve(
-    *, actor, case: Case, note: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, note: str = "", now: dt.datetime | None = None
 ) -> BookingDetail:
     """Approve the request; refuse with ``Conflict`` when an approved booking overlaps."""
     ensure_can(actor, "case.verify", case)
@@ -319,7 +334,7 @@ def booking_approve(
     if conflict is not None:
         raise overlap_error(conflict)
     booking.state = BookingState.APPROVED
-    booking.decided_by = actor
+    booking.decided_by = user_or_none(actor)
     booking.decided_at = now
     booking.reason = note.strip()
     try:
@@ -357,7 +372,7 @@ def booking_approve(
 
 @transaction.atomic
 def booking_refuse(
-    *, actor, case: Case, reason: str, now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, reason: str, now: dt.datetime | None = None
 ) -> BookingDetail:
     """Refuse the request with a reason the requester reads."""
     ensure_can(actor, "case.verify", case)
@@ -372,7 +387,7 @@ def booking_refuse(
             "invalid_transition",
         )
     booking.state = BookingState.REFUSED
-    booking.decided_by = actor
+    booking.decided_by = user_or_none(actor)
     booking.decided_at = now or timezone.now()
     booking.reason = reason
     booking.save(update_fields=["state", "decided_by", "decided_at", "reason"])
@@ -388,7 +403,7 @@ def booking_refuse(
     return booking
 
 
-def _notice_note(notice) -> str:
+def _notice_note(notice: FacilityNotice) -> str:
     return _("Notice %(number)s.") % {"number": notice.number}
 
 
@@ -401,7 +416,7 @@ USE_OUTCOMES = {
 
 @transaction.atomic
 def booking_record_use(
-    *, actor, case: Case, used: bool, note: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, used: bool, note: str = "", now: dt.datetime | None = None
 ) -> BookingDetail:
     """Close an approved booking once its time has begun: ``used`` (the facility was used) or
     not (a no-show). The case ends (``answered`` → ``closed``, ``case.close``) and the outcome
@@ -439,7 +454,7 @@ def booking_record_use(
 
 
 @transaction.atomic
-def booking_cancel(*, actor, case: Case, reason: str = "") -> BookingDetail:
+def booking_cancel(*, actor: AnyActor, case: Case, reason: str = "") -> BookingDetail:
     """Cancel a pending or approved booking; the slot is free again at once.
 
     A pending request is withdrawn (``case.work``); cancelling an approved booking closes the
@@ -545,7 +560,7 @@ def notice_url(case: Case) -> str:
     return settings.SITE_URL + path
 
 
-def render_notice_whatsapp(booking: BookingDetail, notice) -> str:
+def render_notice_whatsapp(booking: BookingDetail, notice: FacilityNotice) -> str:
     """The WhatsApp text for a requester who gave only a telephone number: the decision in
     two lines and the link to the notice PDF (the tracking code in it is the key)."""
     case = booking.case
@@ -605,7 +620,7 @@ def _notify(booking: BookingDetail) -> None:
                         ),
                     }
                 )
-            if whatsapp:
+            if whatsapp and notice is not None:
                 messages.append(
                     {
                         "channel": "whatsapp",

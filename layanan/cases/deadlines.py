@@ -20,9 +20,9 @@ def standard_duration(standard) -> Duration | None:
 
 def case_set_duration(case: Case, duration: Duration | None) -> None:
     """Hold the case to ``duration`` (call case_recompute_due afterwards)."""
-    fixed = duration is not None and duration.is_fixed()
-    case.sla_value = duration.value if fixed else None
-    case.sla_unit = duration.unit if fixed else ""
+    fixed = duration if duration is not None and duration.is_fixed() else None
+    case.sla_value = fixed.value if fixed is not None else None
+    case.sla_unit = (fixed.unit or "") if fixed is not None else ""
     case.sla_text = (duration.text if duration is not None else "")[:300]
 
 

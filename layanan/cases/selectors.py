@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
@@ -29,6 +30,11 @@ from .events import ANSWER_DRAFT_EVENT
 from .models import FINAL_STATUSES, Case, CaseEvent, SlaState, Status
 from .numbering import normalise_public_code
 from .thresholds import within_warning, within_warning_q
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+
+    from .models import Attachment
 
 #: Statuses in which the clock runs (open and not waiting on the requester).
 ACTIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS)
@@ -49,7 +55,7 @@ SUMMARY_LENGTH = 120
 # limits in minutes or hours, 24 hours for limits in days), or when the sweep flagged it.
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases ``user`` may ``case.view``: their units' subtrees, plus cases assigned to a division
     in those subtrees. Nothing for anonymous or inactive users or users without a staff role."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -60,7 +66,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(unit_id__in=units) | Q(assigned_unit_id__in=units))
 
 
-def visible_through_q(user, prefix: str) -> Q:
+def visible_through_q(user: User, prefix: str) -> Q:
     """The rule of :func:`cases_visible_to` for rows that reach their case through ``prefix``
     (``"case__"``: a facility or audience request's details), with the units as a subquery:
     one query for the page, none of its own. Those tables are not unit-scoped, so no scope has
@@ -144,7 +150,7 @@ class InboxFilters:
     q: str = ""
 
 
-def identity_searchable_q(user) -> Q:
+def identity_searchable_q(user: User) -> Q:
     """The cases whose requester ``user`` may find by name, e-mail, phone or organisation: those
     whose identity they may see (``cases/identity.py``). Never an anonymous case;
     a confidential one only for whoever may ``case.view_identity`` on it (the complaint officer
@@ -166,7 +172,7 @@ def identity_searchable_q(user) -> Q:
     return ordinary | (Q(is_anonymous=False, is_confidential=True) & reach)
 
 
-def case_search_q(text: str, user) -> Q:
+def case_search_q(text: str, user: User) -> Q:
     """The one search of staff lists (the inbox and the API's ``q``): number, tracking code,
     subject, description, LAPOR! number; the requester's name, e-mail, phone or organisation
     only where :func:`identity_searchable_q` allows it for ``user``."""
@@ -191,12 +197,23 @@ def case_search_q(text: str, user) -> Q:
     return condition | (identity & identity_searchable_q(user))
 
 
-def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
+def inbox_cases(user: User, filters: InboxFilters, *, now: dt.datetime | None = None) -> InboxRows:
     """The staff inbox: visible cases narrowed by ``filters``, overdue first, then soonest due
     (no due time last), cases waiting on the requester and finished ones after the running ones;
     everything a row shows is joined in (no query per row)."""
     now = now or timezone.now()
-    qs = cases_visible_to(user)
+    qs = _narrowed_by_case(cases_visible_to(user), filters, now)
+    qs = _narrowed_by_handler(qs, filters, user)
+    text = filters.q.strip()
+    if text:
+        qs = qs.filter(case_search_q(text, user))
+    return InboxRows(qs, now)
+
+
+def _narrowed_by_case(
+    qs: QuerySet[Case], filters: InboxFilters, now: dt.datetime
+) -> QuerySet[Case]:
+    """The inbox filters about the case itself: status, kind, channel, class, due time."""
     if filters.status == STATUS_OPEN:
         qs = qs.filter(status__in=[*ACTIVE_STATUSES, Status.WAITING])
     elif filters.status and filters.status != STATUS_ALL:
@@ -213,6 +230,11 @@ def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) 
         qs = qs.filter(overdue_q(now))
     if filters.due_this_week:
         qs = qs.filter(running_q(), due_at__gte=now, due_at__lt=end_of_week(now))
+    return qs
+
+
+def _narrowed_by_handler(qs: QuerySet[Case], filters: InboxFilters, user: User) -> QuerySet[Case]:
+    """The inbox filters about who handles it: the person (me, nobody, someone) and the Bagian."""
     if filters.assignee == ASSIGNEE_ME:
         qs = qs.filter(assignee=user)
     elif filters.assignee == ASSIGNEE_NONE:
@@ -221,10 +243,7 @@ def inbox_cases(user, filters: InboxFilters, *, now: dt.datetime | None = None) 
         qs = qs.filter(assignee_id=int(filters.assignee))
     if filters.division:
         qs = qs.filter(assigned_unit_id=filters.division)
-    text = filters.q.strip()
-    if text:
-        qs = qs.filter(case_search_q(text, user))
-    return InboxRows(qs, now)
+    return qs
 
 
 def _by_urgency(qs: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
@@ -263,7 +282,7 @@ class InboxRows:
     def __iter__(self):
         return iter(self[:])
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: slice):
         if not isinstance(index, slice):
             raise TypeError("InboxRows takes slices only")
         page_ids = _by_urgency(self.cases, self.now).values("pk")[index]
@@ -277,7 +296,7 @@ class InboxRows:
         return list(_by_urgency(rows, self.now))
 
 
-def inbox_class_choices(user) -> list[tuple[str, str]]:
+def inbox_class_choices(user: User) -> list[tuple[str, str]]:
     """(code, name) of the complaint classes the catalogue's standards define, in any version
     (one query over a table of a few dozen rows — not an aggregation over every case the user
     sees, which costs a scan of their whole history on each inbox page)."""
@@ -294,7 +313,7 @@ def inbox_class_choices(user) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def inbox_assignee_choices(user):
+def inbox_assignee_choices(user: User) -> QuerySet[User]:
     """Staff of the units ``user`` sees — the people a case of theirs can be assigned to — by
     name (one query; every staff member for those who see every unit)."""
     from layanan.accounts.models import User
@@ -309,7 +328,7 @@ def inbox_assignee_choices(user):
     )
 
 
-def inbox_division_choices(user) -> QuerySet[Unit]:
+def inbox_division_choices(user: User) -> QuerySet[Unit]:
     """Divisions (Bagian) a case may be assigned to within the user's reach (one query)."""
     units = Unit.objects.filter(kind=UnitKind.DIVISION)
     if not sees_every_unit(user):
@@ -317,7 +336,7 @@ def inbox_division_choices(user) -> QuerySet[Unit]:
     return units.only("pk", "name", "short_name", "path").order_by("path")
 
 
-def case_for_staff(user, ref: str) -> Case:
+def case_for_staff(user: User, ref: str) -> Case:
     """The case with number (or primary key) ``ref`` if ``user`` may see it.
 
     Raises ``Case.DoesNotExist`` for a case that does not exist *or* is outside the user's reach
@@ -343,7 +362,7 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
 
 
-def case_attachments(case: Case):
+def case_attachments(case: Case) -> QuerySet[Attachment]:
     """The files of ``case`` with who uploaded them, oldest first (staff see internal ones)."""
     return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,15 +18,20 @@ from .events import case_event_record
 from .models import Case, Status
 from .numbering import allocate_number, new_public_code
 
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.catalog.models import ServiceStandard
+    from layanan.core.models import Unit
+
 
 def case_create(
     *,
-    actor,
+    actor: AnyActor,
     kind: str,
-    unit,
+    unit: Unit,
     channel: str,
     received_at: dt.datetime | None = None,
-    standard=None,
+    standard: ServiceStandard | None = None,
     duration: Duration | None = None,
     event_note: str = "",
     **fields,

@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -26,6 +27,11 @@ from .importer.parser import ImportIssue, parse_standards
 from .importer.readers import DocumentReadError, read_document
 from .importer.text import squash
 from .services import ImportOutcome, resolve_unit, standard_import_parsed
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .importer.results import ParsedStandard
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
 
@@ -165,8 +171,104 @@ def unknown_bagian_issues(parsed, unit: Unit) -> list[ImportIssue]:
     return issues
 
 
+def _read_documents(paths: Sequence[str | Path], report: ImportReport) -> list[ParsedStandard]:
+    """Every service parsed from ``paths``; a file that cannot be read is listed in ``report``."""
+    parsed_documents: list[ParsedStandard] = []
+    for path in expand_paths(paths):
+        try:
+            text = read_document(path)
+        except (DocumentReadError, OSError) as exc:
+            report.errors.append({"source": str(path), "error": str(exc)})
+            continue
+        parsed_documents.extend(parse_standards(text, source_name=path.name))
+    return parsed_documents
+
+
+def _target_unit(
+    parsed: ParsedStandard,
+    *,
+    unit: Unit | None,
+    create_units: bool,
+    parent: Unit | None,
+    report: ImportReport,
+) -> tuple[Unit | None, str]:
+    """The unit a parsed service goes to, and how it was found (``option``, a
+    :func:`resolve_unit` rule, or ``created``: listed in ``report``). None: no unit."""
+    if unit is not None:
+        return unit, "option"
+    target, how = resolve_unit(unit_name=parsed.unit_name, hints=parsed.unit_hints)
+    if target is None and create_units and parsed.unit_name:
+        target = unit_create_from_header(
+            name=parsed.unit_name, parent=parent, hints=parsed.unit_hints
+        )
+        how = "created"
+        report.created_units.append(
+            {
+                "slug": target.slug,
+                "name": target.name,
+                "parent": parent.slug if parent else "",
+                "source": parsed.source_name,
+            }
+        )
+    return target, how
+
+
+def _unit_issues(target: Unit, how: str, report: ImportReport) -> list[ImportIssue]:
+    """The issues that say how a service's unit was found: inferred from contacts, or created."""
+    issues: list[ImportIssue] = []
+    if how == "contact":
+        issues.append(
+            ImportIssue(
+                code="unit_inferred",
+                component="unit",
+                message=(
+                    f"No unit named in the document; assigned to {target.name} "
+                    "because it lists that unit's contacts."
+                ),
+            )
+        )
+    created = next(
+        (u for u in report.created_units if u["slug"] == target.slug),
+        None,
+    )
+    if created is not None:
+        issues.append(
+            ImportIssue(
+                code="unit_created",
+                component="unit",
+                message=(
+                    f"The unit '{target.name}' ({target.slug}) was created from the "
+                    f"letterhead of {created['source']}"
+                    + (f", under {created['parent']}." if created["parent"] else ".")
+                ),
+            )
+        )
+    return issues
+
+
+def _skipped(parsed: ParsedStandard, *, create_units: bool) -> ImportOutcome:
+    """The outcome of a service whose unit is unknown: nothing stored."""
+    return ImportOutcome(
+        sources=[parsed.source_name],
+        service_name=parsed.service_name,
+        action="skipped",
+        missing=list(parsed.missing_components()),
+        issues=[i.as_dict() for i in parsed.issues]
+        + [
+            {
+                "code": "unit_unknown",
+                "component": "unit",
+                "message": (
+                    "The document names no known unit; use --unit SLUG"
+                    + ("." if create_units else ", or --create-units.")
+                ),
+            }
+        ],
+    )
+
+
 def import_documents(
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     *,
     unit: Unit | None = None,
     actor,
@@ -184,37 +286,16 @@ def import_documents(
     if create_units and actor is not None:
         ensure_can(actor, "catalog.import")
     report = ImportReport(dry_run=dry_run)
-    parsed_documents: list = []
-    for path in expand_paths(paths):
-        try:
-            text = read_document(path)
-        except (DocumentReadError, OSError) as exc:
-            report.errors.append({"source": str(path), "error": str(exc)})
-            continue
-        parsed_documents.extend(parse_standards(text, source_name=path.name))
+    parsed_documents = _read_documents(paths, report)
 
     def _run() -> None:
         groups: dict[tuple[int, str], list] = {}
         resolved: dict[tuple[int, str], tuple[Unit, str]] = {}
         unresolved: list = []
         for parsed in parsed_documents:
-            if unit is not None:
-                target, how = unit, "option"
-            else:
-                target, how = resolve_unit(unit_name=parsed.unit_name, hints=parsed.unit_hints)
-            if target is None and create_units and parsed.unit_name:
-                target = unit_create_from_header(
-                    name=parsed.unit_name, parent=parent, hints=parsed.unit_hints
-                )
-                how = "created"
-                report.created_units.append(
-                    {
-                        "slug": target.slug,
-                        "name": target.name,
-                        "parent": parent.slug if parent else "",
-                        "source": parsed.source_name,
-                    }
-                )
+            target, how = _target_unit(
+                parsed, unit=unit, create_units=create_units, parent=parent, report=report
+            )
             if target is None:
                 unresolved.append(parsed)
                 continue
@@ -230,33 +311,7 @@ def import_documents(
                 merged, extra = merge_parsed(docs)
             else:
                 merged = docs[0]
-            if how == "contact":
-                extra.append(
-                    ImportIssue(
-                        code="unit_inferred",
-                        component="unit",
-                        message=(
-                            f"No unit named in the document; assigned to {target.name} "
-                            "because it lists that unit's contacts."
-                        ),
-                    )
-                )
-            created = next(
-                (u for u in report.created_units if u["slug"] == target.slug),
-                None,
-            )
-            if created is not None:
-                extra.append(
-                    ImportIssue(
-                        code="unit_created",
-                        component="unit",
-                        message=(
-                            f"The unit '{target.name}' ({target.slug}) was created from the "
-                            f"letterhead of {created['source']}"
-                            + (f", under {created['parent']}." if created["parent"] else ".")
-                        ),
-                    )
-                )
+            extra.extend(_unit_issues(target, how, report))
             extra.extend(unknown_bagian_issues(merged, target))
             outcome = standard_import_parsed(
                 parsed=merged,
@@ -269,25 +324,7 @@ def import_documents(
             report.outcomes.append(outcome)
 
         for parsed in unresolved:
-            report.outcomes.append(
-                ImportOutcome(
-                    sources=[parsed.source_name],
-                    service_name=parsed.service_name,
-                    action="skipped",
-                    missing=list(parsed.missing_components()),
-                    issues=[i.as_dict() for i in parsed.issues]
-                    + [
-                        {
-                            "code": "unit_unknown",
-                            "component": "unit",
-                            "message": (
-                                "The document names no known unit; use --unit SLUG"
-                                + ("." if create_units else ", or --create-units.")
-                            ),
-                        }
-                    ],
-                )
-            )
+            report.outcomes.append(_skipped(parsed, create_units=create_units))
 
     try:
         with transaction.atomic():

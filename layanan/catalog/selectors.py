@@ -15,6 +15,7 @@ Visibility rules, in one place:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
@@ -24,6 +25,9 @@ from layanan.core.models import Unit, UnitKind
 
 from .components import COMPONENTS, DELIVERY, MANAGEMENT, Component
 from .models import ServiceStandard, StandardVersion, VersionStatus
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
 
 VERSION_CHILDREN = ("completion_times", "fees", "complaint_channels", "complaint_classes")
 
@@ -54,7 +58,7 @@ class UnitGroup:
         return sum(len(section.standards) for section in self.sections)
 
 
-def _listable_standards(user) -> QuerySet[ServiceStandard]:
+def _listable_standards(user: User | None) -> QuerySet[ServiceStandard]:
     """Published standards, plus unpublished ones of the units the user may preview."""
     condition = Q(published_version__isnull=False)
     if getattr(user, "is_authenticated", False):
@@ -88,16 +92,16 @@ def _ancestor_units(units: list[Unit]) -> dict[int, Unit]:
     return known
 
 
-def catalogue_groups(*, user=None, within: Unit | None = None) -> list[UnitGroup]:
+def catalogue_groups(*, user: User | None = None, within: Unit | None = None) -> list[UnitGroup]:
     """The catalogue as a tree: bureaus (in unit order) → their divisions → services.
 
     Units without a listable service are left out. ``within`` limits it to one unit's subtree.
     Two queries: the standards (with units) and the ancestors of their units.
     """
-    standards = _listable_standards(user)
+    listable = _listable_standards(user)
     if within is not None:
-        standards = standards.filter(unit__path__startswith=within.path)
-    standards = list(standards)
+        listable = listable.filter(unit__path__startswith=within.path)
+    standards = list(listable)
     by_pk = _ancestor_units([s.unit for s in standards])
     groups: dict[int, UnitGroup] = {}
     sections: dict[int, UnitSection] = {}
@@ -118,7 +122,7 @@ def catalogue_groups(*, user=None, within: Unit | None = None) -> list[UnitGroup
     return ordered
 
 
-def unit_for_page(*, slug: str, user=None) -> tuple[Unit, list[UnitGroup]]:
+def unit_for_page(*, slug: str, user: User | None = None) -> tuple[Unit, list[UnitGroup]]:
     """A unit with the services of its subtree; 404 when nothing there is visible to the user."""
     try:
         unit = Unit.objects.get(slug=slug)
@@ -149,12 +153,12 @@ def _version_queryset() -> QuerySet[StandardVersion]:
     return StandardVersion.objects.prefetch_related(*VERSION_CHILDREN)
 
 
-def may_view_unpublished(user, standard: ServiceStandard) -> bool:
-    return can(user, "catalog.view_unpublished", standard)
+def may_view_unpublished(user: User | None, standard: ServiceStandard) -> bool:
+    return user is not None and can(user, "catalog.view_unpublished", standard)
 
 
 def version_for_page(
-    *, standard: ServiceStandard, user=None, number: int | None = None
+    *, standard: ServiceStandard, user: User | None = None, number: int | None = None
 ) -> StandardVersion:
     """The version to show, enforcing the visibility rules of this module (404 otherwise).
 
@@ -184,7 +188,9 @@ def version_for_page(
     return version
 
 
-def version_history(*, standard: ServiceStandard, user=None) -> list[StandardVersion]:
+def version_history(
+    *, standard: ServiceStandard, user: User | None = None
+) -> list[StandardVersion]:
     """Versions the user may read, newest first (drafts only for staff who may preview)."""
     versions = standard.versions.order_by("-number")
     if not may_view_unpublished(user, standard):
@@ -228,7 +234,7 @@ class ComponentView:
         return self.component.number
 
     @property
-    def label(self):
+    def label(self) -> object:  # a lazy translated label, as Component.label
         return self.component.label
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -29,6 +30,11 @@ from .models import (
     VersionStatus,
 )
 from .tasks import poster_render_soon
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+
+    from .importer.results import ParsedStandard
 
 SCALAR_FIELDS = (
     "name",
@@ -123,7 +129,7 @@ class ImportOutcome:
         }
 
 
-def _version_fields_from_parsed(parsed) -> dict:
+def _version_fields_from_parsed(parsed: ParsedStandard) -> dict:
     data = {
         "name": parsed.service_name,
         "decree_number": parsed.decree_number or "",
@@ -139,7 +145,7 @@ def _version_fields_from_parsed(parsed) -> dict:
     return data
 
 
-def _write_children(version: StandardVersion, parsed) -> None:
+def _write_children(version: StandardVersion, parsed: ParsedStandard) -> None:
     CompletionTime.objects.bulk_create(
         CompletionTime(
             version=version,
@@ -194,9 +200,9 @@ def _write_children(version: StandardVersion, parsed) -> None:
 @transaction.atomic
 def standard_import_parsed(
     *,
-    parsed,
+    parsed: ParsedStandard,
     unit: Unit,
-    actor,
+    actor: AnyActor,
     sources: list[str] | None = None,
     extra_issues: list | None = None,
 ) -> ImportOutcome:
@@ -206,7 +212,7 @@ def standard_import_parsed(
     Changed content → a new draft version (the published one stays until the draft is published).
     """
     ensure_can(actor, "catalog.import")
-    issues = [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in parsed.issues]
+    issues = [i.as_dict() for i in parsed.issues]
     issues += [i.as_dict() if hasattr(i, "as_dict") else dict(i) for i in (extra_issues or [])]
     outcome = ImportOutcome(
         sources=sources or [parsed.source_name],
@@ -250,7 +256,7 @@ def standard_import_parsed(
 
 
 @transaction.atomic
-def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
+def version_publish(*, actor: AnyActor, version: StandardVersion) -> StandardVersion:
     """Publish a draft; the previously published version is archived and stays readable."""
     ensure_can(actor, "catalog.publish", version.standard)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
@@ -300,7 +306,7 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
 
 
 @transaction.atomic
-def version_create_draft(*, actor, source: StandardVersion) -> StandardVersion:
+def version_create_draft(*, actor: AnyActor, source: StandardVersion) -> StandardVersion:
     """Copy a version (with its structured components) into a new editable draft."""
     ensure_can(actor, "catalog.edit", source.standard)
     standard = ServiceStandard.objects.select_for_update().get(pk=source.standard_id)

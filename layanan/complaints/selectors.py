@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
@@ -25,6 +26,11 @@ from layanan.cases.selectors import case_search_q, overdue_q
 from layanan.catalog.models import ServiceStandard
 from layanan.core.models import Unit
 from layanan.workdays.deadlines import format_due
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from layanan.accounts.models import User
 
 #: The requester's identity: never even loaded for a page or answer addressed by the code.
 IDENTITY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_organisation")
@@ -70,7 +76,7 @@ def published_standard_of(unit: Unit, slug: str) -> ServiceStandard | None:
 def complaints_narrowed(
     complaints: QuerySet[Case],
     *,
-    user,
+    user: User,
     now: dt.datetime,
     status: str = "",
     class_code: str = "",
@@ -134,7 +140,7 @@ def request_status_page(code: str) -> str | None:
 
 
 #: What each status change is called on the reporter's timeline.
-STATUS_EVENT_WORDS: dict[str, str] = {
+STATUS_EVENT_WORDS: dict[str, StrOrPromise] = {
     Status.RECEIVED: gettext_lazy("Complaint received"),
     Status.VERIFIED: gettext_lazy("Complaint checked by the complaint officer"),
     Status.IN_PROGRESS: gettext_lazy("Handling started"),

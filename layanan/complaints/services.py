@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can, members_who_can
 from layanan.cases.deadlines import case_recompute_due
 from layanan.cases.events import case_event_record
@@ -29,6 +31,12 @@ from layanan.core.timezones import unit_tzinfo
 from layanan.workdays.durations import Duration
 
 from .models import ComplaintDetail
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
 
 STAFF_CHANNELS = {c for c in Channel.values if c != Channel.WEB}
 # Without classes in the standard, a complaint is held to 5 working days (the "normatif" class
@@ -71,12 +79,15 @@ def _check_received_at(unit: Unit, received_at: dt.datetime, now: dt.datetime) -
         )
 
 
-def complaint_classes_for(*, unit: Unit, standard: ServiceStandard | None = None):
+def complaint_classes_for(
+    *, unit: Unit, standard: ServiceStandard | None = None
+) -> list[ComplaintClass]:
     """The classes that apply: the standard's, else those of the first published standard of
     the unit (or of its nearest ancestor) that names any — a bureau's standards share one
     complaint section."""
-    if standard is not None and standard.published_version_id:
-        classes = list(standard.published_version.complaint_classes.all())
+    version = standard.published_version if standard is not None else None
+    if version is not None:
+        classes = list(version.complaint_classes.all())
         if classes:
             return classes
     for candidate in reversed(unit.ancestors(include_self=True)):
@@ -92,10 +103,14 @@ def provisional_duration(classes: list[ComplaintClass]) -> Duration:
     """The completion time of a complaint not classified yet: the shortest fixed time among the
     unit's complaint ``classes`` (so the provisional due time is never later than the real
     one), marked provisional; ``FALLBACK_DURATION`` when no class has a fixed time."""
-    fixed = [c for c in classes if c.value is not None and c.unit]
+    fixed = [
+        (c.value * _DURATION_ORDER.get(c.unit, 1), i, c)
+        for i, c in enumerate(classes)
+        if c.value is not None and c.unit
+    ]
     if not fixed:
         return FALLBACK_DURATION
-    shortest = min(fixed, key=lambda c: c.value * _DURATION_ORDER.get(c.unit, 1))
+    shortest = min(fixed)[2]
     return Duration(
         value=shortest.value,
         unit=shortest.unit,
@@ -106,7 +121,7 @@ def provisional_duration(classes: list[ComplaintClass]) -> Duration:
 @transaction.atomic
 def complaint_create(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     description: str,
     subject: str = "",
@@ -182,7 +197,7 @@ def _class_by_code(classes: list[ComplaintClass], code: str) -> ComplaintClass:
 
 
 @transaction.atomic
-def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
+def complaint_classify(*, actor: AnyActor, case: Case, class_code: str) -> Case:
     """Classify an open complaint as the class ``class_code`` of its unit's standard (again:
     reclassify), and hold it to that class's completion time: ``due_at`` is recomputed from
     the original receipt, pauses not counted. One transaction on the locked row, with a public
@@ -212,7 +227,7 @@ def complaint_classify(*, actor, case: Case, class_code: str) -> Case:
     return case
 
 
-def invalid_assignee(person, division: Unit) -> ApplicationError:
+def invalid_assignee(person: User | str, division: Unit) -> ApplicationError:
     """The error of an assignee who may not work on ``division``'s cases (also used by the API
     for a username that names nobody, so both answers read the same)."""
     return ApplicationError(
@@ -227,7 +242,7 @@ def invalid_assignee(person, division: Unit) -> ApplicationError:
 ASSIGNEE_ACTION = "case.answer"
 
 
-def assignees_for(case: Case, division: Unit):
+def assignees_for(case: Case, division: Unit) -> QuerySet[User]:
     """The people ``case`` may be given once it is assigned to ``division``: active accounts of
     the case's unit (or below) whose role lets them work on and answer it there
     (``ASSIGNEE_ACTION`` on the case as it will be). The one selector behind the "Person"
@@ -238,7 +253,7 @@ def assignees_for(case: Case, division: Unit):
     )
 
 
-def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
+def assignee_is_eligible(assignee: User, *, case: Case, division: Unit) -> bool:
     """Whether ``assignee`` may be given ``case`` once it is assigned to ``division``
     (:func:`assignees_for`)."""
     if assignee is None or not assignee.is_active:
@@ -247,7 +262,9 @@ def assignee_is_eligible(assignee, *, case: Case, division: Unit) -> bool:
 
 
 @transaction.atomic
-def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: str = "") -> Case:
+def complaint_assign(
+    *, actor: AnyActor, case: Case, division: Unit, assignee: User | None = None, note: str = ""
+) -> Case:
     """Give the case to ``division`` (within its unit) and optionally to one person who may work
     on it there. The one place these rules live: pages and API show the ``ApplicationError``
     (``foreign_division``, ``invalid_assignee``)."""
@@ -259,7 +276,7 @@ def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: 
         )
     if assignee is not None and not assignee_is_eligible(assignee, case=case, division=division):
         raise invalid_assignee(assignee, division)
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     case.assigned_unit = division
     case.assignee = assignee
     case.save(update_fields=["assigned_unit", "assignee", "updated_at"])
@@ -276,7 +293,9 @@ def complaint_assign(*, actor, case: Case, division: Unit, assignee=None, note: 
 
 
 @transaction.atomic
-def complaint_answer(*, actor, case: Case, answer: str, issue_letter: bool = False) -> Case:
+def complaint_answer(
+    *, actor: AnyActor, case: Case, answer: str, issue_letter: bool = False
+) -> Case:
     """Store the answer and move the complaint to 'answered' (one transaction). With
     ``issue_letter`` (a complaint that came by letter or through the complaint box), a numbered
     answer letter is issued with it (``answer_letters.py``): the number is taken in this
@@ -299,7 +318,7 @@ def complaint_answer(*, actor, case: Case, answer: str, issue_letter: bool = Fal
     Case.objects.select_for_update().get(pk=case.pk)
     detail = ComplaintDetail.objects.select_for_update().get(pk=case.pk)
     detail.answer = answer.strip()
-    detail.answered_by = actor
+    detail.answered_by = user_or_none(actor)
     fields = ["answer", "answered_by"]
     if issue_letter:
         issue(detail=detail, on=timezone.localdate(timezone=unit_tzinfo(case.unit)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,32 +250,11 @@ def _text_value(value, key: str, limit: int, problem) -> str | None:
 def parse_organisation(text: str) -> OrganisationSpec:
     """Validate a whole organisation file; raises :class:`OrganisationFileError` listing every
     problem with its line, or returns the units in tree order."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        if line is None:
-            found = re.search(r"line (\d+)", str(exc))
-            line = int(found.group(1)) if found else None
-        reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(exc))
-        raise OrganisationFileError(
-            [FileProblem(line, _("not valid TOML: %(reason)s") % {"reason": reason})]
-        ) from exc
+    data = _load_toml(text)
     source = SourceMap(text)
     problems: list[FileProblem] = []
 
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(
-                FileProblem(
-                    source.key(key, 0, key) or source.table(key),
-                    _(
-                        "unknown key “%(key)s” (expected [organisation], [[unit]] and "
-                        "[[member]] tables)"
-                    )
-                    % {"key": key},
-                )
-            )
+    _check_top_keys(data, source, problems)
     raw_org = data.get("organisation")
     if not isinstance(raw_org, dict):
         problems.append(FileProblem(None, _("the file has no [organisation] table")))
@@ -296,8 +276,53 @@ def parse_organisation(text: str) -> OrganisationSpec:
             )
         )
 
+    seen = _unique_slugs([org, *units], problems)
+    _check_parents(units, org, seen, source, problems)
+
+    members = _member_specs(data.get("member", []), set(seen), source, problems)
+
+    ordered = _tree_order(org, units, problems) if not problems else [org]
+    if problems:
+        raise OrganisationFileError(problems)
+    return OrganisationSpec(units=ordered, members=members)
+
+
+def _load_toml(text: str) -> dict:
+    """The file's TOML; a syntax error raises :class:`OrganisationFileError` with its line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            found = re.search(r"line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+        reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(exc))
+        raise OrganisationFileError(
+            [FileProblem(line, _("not valid TOML: %(reason)s") % {"reason": reason})]
+        ) from exc
+    return data
+
+
+def _check_top_keys(data: dict, source: SourceMap, problems: list[FileProblem]) -> None:
+    """Only [organisation], [[unit]] and [[member]] belong at the top of the file."""
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(
+                FileProblem(
+                    source.key(key, 0, key) or source.table(key),
+                    _(
+                        "unknown key “%(key)s” (expected [organisation], [[unit]] and "
+                        "[[member]] tables)"
+                    )
+                    % {"key": key},
+                )
+            )
+
+
+def _unique_slugs(specs: list[UnitSpec], problems: list[FileProblem]) -> dict[str, UnitSpec]:
+    """The units by slug; a slug used twice is a problem (the first one counts)."""
     seen: dict[str, UnitSpec] = {}
-    for spec in [org, *units]:
+    for spec in specs:
         if not spec.slug:
             continue
         if spec.slug in seen:
@@ -310,6 +335,17 @@ def parse_organisation(text: str) -> OrganisationSpec:
             )
         else:
             seen[spec.slug] = spec
+    return seen
+
+
+def _check_parents(
+    units: list[UnitSpec],
+    org: UnitSpec,
+    seen: dict[str, UnitSpec],
+    source: SourceMap,
+    problems: list[FileProblem],
+) -> None:
+    """Every unit's parent is a unit of the file (none given: the organisation), not itself."""
     for index, spec in enumerate(units):
         if spec.parent is None:
             spec.parent = org.slug
@@ -328,31 +364,31 @@ def parse_organisation(text: str) -> OrganisationSpec:
                 )
             )
 
-    members = _member_specs(data.get("member", []), set(seen), source, problems)
 
+def _tree_order(
+    org: UnitSpec, units: list[UnitSpec], problems: list[FileProblem]
+) -> list[UnitSpec]:
+    """The units parents first; units in a loop of parents are problems."""
     ordered: list[UnitSpec] = [org]
-    if not problems:
-        placed = {org.slug}
-        remaining = list(units)
-        while remaining:
-            ready = [u for u in remaining if u.parent in placed]
-            if not ready:
-                for spec in remaining:
-                    problems.append(
-                        FileProblem(
-                            spec.line,
-                            _("“%(slug)s” is in a loop of parents and never reaches the top")
-                            % {"slug": spec.slug},
-                        )
+    placed = {org.slug}
+    remaining = list(units)
+    while remaining:
+        ready = [u for u in remaining if u.parent in placed]
+        if not ready:
+            for spec in remaining:
+                problems.append(
+                    FileProblem(
+                        spec.line,
+                        _("“%(slug)s” is in a loop of parents and never reaches the top")
+                        % {"slug": spec.slug},
                     )
-                break
-            for spec in ready:
-                ordered.append(spec)
-                placed.add(spec.slug)
-            remaining = [u for u in remaining if u.slug not in placed]
-    if problems:
-        raise OrganisationFileError(problems)
-    return OrganisationSpec(units=ordered, members=members)
+                )
+            break
+        for spec in ready:
+            ordered.append(spec)
+            placed.add(spec.slug)
+        remaining = [u for u in remaining if u.slug not in placed]
+    return ordered
 
 
 def _member_specs(
@@ -390,16 +426,48 @@ def _member_specs(
 def _member_spec(
     raw: dict, index: int, unit_slugs: set[str], source: SourceMap, problems: list[FileProblem]
 ) -> MemberSpec:
-    from django.contrib.auth import get_user_model
-
-    from layanan.accounts.models import Role
-
-    user_model = get_user_model()
-
     def problem(key: str | None, message: str) -> None:
         where = source.key("member", index, key) if key else source.table("member", index)
         problems.append(FileProblem(where, message))
 
+    username, values = _member_values(raw, problem)
+    roles: list[tuple[str, str]] = []
+    for entry, list_key, position in _role_entries(raw, problem):
+
+        def entry_problem(key: str, message: str, _list=list_key, _at=position) -> None:
+            if _list:
+                where = source.item("member", index, _list, _at)
+            else:
+                where = source.key("member", index, key)
+            problems.append(FileProblem(where, message))
+
+        unit_role = _entry_role(entry, unit_slugs, entry_problem)
+        if unit_role is None:
+            continue
+        if unit_role in roles:
+            entry_problem(
+                "role",
+                _("“%(username)s” is given the role “%(role)s” in “%(unit)s” twice")
+                % {"username": username, "role": unit_role[1], "unit": unit_role[0]},
+            )
+            continue
+        roles.append(unit_role)
+    line = source.key("member", index, "username") if "username" in raw else None
+    return MemberSpec(
+        username=username,
+        name=values.get("name", ""),
+        email=values.get("email", ""),
+        roles=roles,
+        line=line or source.table("member", index),
+    )
+
+
+def _member_values(raw: dict, problem: Callable[..., None]) -> tuple[str, dict[str, str]]:
+    """A member's keys, user name, name and e-mail checked: (user name, or "" when it is
+    missing or invalid; the valid text values by key)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
     for key in raw:
         if key not in MEMBER_KEYS:
             problem(
@@ -432,9 +500,13 @@ def _member_spec(
             EmailValidator()(values["email"])
         except ValidationError:
             problem("email", _("“%(email)s” is not an e-mail address") % {"email": values["email"]})
+    return username, values
 
-    # One role: unit = …, role = …; several: roles = [{ unit = …, role = … }, …].
-    entries: list[tuple[dict, str, int | None]] = []  # (entry, key for its line, position)
+
+def _role_entries(raw: dict, problem: Callable[..., None]) -> list[tuple[dict, str, int | None]]:
+    """A member's role entries as (entry, key for its line, position in ``roles``).
+
+    One role: unit = …, role = …; several: roles = [{ unit = …, role = … }, …]."""
     if "roles" in raw:
         if "unit" in raw or "role" in raw:
             problem(
@@ -447,74 +519,56 @@ def _member_spec(
                 _('“roles” is a list such as [{ unit = "dinas-sosial", role = "handler" }, …]'),
             )
         else:
-            entries = [(entry, "roles", i) for i, entry in enumerate(raw["roles"])]
-    elif "unit" in raw or "role" in raw:
-        entries = [({k: raw[k] for k in ("unit", "role") if k in raw}, "", None)]
-    else:
-        problem(None, _("a member needs a “unit” and a “role” (or a list of “roles”)"))
+            return [(entry, "roles", i) for i, entry in enumerate(raw["roles"])]
+        return []
+    if "unit" in raw or "role" in raw:
+        return [({k: raw[k] for k in ("unit", "role") if k in raw}, "", None)]
+    problem(None, _("a member needs a “unit” and a “role” (or a list of “roles”)"))
+    return []
 
-    roles: list[tuple[str, str]] = []
-    for entry, list_key, position in entries:
 
-        def entry_problem(key: str, message: str, _list=list_key, _at=position) -> None:
-            if _list:
-                where = source.item("member", index, _list, _at)
-            else:
-                where = source.key("member", index, key)
-            problems.append(FileProblem(where, message))
+def _entry_role(
+    entry: object, unit_slugs: set[str], entry_problem: Callable[[str, str], None]
+) -> tuple[str, str] | None:
+    """The (unit, role) one role entry gives; None when it has a problem."""
+    from layanan.accounts.models import Role
 
-        if not isinstance(entry, dict):
+    if not isinstance(entry, dict):
+        entry_problem(
+            "roles",
+            _('each of “roles” is a table such as { unit = "dinas-sosial", role = "head" }'),
+        )
+        return None
+    for key in entry:
+        if key not in ROLE_KEYS:
             entry_problem(
-                "roles",
-                _('each of “roles” is a table such as { unit = "dinas-sosial", role = "head" }'),
+                key,
+                _("unknown key “%(key)s” (allowed: %(allowed)s)")
+                % {"key": key, "allowed": ", ".join(sorted(ROLE_KEYS))},
             )
-            continue
-        for key in entry:
-            if key not in ROLE_KEYS:
-                entry_problem(
-                    key,
-                    _("unknown key “%(key)s” (allowed: %(allowed)s)")
-                    % {"key": key, "allowed": ", ".join(sorted(ROLE_KEYS))},
-                )
-        unit, role = entry.get("unit"), entry.get("role")
-        ok = True
-        for key, value in (("unit", unit), ("role", role)):
-            if not isinstance(value, str) or not value.strip():
-                entry_problem(key, _("“%(key)s” is required, in quotes") % {"key": key})
-                ok = False
-        if not ok:
-            continue
-        unit, role = unit.strip(), role.strip()
-        if unit not in unit_slugs:
-            entry_problem(
-                "unit",
-                _("unknown unit “%(unit)s”: no unit in this file has that slug") % {"unit": unit},
-            )
+    unit, role = entry.get("unit"), entry.get("role")
+    ok = True
+    for key, value in (("unit", unit), ("role", role)):
+        if not isinstance(value, str) or not value.strip():
+            entry_problem(key, _("“%(key)s” is required, in quotes") % {"key": key})
             ok = False
-        if role not in Role.values:
-            entry_problem(
-                "role",
-                _("unknown role “%(role)s” (allowed: %(allowed)s)")
-                % {"role": role, "allowed": ", ".join(Role.values)},
-            )
-            ok = False
-        if ok and (unit, role) in roles:
-            entry_problem(
-                "role",
-                _("“%(username)s” is given the role “%(role)s” in “%(unit)s” twice")
-                % {"username": username, "role": role, "unit": unit},
-            )
-            continue
-        if ok:
-            roles.append((unit, role))
-    line = source.key("member", index, "username") if "username" in raw else None
-    return MemberSpec(
-        username=username,
-        name=values.get("name", ""),
-        email=values.get("email", ""),
-        roles=roles,
-        line=line or source.table("member", index),
-    )
+    if not ok:
+        return None
+    unit, role = unit.strip(), role.strip()
+    if unit not in unit_slugs:
+        entry_problem(
+            "unit",
+            _("unknown unit “%(unit)s”: no unit in this file has that slug") % {"unit": unit},
+        )
+        ok = False
+    if role not in Role.values:
+        entry_problem(
+            "role",
+            _("unknown role “%(role)s” (allowed: %(allowed)s)")
+            % {"role": role, "allowed": ", ".join(Role.values)},
+        )
+        ok = False
+    return (unit, role) if ok else None
 
 
 def _unit_spec(
@@ -544,6 +598,32 @@ def _unit_spec(
     for key in ("slug", "name"):
         if key not in raw or (isinstance(raw[key], str) and not raw[key].strip()):
             problem(key, _("“%(key)s” is required") % {"key": key})
+    slug = _check_unit_fields(fields, kind, problem)
+    parent = _parent_slug(raw, kind, problem)
+    hours = None
+    if "hours" in raw:
+        hours = _hours(
+            raw["hours"], lambda day, message: problem(day or "hours", message, within="hours")
+        )
+    for key in set(TEXT_FIELDS) - {"slug"}:
+        fields.setdefault(key, "")
+    line = source.key(kind, index, "slug") if "slug" in raw else line
+    return UnitSpec(slug=slug, parent=parent, fields=fields, hours=hours, line=line)
+
+
+def _parent_slug(raw: dict, kind: str, problem: Callable[..., None]) -> str | None:
+    """The ``parent`` a unit names (None: none given, or the organisation itself)."""
+    if kind == "organisation" or "parent" not in raw:
+        return None
+    if isinstance(raw["parent"], str) and raw["parent"].strip():
+        return raw["parent"].strip()
+    problem("parent", _("“parent” must be the slug of another unit, in quotes"))
+    return None
+
+
+def _check_unit_fields(fields: dict[str, str], kind: str, problem: Callable[..., None]) -> str:
+    """Check a unit's slug, kind, time zone and e-mail in ``fields`` (filling in the default
+    kind and the full time zone name); returns the slug, taken out of ``fields``."""
     slug = fields.pop("slug", "")
     if slug:
         try:
@@ -577,21 +657,7 @@ def _unit_spec(
             EmailValidator()(fields["email"])
         except ValidationError:
             problem("email", _("“%(email)s” is not an e-mail address") % {"email": fields["email"]})
-    parent = None
-    if kind != "organisation" and "parent" in raw:
-        if isinstance(raw["parent"], str) and raw["parent"].strip():
-            parent = raw["parent"].strip()
-        else:
-            problem("parent", _("“parent” must be the slug of another unit, in quotes"))
-    hours = None
-    if "hours" in raw:
-        hours = _hours(
-            raw["hours"], lambda day, message: problem(day or "hours", message, within="hours")
-        )
-    for key in set(TEXT_FIELDS) - {"slug"}:
-        fields.setdefault(key, "")
-    line = source.key(kind, index, "slug") if "slug" in raw else line
-    return UnitSpec(slug=slug, parent=parent, fields=fields, hours=hours, line=line)
+    return slug
 
 
 def _hours(raw, problem) -> dict[int, tuple[dt.time, dt.time] | None] | None:

@@ -31,6 +31,9 @@ class MeetingStatus(models.TextChoices):
 
 
 class EvaluationMeeting(TimeStampedModel):
+    #: Not stored: the actions carried over to this meeting, set by evaluation.selectors.
+    carried: list[FollowUpAction]
+
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -20,6 +21,9 @@ from layanan.cases.selectors import overdue_q
 from layanan.core.models import Unit
 
 from .models import ActionStatus, EvaluationMeeting, FollowUpAction, Reprimand
+
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The roles that make someone one of "the unit's people" (attendees, action owners, officers
 #: evaluated and reprimanded): everyone who works there — not the auditor, who inspects it.
@@ -43,7 +47,7 @@ def unit_people(unit: Unit) -> QuerySet[User]:
 # --- meetings ------------------------------------------------------------------------------------
 
 
-def may_read_meeting(user, meeting: EvaluationMeeting) -> bool:
+def may_read_meeting(user: User, meeting: EvaluationMeeting) -> bool:
     """The unit's members and auditors (``evaluation.meeting_view``) — and the people of its
     sub-units, who attend the meeting of their Biro (a Bagian's handler)."""
     if can(user, "evaluation.meeting_view", meeting):
@@ -53,7 +57,7 @@ def may_read_meeting(user, meeting: EvaluationMeeting) -> bool:
     )
 
 
-def meeting_units(user) -> QuerySet[Unit]:
+def meeting_units(user: User) -> QuerySet[Unit]:
     """Units whose meetings ``user`` reads: those the rule reaches, and the units above their
     own that hold meetings."""
     above = {
@@ -196,7 +200,7 @@ def officer_performance(*, unit: Unit, start: dt.date, end: dt.date) -> list[Off
         .annotate(**_aggregates())
     )
     by_case = {r["assignee"]: r for r in case_rows}
-    by_survey = {r["case__assignee"]: r for r in survey_rows}
+    by_survey: dict[int, Any] = {r["case__assignee"]: r for r in survey_rows}
     # The unit's people, and whoever else was assigned its cases (someone who has since left).
     people = {u.pk: u for u in unit_people(unit)}
     others = (set(by_case) | set(by_survey)) - set(people)
@@ -226,12 +230,12 @@ def officer_performance(*, unit: Unit, start: dt.date, end: dt.date) -> list[Off
 # --- reprimands ----------------------------------------------------------------------------------
 
 
-def may_read_register(user, unit: Unit) -> bool:
+def may_read_register(user: User, unit: Unit) -> bool:
     """The whole register of ``unit``: its head (or a head above it) and the auditor."""
     return can(user, "evaluation.reprimand_view", unit)
 
 
-def may_read_reprimand(user, reprimand: Reprimand) -> bool:
+def may_read_reprimand(user: User, reprimand: Reprimand) -> bool:
     """One entry: the register's readers, and the officer concerned."""
     if getattr(user, "pk", None) is not None and reprimand.officer_id == user.pk:
         return True
@@ -246,6 +250,6 @@ def reprimand_register(unit: Unit) -> QuerySet[Reprimand]:
     )
 
 
-def reprimands_of(user) -> QuerySet[Reprimand]:
+def reprimands_of(user: User) -> QuerySet[Reprimand]:
     """The entries about ``user`` themselves, in every unit."""
     return Reprimand.objects.filter(officer=user).select_related("officer", "given_by", "unit")

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -38,6 +39,12 @@ from .models import (
 )
 from .selectors import unit_people
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
+
 DEFAULT_MEETINGS_PER_MONTH = 1
 
 
@@ -45,7 +52,7 @@ class EvaluationError(ApplicationError):
     default_code = "evaluation_invalid"
 
 
-def _audit_actor(actor):
+def _audit_actor(actor: AnyActor) -> AnyActor | str:
     require_actor(actor)
     return "schedule_evaluation_meetings" if actor is SYSTEM else actor
 
@@ -89,7 +96,9 @@ class ScheduleReport:
     units: int = 0
 
 
-def meetings_schedule(*, actor, month: Month, units=None) -> ScheduleReport:
+def meetings_schedule(
+    *, actor: AnyActor, month: Month, units: Iterable[Unit] | None = None
+) -> ScheduleReport:
     """Create the planned meetings of ``month`` for every unit with published standards (or the
     given ``units``), as many as its cadence asks. Idempotent: an existing (unit, month,
     sequence) is left alone, so running it daily — or twice at once — creates each meeting
@@ -129,7 +138,9 @@ def meetings_schedule(*, actor, month: Month, units=None) -> ScheduleReport:
 
 
 @transaction.atomic
-def meeting_create(*, actor, unit: Unit, month: Month, planned_on: dt.date) -> EvaluationMeeting:
+def meeting_create(
+    *, actor: AnyActor, unit: Unit, month: Month, planned_on: dt.date
+) -> EvaluationMeeting:
     """One more meeting of ``month`` (beyond the cadence, or before the schedule ran)."""
     ensure_can(actor, "evaluation.meeting_edit", unit)
     if Month.of(planned_on) != month:
@@ -162,12 +173,12 @@ def _people_ids(unit: Unit) -> set[int]:
 @transaction.atomic
 def meeting_record(
     *,
-    actor,
+    actor: AnyActor,
     meeting: EvaluationMeeting,
     status: str,
     planned_on: dt.date,
     held_on: dt.date | None,
-    attendees,
+    attendees: Iterable[User],
     minutes: str,
     decisions: str,
 ) -> EvaluationMeeting:
@@ -221,7 +232,7 @@ def meeting_record(
 
 @transaction.atomic
 def action_add(
-    *, actor, meeting: EvaluationMeeting, description: str, owner, due_on: dt.date
+    *, actor: AnyActor, meeting: EvaluationMeeting, description: str, owner: User, due_on: dt.date
 ) -> FollowUpAction:
     """A follow-up action agreed at ``meeting``: its owner is a person of the unit."""
     ensure_can(actor, "evaluation.meeting_edit", meeting)
@@ -246,7 +257,12 @@ def action_add(
 
 @transaction.atomic
 def action_set_status(
-    *, actor, action: FollowUpAction, status: str, note: str = "", done_on: dt.date | None = None
+    *,
+    actor: AnyActor,
+    action: FollowUpAction,
+    status: str,
+    note: str = "",
+    done_on: dt.date | None = None,
 ) -> FollowUpAction:
     """Mark an action done (with the day and what came of it) or open again."""
     action = (
@@ -296,13 +312,13 @@ def parse_case_numbers(text: str) -> list[str]:
 @transaction.atomic
 def reprimand_give(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
-    officer,
+    officer: User,
     kind: str,
     given_on: dt.date,
     breach: str,
-    case_numbers: list[str] = (),
+    case_numbers: Sequence[str] = (),
 ) -> Reprimand:
     """Record a reprimand of an officer of ``unit`` for a breach of its service standard.
     The head of the unit gives it — never to themselves; the cases named must be the unit's."""

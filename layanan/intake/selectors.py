@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from layanan.accounts.permissions import visible_units
 
 from .models import IntakeAttachment, IntakeMessage, IntakeStatus
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from layanan.accounts.models import User
+
+    from .models import IntakeMessage
+
 QUEUE_PAGE_SIZE = 25
 STATUS_ALL = "all"
 
 
-def intake_visible_to(user) -> QuerySet[IntakeMessage]:
+def intake_visible_to(user: User) -> QuerySet[IntakeMessage]:
     """Messages of the units where ``user`` may triage (their unit and the units below)."""
     return IntakeMessage.objects.filter(unit__in=visible_units(user, "intake.triage"))
 
 
-def intake_queue(user, *, status: str = IntakeStatus.NEW, channel: str = "", q: str = ""):
+def intake_queue(
+    user: User, *, status: str = IntakeStatus.NEW, channel: str = "", q: str = ""
+) -> QuerySet[IntakeMessage]:
     """The queue as the page lists it: oldest first while waiting (the deadline runs from
     receipt), newest first otherwise."""
     messages = intake_visible_to(user).select_related("unit", "case", "suggested_case")
@@ -35,12 +46,12 @@ def intake_queue(user, *, status: str = IntakeStatus.NEW, channel: str = "", q: 
     return messages.order_by("-received_at", "-pk")
 
 
-def intake_waiting_count(user) -> int:
+def intake_waiting_count(user: User) -> int:
     """How many messages wait for triage in ``user``'s units (the badge)."""
     return intake_visible_to(user).filter(status=IntakeStatus.NEW).count()
 
 
-def intake_message_for(user, pk: int) -> IntakeMessage | None:
+def intake_message_for(user: User, pk: int) -> IntakeMessage | None:
     return (
         intake_visible_to(user)
         .select_related("unit", "case", "suggested_case", "mailbox", "decided_by")
@@ -49,7 +60,7 @@ def intake_message_for(user, pk: int) -> IntakeMessage | None:
     )
 
 
-def next_waiting(user, after: IntakeMessage) -> IntakeMessage | None:
+def next_waiting(user: User, after: IntakeMessage) -> IntakeMessage | None:
     """The next message waiting for triage after ``after`` (by time of receipt)."""
     waiting = intake_visible_to(user).filter(status=IntakeStatus.NEW).exclude(pk=after.pk)
     later = waiting.filter(
@@ -58,7 +69,7 @@ def next_waiting(user, after: IntakeMessage) -> IntakeMessage | None:
     return later.order_by("received_at", "pk").first() or waiting.order_by("received_at").first()
 
 
-def intake_attachment_for(user, pk: int) -> IntakeAttachment | None:
+def intake_attachment_for(user: User, pk: int) -> IntakeAttachment | None:
     return (
         IntakeAttachment.objects.filter(
             message__unit__in=visible_units(user, "intake.triage"), refused=""

@@ -27,6 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,6 +58,15 @@ from .models import (
 )
 from .parsing import MailPart, ParsedMail
 from .threading import REPLY_PREFIX, converting
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+
+    from layanan.accounts.actors import AnyActor
+
+    from .models import Mailbox
 
 logger = logging.getLogger("layanan.intake")
 
@@ -184,7 +194,13 @@ def intake_receive(
         raise
 
 
-def _already_recorded(unit, incoming, mailbox, uidvalidity, uid) -> bool:
+def _already_recorded(
+    unit: Unit,
+    incoming: Incoming,
+    mailbox: Mailbox | None,
+    uidvalidity: int | None,
+    uid: int | None,
+) -> bool:
     same_id = IntakeMessage.objects.filter(
         unit=unit, channel=incoming.channel, external_id=incoming.external_id[:255]
     )
@@ -202,7 +218,7 @@ def _set_status(message: IntakeMessage, status: str, *fields: str) -> None:
     message.save(update_fields=["status", *fields])
 
 
-def _store_files(message: IntakeMessage, parts) -> None:
+def _store_files(message: IntakeMessage, parts: Iterable[MailPart]) -> None:
     """Each file checked as an upload is (``cases.attachments.attachment_validate``: type by
     its bytes, size); an accepted one is stored privately, a refused one listed with why."""
     for part in parts:
@@ -225,7 +241,7 @@ def _store_files(message: IntakeMessage, parts) -> None:
         row.save()
 
 
-def _list_refused(message: IntakeMessage, refused) -> None:
+def _list_refused(message: IntakeMessage, refused: Iterable[RefusedFile]) -> None:
     IntakeAttachment.objects.bulk_create(
         IntakeAttachment(
             message=message,
@@ -241,7 +257,7 @@ def _list_refused(message: IntakeMessage, refused) -> None:
 # --- matching --------------------------------------------------------------------------------
 
 
-def _cases_of(unit: Unit):
+def _cases_of(unit: Unit) -> QuerySet[Case]:
     """Cases a message to ``unit``'s mailbox may belong to: the unit's and its divisions'."""
     return Case.objects.filter(unit__in=Unit.objects.subtree_of([unit]))
 
@@ -256,6 +272,7 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
         for message_id, case_id in OutboxMessage.objects.filter(
             provider_message_id__in=ids, case_id__isnull=False
         ).values_list("provider_message_id", "case_id"):
+            assert case_id is not None  # filtered on case_id__isnull=False
             by_id.setdefault(message_id, case_id)
         for message_id, case_id in IntakeMessage.objects.filter(
             unit=unit, channel=incoming.channel, external_id__in=ids, case__isnull=False
@@ -263,7 +280,7 @@ def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
             by_id.setdefault(message_id, case_id)
         cases = {c.pk: c for c in _cases_of(unit).filter(pk__in=set(by_id.values()))}
         for message_id in ids:  # nearest first
-            case = cases.get(by_id.get(message_id))
+            case = cases.get(by_id.get(message_id, 0))  # 0: no case has that key
             if case is not None:
                 return case, MATCH_THREAD
     for number in CASE_NUMBER.findall(incoming.subject or ""):
@@ -335,7 +352,7 @@ def _joins_by_itself(case: Case, now: dt.datetime | None = None) -> bool:
     return False
 
 
-def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Case:
+def _add_to_case(message: IntakeMessage, case: Case, *, actor: AnyActor, rule: str) -> Case:
     """The message on the case's timeline as the requester's, its files attached; a case
     waiting on the requester runs again, a closed one is reopened (the status machine's
     rules: ``case_transition``)."""
@@ -362,7 +379,7 @@ def _add_to_case(message: IntakeMessage, case: Case, *, actor, rule: str) -> Cas
     return case
 
 
-def _copy_files(message: IntakeMessage, case: Case, actor) -> None:
+def _copy_files(message: IntakeMessage, case: Case, actor: AnyActor) -> None:
     """The message's accepted files onto the case (checked again there, as any upload)."""
     for row in message.attachments.filter(refused="").exclude(file=""):
         with row.file.open("rb") as handle:
@@ -373,7 +390,7 @@ def _copy_files(message: IntakeMessage, case: Case, actor) -> None:
 # --- the officer's choices -------------------------------------------------------------------
 
 
-def _lock_new(actor, message: IntakeMessage) -> IntakeMessage:
+def _lock_new(actor: AnyActor, message: IntakeMessage) -> IntakeMessage:
     ensure_can(actor, "intake.triage", message)
     message = IntakeMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != IntakeStatus.NEW:
@@ -385,7 +402,7 @@ def _lock_new(actor, message: IntakeMessage) -> IntakeMessage:
     return message
 
 
-def _decided(message: IntakeMessage, actor, status: str, **fields) -> None:
+def _decided(message: IntakeMessage, actor: AnyActor, status: str, **fields) -> None:
     message.status = status
     message.decided_by = user_or_none(actor)
     message.decided_at = timezone.now()
@@ -397,7 +414,7 @@ def _decided(message: IntakeMessage, actor, status: str, **fields) -> None:
 @transaction.atomic
 def intake_convert(
     *,
-    actor,
+    actor: AnyActor,
     message: IntakeMessage,
     subject: str = "",
     description: str = "",
@@ -453,7 +470,7 @@ def intake_record_prefill(message: IntakeMessage) -> dict:
     }
 
 
-def intake_recorded_as(*, actor, message: IntakeMessage, case: Case) -> Case:
+def intake_recorded_as(*, actor: AnyActor, message: IntakeMessage, case: Case) -> Case:
     """The message became ``case``, a request of another kind recorded from it by staff (an
     audience or facility request, through that kind's own record service). Call inside the
     transaction that created the case: a message handled meanwhile refuses, and the case is
@@ -479,7 +496,7 @@ def intake_recorded_as(*, actor, message: IntakeMessage, case: Case) -> Case:
 
 
 @transaction.atomic
-def intake_attach(*, actor, message: IntakeMessage, case: Case) -> Case:
+def intake_attach(*, actor: AnyActor, message: IntakeMessage, case: Case) -> Case:
     """Add the message to an existing case of the unit (the requester wrote again)."""
     message = _lock_new(actor, message)
     if not case.unit.is_within(message.unit) or not can(actor, "case.work", case):
@@ -500,7 +517,9 @@ def intake_attach(*, actor, message: IntakeMessage, case: Case) -> Case:
 
 
 @transaction.atomic
-def intake_dismiss(*, actor, message: IntakeMessage, reason: str, note: str = "") -> IntakeMessage:
+def intake_dismiss(
+    *, actor: AnyActor, message: IntakeMessage, reason: str, note: str = ""
+) -> IntakeMessage:
     """Dismiss the message (spam, not for this unit, not a complaint) with the reason."""
     if reason not in DismissReason.values:
         raise ApplicationError(_("Please choose why the message is dismissed."), "reason_required")

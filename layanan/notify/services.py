@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,9 @@ from layanan.core.phones import to_whatsapp
 
 from .models import OutboxAttachment, OutboxChannel, OutboxMessage, OutboxStatus
 from .tasks import dispatch_outbox
+
+if TYPE_CHECKING:
+    pass
 
 logger = logging.getLogger("layanan.notify")
 
@@ -86,7 +90,7 @@ def outbox_enqueue_many(messages: Iterable[dict]) -> list[OutboxMessage | None]:
     result: list[OutboxMessage | None] = [message for message, _files in prepared]
     # Keys queued before, then repeats within this call: the first one wins.
     seen = _queued_keys([m.dedupe_key for m in result if m is not None and m.dedupe_key])
-    for i, message in enumerate(result):
+    for i, (message, _files) in enumerate(prepared):
         if message.dedupe_key:
             if message.dedupe_key in seen:
                 result[i] = None
@@ -182,9 +186,11 @@ def _queued_keys(keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), _KEY_CHUNK):
         found.update(
-            OutboxMessage.objects.filter(
+            key
+            for key in OutboxMessage.objects.filter(
                 dedupe_key__in=keys[start : start + _KEY_CHUNK]
             ).values_list("dedupe_key", flat=True)
+            if key
         )
     return found
 
@@ -211,7 +217,8 @@ def _schedule_dispatch_on_commit() -> None:
     transaction. A registration already waiting is enough: the savepoints it was made in are
     either released (they can no longer roll back) or still open around the caller (rolling
     one back undoes the caller's rows too, and drops the registration with them)."""
-    if any(func is outbox_schedule_dispatch for _sids, func, _robust in connection.run_on_commit):
+    # django-stubs types run_on_commit as (sids, func) pairs; Django stores (sids, func, robust).
+    if any(entry[1] is outbox_schedule_dispatch for entry in connection.run_on_commit):
         return
     transaction.on_commit(outbox_schedule_dispatch, robust=True)
 

@@ -17,6 +17,7 @@ import hashlib
 import secrets
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,10 +27,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layanan.accounts.actors import user_or_none
 from layanan.core.errors import ApplicationError, NotFound, NotPermitted
 from layanan.core.models import Unit
 
 from .models import FirstRunToken
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.accounts.models import User
+    from layanan.catalog.imports import ImportReport
+    from layanan.core.orgfile import LoadReport
 
 TOKEN_LIFETIME = dt.timedelta(hours=2)
 
@@ -75,7 +87,9 @@ def valid_token(raw: str) -> FirstRunToken | None:
 
 
 @transaction.atomic
-def first_admin_create(*, token: str, username: str, full_name: str, email: str, password: str):
+def first_admin_create(
+    *, token: str, username: str, full_name: str, email: str, password: str
+) -> User:
     """Spend ``token`` on the first administrator (a superuser). Refuses a spent, expired or
     unknown token, and any token once a superuser exists."""
     now = timezone.now()
@@ -87,7 +101,7 @@ def first_admin_create(*, token: str, username: str, full_name: str, email: str,
     spent = row is not None and FirstRunToken.objects.filter(
         pk=row.pk, used_at__isnull=True
     ).update(used_at=now)
-    if not spent or not installation_is_empty():
+    if row is None or not spent or not installation_is_empty():
         raise NotFound(_("This set-up link is not valid (any more)."))
     User = get_user_model()
     user = User(username=username, full_name=full_name, email=email)
@@ -101,21 +115,24 @@ def first_admin_create(*, token: str, username: str, full_name: str, email: str,
     return user
 
 
-def setup_in_progress_for(user) -> FirstRunToken | None:
+def setup_in_progress_for(user: AnyActor) -> FirstRunToken | None:
     """The spent token of ``user``'s unfinished set-up (None: the page is not theirs, or gone)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_superuser:
+    owner = user_or_none(user)
+    if owner is None or not owner.is_superuser:
         return None
     return FirstRunToken.objects.filter(
-        used_by=user, used_at__isnull=False, finished_at__isnull=True
+        used_by=owner, used_at__isnull=False, finished_at__isnull=True
     ).first()
 
 
-def _ensure_setting_up(actor) -> None:
+def _ensure_setting_up(actor: AnyActor) -> None:
     if setup_in_progress_for(actor) is None:
         raise NotPermitted(_("Only the administrator who started the set-up may continue it."))
 
 
-def standards_import(*, actor, uploads, unit: Unit | None = None):
+def standards_import(
+    *, actor: AnyActor, uploads: Iterable[UploadedFile], unit: Unit | None = None
+) -> ImportReport:
     """Import uploaded standard documents with the catalogue's importer (drafts, not yet
     published); returns its ImportReport."""
     from layanan.catalog.imports import import_documents
@@ -126,7 +143,7 @@ def standards_import(*, actor, uploads, unit: Unit | None = None):
         for index, upload in enumerate(uploads):
             # One sub-folder per upload keeps the names people gave (shown in the report and
             # kept as the version's source) even when two files share a name.
-            name = Path(upload.name).name or f"document-{index}"
+            name = Path(upload.name or "").name or f"document-{index}"
             path = Path(folder) / f"{index:03d}" / name
             path.parent.mkdir()
             with path.open("wb") as out:
@@ -140,7 +157,7 @@ def standards_import(*, actor, uploads, unit: Unit | None = None):
 
 
 @transaction.atomic
-def drafts_publish(*, actor, version_ids) -> int:
+def drafts_publish(*, actor: AnyActor, version_ids: Iterable[int]) -> int:
     """Publish the chosen drafts (the catalogue's ``version_publish``); returns how many."""
     from layanan.catalog.models import StandardVersion, VersionStatus
     from layanan.catalog.services import version_publish
@@ -155,7 +172,7 @@ def drafts_publish(*, actor, version_ids) -> int:
 
 
 @transaction.atomic
-def first_run_finish(*, actor) -> None:
+def first_run_finish(*, actor: AnyActor) -> None:
     """End the set-up: the first-run page answers 404 from now on."""
     row = setup_in_progress_for(actor)
     if row is None:
@@ -165,7 +182,7 @@ def first_run_finish(*, actor) -> None:
     FirstRunToken.objects.filter(pk=row.pk).update(finished_at=timezone.now())
 
 
-def organisation_create(*, actor, values: dict) -> Unit:
+def organisation_create(*, actor: AnyActor, values: dict) -> Unit:
     """Name the organisation (the top unit) and its time zone."""
     from layanan.core.orgfile import unit_create
 
@@ -173,7 +190,7 @@ def organisation_create(*, actor, values: dict) -> Unit:
     return unit_create(actor=actor, values=values, organisation=True)
 
 
-def unit_add(*, actor, values: dict) -> Unit:
+def unit_add(*, actor: AnyActor, values: dict) -> Unit:
     """Add one unit below an existing one."""
     from layanan.core.orgfile import unit_create
 
@@ -181,7 +198,7 @@ def unit_add(*, actor, values: dict) -> Unit:
     return unit_create(actor=actor, values=values)
 
 
-def organisation_file_load(*, actor, text: str):
+def organisation_file_load(*, actor: AnyActor, text: str) -> LoadReport:
     """Validate and load an uploaded organisation file (the same rules as the command)."""
     from layanan.core.orgfile import organisation_load, parse_organisation
 

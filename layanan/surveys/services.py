@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +20,9 @@ from layanan.core.models import Unit
 
 from .models import ResponseChannel, SurveyInvitation, SurveyResponse
 from .questionnaire import ELEMENTS, SCALE, Education, Gender, Occupation
+
+if TYPE_CHECKING:
+    from layanan.cases.models import Case
 
 PROFILE_FIELDS = ("gender", "age", "education", "occupation", "comment")
 
@@ -83,7 +87,7 @@ def survey_response_build(
     profile: Mapping[str, object] | None = None,
     channel: str,
     answered_on: datetime.date | None = None,
-    case=None,
+    case: Case | None = None,
     source_name: str = "",
 ) -> SurveyResponse:
     """A validated, unsaved response. The response counts for the service's own unit (a
@@ -120,7 +124,7 @@ def survey_response_create(**kwargs) -> SurveyResponse:
 # --- invitations (answer way a) ----------------------------------------------------------------
 
 
-def survey_invitation_for_case(case) -> SurveyInvitation:
+def survey_invitation_for_case(case: Case) -> SurveyInvitation:
     """The case's invitation, created on first call (idempotent)."""
     if case.is_open:
         raise Conflict(
@@ -134,7 +138,7 @@ def survey_invitation_for_case(case) -> SurveyInvitation:
     return invitation
 
 
-def survey_invite_for_case(case) -> str:
+def survey_invite_for_case(case: Case) -> str:
     """The absolute address of the case's survey page (``SITE_URL`` + ``/survei/<token>/``), to
     put in the closing message or a QR code. Call it when the case closes; calling it again
     returns the same address. Raises ``Conflict`` for a case that is still open."""
@@ -148,7 +152,7 @@ def survey_invite_for_case(case) -> str:
 VISIT_KINDS = ("visit", "consultation")
 
 
-def survey_invitation_for_visit(case) -> SurveyInvitation:
+def survey_invitation_for_visit(case: Case) -> SurveyInvitation:
     """The visit's one invitation, made when the ticket is drawn (idempotent): its QR code is
     printed on the ticket and shown again when the service ends, and the same link goes out by
     WhatsApp/e-mail when the visit closes. It can be answered once the guest has been served
@@ -169,7 +173,7 @@ def survey_invitation_url(invitation: SurveyInvitation) -> str:
     return settings.SITE_URL + reverse("surveys:answer", kwargs={"token": invitation.token})
 
 
-def survey_visit_waiting(case) -> bool:
+def survey_visit_waiting(case: Case) -> bool:
     """True while a visit's guest is still waiting to be served: the survey rates a service
     received, so the ticket's link asks them to come back after it. A guest who left unserved
     (the visit withdrawn) may answer — the wait is what they rate."""

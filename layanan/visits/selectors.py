@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +14,9 @@ from layanan.cases.models import OPEN_STATUSES, Case, Status
 from layanan.core.models import Unit
 
 from .models import VisitDetail
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
 
 VISIT_JOINS = ("case", "case__unit", "case__assigned_unit", "service", "routed_to", "visitor")
 
@@ -45,19 +50,19 @@ def display_board(unit: Unit, *, day: dt.date | None = None) -> dict:
     )
     calling = sorted(
         (v for v in rows if v.called_at and not v.served_at),
-        key=lambda v: v.called_at,
+        key=attrgetter("called_at"),
         reverse=True,
     )
     serving = [v for v in rows if v.served_at]
     waiting: dict[str, int] = {}
     for v in rows:
         if not v.called_at:
-            label = v.service.name if v.service_id else ""
+            label = v.service.name if v.service is not None else ""
             waiting[label] = waiting.get(label, 0) + 1
     return {"calling": calling, "serving": serving, "waiting": waiting}
 
 
-def visit_for_staff(user, pk: int) -> VisitDetail | None:
+def visit_for_staff(user: User, pk: int) -> VisitDetail | None:
     """The visit if ``user`` may see its case (its unit's staff, the Bagian it was routed to,
     auditors); None otherwise — the caller answers 404."""
     visit = VisitDetail.objects.select_related(*VISIT_JOINS).filter(pk=pk).first()
@@ -66,7 +71,7 @@ def visit_for_staff(user, pk: int) -> VisitDetail | None:
     return visit
 
 
-def visible_visit_cases(user) -> QuerySet[Case]:
+def visible_visit_cases(user: User) -> QuerySet[Case]:
     from layanan.accounts.permissions import visible_units
 
     units = visible_units(user, "case.view")
@@ -116,7 +121,7 @@ def register_visits(
     if service == "none":
         rows = rows.filter(service__isnull=True)
     elif service:
-        rows = rows.filter(service_id=service)
+        rows = rows.filter(service_id=int(service))
     if division is not None:
         rows = rows.filter(routed_to=division)
     if state in REGISTER_STATES:

@@ -27,6 +27,7 @@ allows, writing the same ``status`` events.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -47,6 +48,10 @@ from layanan.core.phones import phone_or_none, requester_phone
 from layanan.surveys.services import survey_invitation_for_visit
 
 from .models import QueueCounter, VisitDetail, Visitor
+
+if TYPE_CHECKING:
+    from layanan.accounts.actors import AnyActor
+    from layanan.catalog.models import Duration
 
 #: Kinds of published standards a guest may be queued for (facility and audience requests have
 #: their own forms).
@@ -85,10 +90,10 @@ def ticket_prefix(standard: ServiceStandard | None, services: list[ServiceStanda
 
 def visitor_find(unit: Unit, phone: str) -> Visitor | None:
     """The returning visitor of ``unit`` with this phone number (any spelling), or None."""
-    phone = phone_or_none(phone)
-    if phone is None:
+    stored = phone_or_none(phone)
+    if stored is None:
         return None
-    return Visitor.objects.filter(unit=unit, phone=phone).first()
+    return Visitor.objects.filter(unit=unit, phone=stored).first()
 
 
 def allocate_ticket(*, unit: Unit, standard: ServiceStandard | None, day: dt.date) -> int:
@@ -110,7 +115,7 @@ def allocate_ticket(*, unit: Unit, standard: ServiceStandard | None, day: dt.dat
 @transaction.atomic
 def visit_register(
     *,
-    actor,
+    actor: AnyActor,
     unit: Unit,
     standard: ServiceStandard | None,
     name: str,
@@ -150,7 +155,8 @@ def visit_register(
         if standard is None:
             raise ApplicationError(_("Please say what the visit is about."), "purpose_required")
         purpose = standard.name
-    offered = list(standard.published_version.requirements) if standard is not None else []
+    version = standard.published_version if standard is not None else None
+    offered = list(version.requirements) if version is not None else []
     chosen = list(dict.fromkeys(requirements or []))
     unknown = [item for item in chosen if item not in offered]
     if unknown:
@@ -222,7 +228,9 @@ def _ensure_open(case: Case) -> None:
 
 
 @transaction.atomic
-def visit_call(*, actor, case: Case, desk: str, now: dt.datetime | None = None) -> VisitDetail:
+def visit_call(
+    *, actor: AnyActor, case: Case, desk: str, now: dt.datetime | None = None
+) -> VisitDetail:
     """Call the ticket to ``desk`` (shown on the display). Calling again is allowed."""
     ensure_can(actor, "case.work", case)
     case, visit = _lock(case)
@@ -247,7 +255,7 @@ def visit_call(*, actor, case: Case, desk: str, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def visit_serve(
-    *, actor, case: Case, desk: str = "", now: dt.datetime | None = None
+    *, actor: AnyActor, case: Case, desk: str = "", now: dt.datetime | None = None
 ) -> VisitDetail:
     """First service: the administration time ends here (``served_at``)."""
     ensure_can(actor, "case.work", case)
@@ -275,7 +283,7 @@ def visit_serve(
     return visit
 
 
-def _service_duration(case: Case):
+def _service_duration(case: Case) -> Duration | None:
     version = case.standard_version
     if version is None:
         return None
@@ -286,7 +294,7 @@ def _service_duration(case: Case):
 
 
 @transaction.atomic
-def visit_route(*, actor, case: Case, division: Unit, note: str = "") -> Case:
+def visit_route(*, actor: AnyActor, case: Case, division: Unit, note: str = "") -> Case:
     """Route the consultation to a Bagian of the unit (its handlers then see and finish it)."""
     ensure_can(actor, "visit.route", case)
     case, visit = _lock(case)
@@ -295,7 +303,7 @@ def visit_route(*, actor, case: Case, division: Unit, note: str = "") -> Case:
         raise ApplicationError(
             _("A visit can only be routed to a division of its own unit."), "foreign_division"
         )
-    old = case.assigned_unit.name if case.assigned_unit_id else ""
+    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     case.assigned_unit = division
     case.save(update_fields=["assigned_unit", "updated_at"])
     visit.routed_to = division
@@ -307,7 +315,9 @@ def visit_route(*, actor, case: Case, division: Unit, note: str = "") -> Case:
 
 
 @transaction.atomic
-def visit_finish(*, actor, case: Case, outcome: str, now: dt.datetime | None = None) -> VisitDetail:
+def visit_finish(
+    *, actor: AnyActor, case: Case, outcome: str, now: dt.datetime | None = None
+) -> VisitDetail:
     """Record the outcome and close the visit (answered → closed)."""
     ensure_can(actor, "visit.finish", case)
     case, visit = _lock(case)
@@ -329,7 +339,7 @@ def visit_finish(*, actor, case: Case, outcome: str, now: dt.datetime | None = N
 
 
 @transaction.atomic
-def visit_no_show(*, actor, case: Case, now: dt.datetime | None = None) -> VisitDetail:
+def visit_no_show(*, actor: AnyActor, case: Case, now: dt.datetime | None = None) -> VisitDetail:
     """The guest did not come when called (or left): the visit is withdrawn."""
     ensure_can(actor, "case.work", case)
     case, visit = _lock(case)

@@ -60,6 +60,9 @@ class Holiday(TimeStampedModel):
     set by the governor or the mayor) closes that unit and every unit below it, nobody else.
     """
 
+    #: Not stored: the recompute the last holiday service call recorded (None: nothing changed).
+    calendar_run: CalendarRecompute | None
+
     date = models.DateField(_("date"))
     unit = models.ForeignKey(
         Unit,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Max, Subquery
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Holiday
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 NO_HOLIDAYS = "no_holidays"
 UNCONFIRMED_ESTIMATES = "unconfirmed_estimates"
@@ -75,7 +79,9 @@ class CalendarGap:
         }
 
 
-def _gaps(rows: Iterable[tuple[dt.date, str, bool, bool]], years: Iterable[int]):
+def _gaps(
+    rows: Iterable[tuple[dt.date, str, bool, bool]], years: Iterable[int]
+) -> list[CalendarGap]:
     """The gaps among ``years`` given the national holiday rows (date, name, estimated,
     cancelled) of those years."""
     with_rows: set[int] = set()
@@ -93,7 +99,7 @@ def _gaps(rows: Iterable[tuple[dt.date, str, bool, bool]], years: Iterable[int])
     return gaps
 
 
-def _national_rows(first_year: int, last_year: int | None = None):
+def _national_rows(first_year: int, last_year: int | None = None) -> QuerySet[Holiday]:
     rows = Holiday.objects.national().filter(date__gte=dt.date(first_year, 1, 1))
     if last_year is not None:
         rows = rows.filter(date__lte=dt.date(last_year, 12, 31))

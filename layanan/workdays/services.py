@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,13 @@ from layanan.core.models import AuditAction
 from .calendar_lock import calendar_write_lock
 from .deadlines import format_day
 from .models import CalendarRecompute, Holiday, HolidayKind, HolidaySource, OfficeHoursOverride
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+    from holidays import HolidayBase
+
+    from layanan.accounts.actors import AnyActor
+    from layanan.core.models import Unit
 
 logger = logging.getLogger("layanan.workdays")
 
@@ -51,7 +59,7 @@ class SyncReport:
     has_cuti_bersama: bool = True
 
 
-def _strip_estimated(instance, name: str) -> tuple[str, bool]:
+def _strip_estimated(instance: HolidayBase, name: str) -> tuple[str, bool]:
     """Remove the package's "(perkiraan)" marker from a holiday name; say whether it was there."""
     observed_estimated = instance.tr(instance.observed_estimated_label)
     estimated = instance.tr(instance.estimated_label)
@@ -66,7 +74,7 @@ def _strip_estimated(instance, name: str) -> tuple[str, bool]:
     return name, False
 
 
-def _names(instance, day: dt.date) -> tuple[str, bool]:
+def _names(instance: HolidayBase, day: dt.date) -> tuple[str, bool]:
     parts = [_strip_estimated(instance, part) for part in instance.get_list(day)]
     return "; ".join(name for name, _e in parts), any(e for _n, e in parts)
 
@@ -91,7 +99,7 @@ def package_holidays(year: int) -> list[PackageHoliday]:
 
 
 @transaction.atomic
-def holidays_sync(*, year: int, actor=SYSTEM) -> SyncReport:
+def holidays_sync(*, year: int, actor: AnyActor = SYSTEM) -> SyncReport:
     """Bring the table in line with the package for one year. Idempotent.
 
     Only national rows (no unit) are compared. Rows edited by hand (``source=manual``) or
@@ -159,7 +167,7 @@ def holidays_sync(*, year: int, actor=SYSTEM) -> SyncReport:
 
 
 @transaction.atomic
-def holiday_save(*, actor, holiday: Holiday, changed: bool) -> Holiday:
+def holiday_save(*, actor: AnyActor, holiday: Holiday, changed: bool) -> Holiday:
     """Save an admin's edit. Editing a synced row makes it manual, so no sync overwrites it; if
     its date moved, a cancelled manual row stays on the old date so the sync does not bring the
     old date back.
@@ -203,7 +211,7 @@ def holiday_save(*, actor, holiday: Holiday, changed: bool) -> Holiday:
 
 
 @transaction.atomic
-def holiday_delete(*, actor, holiday: Holiday) -> bool:
+def holiday_delete(*, actor: AnyActor, holiday: Holiday) -> bool:
     """Delete a holiday. A synced row is cancelled instead (kept as a manual, cancelled row) so
     that the next sync does not add it again. Returns True when the row was really deleted.
     Either way the office is open that day again: running cases are recomputed
@@ -226,7 +234,7 @@ def holiday_delete(*, actor, holiday: Holiday) -> bool:
 
 # --- recomputing running cases when the calendar changes ------------------------------------
 
-HOLIDAY_KIND_WORDS = {
+HOLIDAY_KIND_WORDS: dict[str, StrOrPromise] = {
     HolidayKind.NATIONAL_HOLIDAY: gettext_lazy("national holiday"),
     HolidayKind.CUTI_BERSAMA: gettext_lazy("collective leave"),
     HolidayKind.LOCAL: gettext_lazy("local holiday"),
@@ -244,7 +252,9 @@ def withdrawn(holiday: Holiday) -> str:
     return _("%(holiday)s withdrawn") % {"holiday": holiday_words(holiday)}
 
 
-def _holiday_changed(actor, *, before: Holiday | None, after: Holiday | None):
+def _holiday_changed(
+    actor: AnyActor, *, before: Holiday | None, after: Holiday | None
+) -> CalendarRecompute | None:
     """Record the recompute for a holiday that closed ``before.date`` and now closes
     ``after.date`` (None: no day closed on that side). Nothing when the closed day is the same.
     A holiday of a unit (regional) touches that unit's subtree only; otherwise every unit."""
@@ -257,6 +267,7 @@ def _holiday_changed(actor, *, before: Holiday | None, after: Holiday | None):
     unit = units.pop() if len(units) == 1 else None
     with translation.override(settings.LANGUAGE_CODE):
         if before is None:
+            assert after is not None  # not both None: ``days`` is not empty
             reason = holiday_words(after)
         elif after is None:
             reason = withdrawn(before)
@@ -279,7 +290,9 @@ def _override_words(override: OfficeHoursOverride) -> str:
 
 
 @transaction.atomic
-def override_save(*, actor, override: OfficeHoursOverride, changed: bool = True):
+def override_save(
+    *, actor: AnyActor, override: OfficeHoursOverride, changed: bool = True
+) -> CalendarRecompute | None:
     """Save an override (Ramadan hours, a closure) and recompute the running cases of its
     unit's subtree (every unit for a global one) whose span meets its dates, old and new.
     Returns the :class:`CalendarRecompute` recorded, or None."""
@@ -304,7 +317,7 @@ def override_save(*, actor, override: OfficeHoursOverride, changed: bool = True)
 
 
 @transaction.atomic
-def override_delete(*, actor, override: OfficeHoursOverride):
+def override_delete(*, actor: AnyActor, override: OfficeHoursOverride) -> CalendarRecompute:
     """Delete an override and recompute the running cases it touched."""
     require_actor(actor)
     with translation.override(settings.LANGUAGE_CODE):
@@ -314,7 +327,7 @@ def override_delete(*, actor, override: OfficeHoursOverride):
     return calendar_changed(actor=actor, reason=reason, days=days, unit=unit)
 
 
-def office_hours_changed(*, actor, unit):
+def office_hours_changed(*, actor: AnyActor, unit: Unit) -> CalendarRecompute:
     """A unit's weekly office hours changed (admin, organisation file): recompute the running
     cases of the unit and the units below it, whatever their dates."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -324,12 +337,12 @@ def office_hours_changed(*, actor, unit):
 
 def calendar_changed(
     *,
-    actor,
+    actor: AnyActor,
     reason: str,
     days: Iterable[dt.date] = (),
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    unit=None,
+    unit: Unit | None = None,
 ) -> CalendarRecompute:
     """The calendar changed on ``date_from``–``date_to`` (or on ``days``; neither: on every
     date) for ``unit`` and the units below it (None: every unit).
@@ -381,7 +394,9 @@ def holidays_sync_upcoming(*, today: dt.date | None = None) -> list[SyncReport]:
 
 
 @transaction.atomic
-def holiday_confirm(*, actor, holiday: Holiday, decree_number: str, decree_date: dt.date):
+def holiday_confirm(
+    *, actor: AnyActor, holiday: Holiday, decree_number: str, decree_date: dt.date
+) -> Holiday:
     """An administrator checked the date against the decree (the SKB, or the governor's decree
     for a local holiday): record the decree, clear the estimate flag, and protect the row from
     later syncs. Audited. Returns the holiday."""

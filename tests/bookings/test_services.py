@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from layanan.accounts.actors import SYSTEM
 from layanan.bookings import services
 from layanan.bookings.models import BookingDetail, BookingState
 from layanan.bookings.services import booking_approve, booking_cancel, booking_refuse
@@ -117,6 +118,17 @@ def test_cancelling_a_pending_request_withdraws_it(room, monday, file_request, u
     booking_cancel(actor=umum_front, case=case)
     case.refresh_from_db()
     assert case.status == Status.WITHDRAWN
+
+
+def test_the_system_actor_can_decide_and_is_stored_as_no_user(room, monday, file_request):
+    """SYSTEM (a management command, a task) passes the permission check; its decisions store
+    no decider instead of failing to put a non-user in the ``decided_by`` foreign key."""
+    approved = file_request(room, at(monday, 9), at(monday, 11))
+    refused = file_request(room, at(monday, 13), at(monday, 14))
+    booking = booking_approve(actor=SYSTEM, case=approved)
+    assert booking.state == BookingState.APPROVED and booking.decided_by is None
+    booking = booking_refuse(actor=SYSTEM, case=refused, reason="Ruangan dipakai")
+    assert booking.state == BookingState.REFUSED and booking.decided_by is None
 
 
 def test_refusal_needs_a_reason_and_is_final(room, monday, file_request, umum_head):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from layanan.accounts.actors import SYSTEM
+from layanan.catalog import selectors
 from layanan.catalog.components import COMPONENTS
 from layanan.catalog.models import ComplaintChannel, Fee, VersionStatus
 from layanan.catalog.services import version_publish
@@ -201,6 +203,18 @@ def test_unpublished_standard_is_404_for_the_public(client, draft_only):
     assert client.get(url + "qr.svg").status_code == 404
     assert standard.name not in page(client, "/")
     assert client.get("/unit/biro-kesra/").status_code == 404
+
+
+def test_selectors_without_a_user_show_only_what_is_published(draft_only):
+    """The catalogue selectors take ``user=None`` (no one signed in): an unpublished standard
+    is then 404, as for the public, instead of a TypeError from the permission check, which
+    refuses None."""
+    standard = draft_only.standard
+    with pytest.raises(Http404):
+        selectors.version_for_page(standard=standard)
+    with pytest.raises(Http404):
+        selectors.version_history(standard=standard)
+    assert selectors.may_view_unpublished(None, standard) is False
 
 
 def test_draft_of_the_bureau_is_404_for_a_division_handler(client, draft_only, kesra_handler):

@@ -190,17 +190,37 @@ def _gaps(numbers: list[int | None]) -> list[int]:
 
 def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
     section = ComplaintSection()
-    current: str | None = None
-    seen_labels: set[str] = set()
-    flow_items: list[Item] = []
-    class_items: list[Item] = []
-    channel_items: list[Item] = []
     garbled: list[str] = []
+    channel_items, flow_items, class_items = _sort_items(items, garbled)
+    section.channels = [
+        parse_channel(item.text) for item in channel_items if item.text.strip(" :;,.")
+    ]
+    section.flow = _read_flow(flow_items, garbled)
+    section.classes = _read_classes(class_items, section.flow, report, garbled)
+    if garbled:
+        report("garbled_section", "complaint_handling", _sentence("; ".join(garbled)))
+    if not section.channels:
+        report("missing", CHANNELS, "The complaint section names no complaint channel.")
+    if not section.flow:
+        report(
+            "missing",
+            FLOW,
+            "The complaint handling flow (Alur Penanganan Pengaduan) is empty.",
+        )
+    if not section.classes:
+        report("missing", CLASSES, "The complaint section gives no complaint class deadlines.")
+    return section
+
+
+def _sort_items(items: list[Item], garbled: list[str]) -> tuple[list[Item], list[Item], list[Item]]:
+    """The section's items as (channels, flow steps, classes): by the sub-heading above them,
+    else by what they look like."""
+    current: str | None = None
+    sorted_items: dict[str, list[Item]] = {CHANNELS: [], FLOW: [], CLASSES: []}
     for item in items:
         label = _label_kind(item)
         if label:
             current = label
-            seen_labels.add(label)
             continue
         if current == CHANNELS and item.restart:
             garbled.append(
@@ -217,15 +237,12 @@ def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
                 target = CHANNELS
             else:
                 target = FLOW
-        {CHANNELS: channel_items, FLOW: flow_items, CLASSES: class_items}[target].append(item)
+        sorted_items[target].append(item)
+    return sorted_items[CHANNELS], sorted_items[FLOW], sorted_items[CLASSES]
 
-    # Channels
-    for item in channel_items:
-        if not item.text.strip(" :;,."):
-            continue
-        section.channels.append(parse_channel(item.text))
 
-    # Flow
+def _read_flow(flow_items: list[Item], garbled: list[str]) -> list[str]:
+    """The flow steps' text; a jump in their numbering is noted in ``garbled``."""
     flow_numbers = [item.number for item in flow_items if item.kind == "num"]
     missing_steps = _gaps(flow_numbers)
     if missing_steps and flow_numbers and len(flow_numbers) == len(flow_items):
@@ -234,9 +251,15 @@ def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
             + ", ".join(str(n) for n in missing_steps)
             + " are missing (the numbering jumps)"
         )
-    section.flow = [tidy_item(item.text) for item in flow_items if tidy_item(item.text)]
+    return [tidy_item(item.text) for item in flow_items if tidy_item(item.text)]
 
-    # Classes
+
+def _read_classes(
+    class_items: list[Item], flow: list[str], report: Report, garbled: list[str]
+) -> list[ComplaintClass]:
+    """The complaint classes with a fixed deadline; other lines are reported as ignored, and
+    gaps in the list (numbers, or a canonical class between two others) noted in ``garbled``."""
+    classes: list[ComplaintClass] = []
     numbered = [item for item in class_items if item.kind == "num"]
     unnumbered_after = [
         item
@@ -247,8 +270,7 @@ def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
         parsed = parse_class(item.text)
         if parsed is None:
             if item.text.strip(" :;,."):
-                what = _describe_ignored(item.text, section.flow)
-                report("ignored_text", "complaint_handling", what)
+                report("ignored_text", "complaint_handling", _describe_ignored(item.text, flow))
             continue
         if parsed.duration.ambiguous:
             report(
@@ -257,7 +279,7 @@ def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
                 f"Complaint class '{parsed.name}': '{parsed.duration.text}' gives no kind of day; "
                 f"read as {parsed.duration.value} working days.",
             )
-        section.classes.append(parsed)
+        classes.append(parsed)
     class_numbers = [item.number for item in numbered]
     missing_classes = _gaps(class_numbers)
     if missing_classes:
@@ -267,34 +289,27 @@ def parse_complaints(items: list[Item], report: Report) -> ComplaintSection:
     if unnumbered_after:
         last = max(n for n in class_numbers if n is not None)
         garbled.append(f"the complaint class list loses its numbering after item {last}")
-    codes = [c.code for c in section.classes]
-    if set(codes) <= set(CANONICAL_CLASSES) and codes:
-        positions = [CANONICAL_CLASSES.index(code) for code in codes]
-        holes = [
-            CANONICAL_CLASSES[i]
-            for i in range(min(positions), max(positions) + 1)
-            if CANONICAL_CLASSES[i] not in codes
-        ]
-        if holes:
-            garbled.append(
-                "complaint class "
-                + ", ".join(f"'{_CLASS_NAMES[h]}'" for h in holes)
-                + " is missing between the others"
-            )
-
-    if garbled:
-        report("garbled_section", "complaint_handling", _sentence("; ".join(garbled)))
-    if not section.channels:
-        report("missing", CHANNELS, "The complaint section names no complaint channel.")
-    if not section.flow:
-        report(
-            "missing",
-            FLOW,
-            "The complaint handling flow (Alur Penanganan Pengaduan) is empty.",
+    holes = _canonical_holes([c.code for c in classes])
+    if holes:
+        garbled.append(
+            "complaint class "
+            + ", ".join(f"'{_CLASS_NAMES[h]}'" for h in holes)
+            + " is missing between the others"
         )
-    if not section.classes:
-        report("missing", CLASSES, "The complaint section gives no complaint class deadlines.")
-    return section
+    return classes
+
+
+def _canonical_holes(codes: list[str]) -> list[str]:
+    """Canonical classes missing between the first and the last of ``codes`` (none when a code
+    is not canonical: then the document has its own classes)."""
+    if not codes or not set(codes) <= set(CANONICAL_CLASSES):
+        return []
+    positions = [CANONICAL_CLASSES.index(code) for code in codes]
+    return [
+        CANONICAL_CLASSES[i]
+        for i in range(min(positions), max(positions) + 1)
+        if CANONICAL_CLASSES[i] not in codes
+    ]
 
 
 def _describe_ignored(text: str, flow: list[str]) -> str:

@@ -251,7 +251,9 @@ def _first_heading(lines: list[str], loose: bool = False) -> int:
     return len(lines)
 
 
-def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
+# One pass over the preamble; each branch of the loop is one kind of line, tried in order of
+# precedence, and that order is the rule: split up, it would no longer read as one.
+def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:  # noqa: C901
     """The page header and the title from the lines before the first heading.
 
     The title is, in this order: a markdown ``# Title``; a "Jenis Pelayanan : …" line; the block
@@ -289,16 +291,7 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
             if kind == "breadcrumb" and not header.unit_name:
                 header.unit_name = _BREADCRUMB.match(text).group("unit")
             continue
-        cells = table_cells(stripped)
-        if (
-            _DECREE.match(stripped)
-            or is_group_label(stripped)
-            or _PAGE_NUMBER.match(stripped)
-            or (cells is not None and is_table_header(cells))
-            or is_flat_table_header(stripped)
-            or _DATE_LINE.match(text)
-            or (stripped[:1] in "•·▪●-*" and not stripped.startswith("**"))
-        ):
+        if _is_preamble_noise(stripped, text):
             end_block()
             continue
         if _is_value_line(text):  # the title comes before the values, never after them
@@ -323,24 +316,50 @@ def _read_preamble(preamble: list[str]) -> tuple[_Header, str]:
             end_block()
             after_marker = len(blocks) - 1
         blocks[-1].append(stripped)
-    if not header.unit_name:
-        for raw in header.raw:
-            labelled = _UNIT_LABEL.match(raw)
-            if labelled:
-                header.unit_name = labelled.group("value")
-                break
-            if _ORG.match(raw) and not _GOVERNMENT.match(raw):
-                header.unit_name = raw
-                break
-    header.unit_name = _smart_title(squash(header.unit_name).strip(" .:"))
+    header.unit_name = _smart_title(squash(_header_unit_name(header)).strip(" .:"))
     title = h1 or labelled_title or " ".join(coded or [])
-    if not title and after_marker is not None and after_marker < len(blocks):
-        title = " ".join(blocks[after_marker])
     if not title:
-        candidates = blocks if values_from is None else blocks[:values_from]
-        short = [block for block in candidates if block and len(" ".join(block).split()) <= 20]
-        title = " ".join(short[0]) if short else ""
+        title = _block_title(blocks, after_marker, values_from)
     return header, _clean_title(title) if title else ""
+
+
+def _is_preamble_noise(stripped: str, text: str) -> bool:
+    """A preamble line that is neither header nor title: a decree number, a group label, a page
+    number, a table header, a date, a bullet. It ends the block of title lines."""
+    cells = table_cells(stripped)
+    return bool(
+        _DECREE.match(stripped)
+        or is_group_label(stripped)
+        or _PAGE_NUMBER.match(stripped)
+        or (cells is not None and is_table_header(cells))
+        or is_flat_table_header(stripped)
+        or _DATE_LINE.match(text)
+        or (stripped[:1] in "•·▪●-*" and not stripped.startswith("**"))
+    )
+
+
+def _header_unit_name(header: _Header) -> str:
+    """The unit the page header names: its breadcrumb, else a "Unit: …" line, else the first
+    organisation line that is not the government itself."""
+    if header.unit_name:
+        return header.unit_name
+    for raw in header.raw:
+        labelled = _UNIT_LABEL.match(raw)
+        if labelled:
+            return labelled.group("value")
+        if _ORG.match(raw) and not _GOVERNMENT.match(raw):
+            return raw
+    return ""
+
+
+def _block_title(blocks: list[list[str]], after_marker: int | None, values_from: int | None) -> str:
+    """The title from the preamble's blocks: the one after "STANDAR PELAYANAN", else the first
+    block of at most 20 words before the values."""
+    if after_marker is not None and after_marker < len(blocks) and blocks[after_marker]:
+        return " ".join(blocks[after_marker])
+    candidates = blocks if values_from is None else blocks[:values_from]
+    short = [block for block in candidates if block and len(" ".join(block).split()) <= 20]
+    return " ".join(short[0]) if short else ""
 
 
 def _is_value_line(text: str) -> bool:
@@ -838,16 +857,7 @@ def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
                 break
     header_lines = header.raw + cut
 
-    decree_index, decree = _find_decree(lines[:start])
-    if decree_index is None:
-        decree_index, decree = _find_decree(body)
-        if decree_index is not None:
-            body = body[:decree_index] + body[decree_index + 1 :]
-    if decree_index is None:
-        issues.add("missing", "decree_number", "The document gives no decree number (No. SK).")
-    elif not re.search(r"\d", decree):
-        issues.add("missing", "decree_number", "'No. SK' is present but has no number.")
-        decree = ""
+    body, decree = _read_decree(lines[:start], body, issues)
 
     parsed = ParsedStandard(source_name=source_name)
     parsed.unit_name = correct(header.unit_name, issues.typo_reporter("unit"))
@@ -864,6 +874,32 @@ def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
             sections["completion_times"] = time_lines
         if fee_lines:
             sections["fees"] = fee_lines
+    _read_components(parsed, sections, issues)
+    parsed.meetings_per_month, parsed.surveys_per_year = _evaluation_cadence(parsed.evaluation)
+    parsed.issues = issues.items
+    return parsed
+
+
+def _read_decree(preamble: list[str], body: list[str], issues: _Issues) -> tuple[list[str], str]:
+    """The decree number (No. SK), from the preamble or else the body (then its line leaves
+    the body): returns (body, decree number or "" when missing or without a number)."""
+    decree_index, decree = _find_decree(preamble)
+    if decree_index is None:
+        decree_index, decree = _find_decree(body)
+        if decree_index is not None:
+            body = body[:decree_index] + body[decree_index + 1 :]
+    if decree_index is None:
+        issues.add("missing", "decree_number", "The document gives no decree number (No. SK).")
+    elif not re.search(r"\d", decree):
+        issues.add("missing", "decree_number", "'No. SK' is present but has no number.")
+        decree = ""
+    return body, decree
+
+
+def _read_components(
+    parsed: ParsedStandard, sections: dict[str, list[str]], issues: _Issues
+) -> None:
+    """Fill ``parsed``'s components from the sections found."""
     for key in LIST_COMPONENTS:
         if key in sections:
             setattr(parsed, key, _list_component(split_items(sections[key]), key, issues))
@@ -884,9 +920,6 @@ def parse_standard(text: str, *, source_name: str = "") -> ParsedStandard:
         parsed.complaint_channels = complaints.channels
         parsed.complaint_flow = complaints.flow
         parsed.complaint_classes = complaints.classes
-    parsed.meetings_per_month, parsed.surveys_per_year = _evaluation_cadence(parsed.evaluation)
-    parsed.issues = issues.items
-    return parsed
 
 
 # --- documents with several services ---------------------------------------------------------

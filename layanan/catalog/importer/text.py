@@ -176,27 +176,7 @@ def split_items(lines: Iterable[str]) -> list[Item]:
         match = _LEAD.match(raw)
         assert match is not None  # the pattern matches any line
         rest = match.group("rest").strip()
-        number = None
-        kind = ""
-        if match.group("marker"):
-            for group in ("pnum", "rnum", "dnum"):
-                if match.group(group):
-                    number, kind = int(match.group(group)), "num"
-            for group in ("plet", "rlet", "dlet"):
-                if match.group(group):
-                    number, kind = ord(match.group(group).lower()) - 96, "letter"
-        elif match.group("bullet"):
-            kind = "bullet"
-        if kind == "num":
-            expected = number + 1
-        elif kind in {"letter", ""} or (kind == "bullet" and not _INLINE_NUM.match(rest)):
-            expected = 1
-        if kind == "bullet":
-            inner = _INLINE_NUM.match(rest)
-            if inner:  # "- 1) …": the dash is decoration, the number is the marker
-                number, kind = int(inner.group("num")), "num"
-                rest = rest[inner.end() :].strip()
-                expected = number + 1
+        number, kind, rest, expected = _read_marker(match, rest, expected)
         cut, segments, expected = _split_inline(rest, expected)
         first = rest[:cut]
         previous = items[-1] if items else None
@@ -210,6 +190,36 @@ def split_items(lines: Iterable[str]) -> list[Item]:
             )
         blank = False
     return [item for item in items if item.text or item.kind]
+
+
+def _read_marker(
+    match: re.Match[str], rest: str, expected: int
+) -> tuple[int | None, str, str, int]:
+    """What a line's marker says: the item's number, its kind (``"num"``, ``"letter"``,
+    ``"bullet"`` or ``""`` for none), its text after the marker, and the number the next item
+    of a run continues at (``expected``, as :func:`_split_inline` takes it)."""
+    number = None
+    kind = ""
+    if match.group("marker"):
+        for group in ("pnum", "rnum", "dnum"):
+            if match.group(group):
+                number, kind = int(match.group(group)), "num"
+        for group in ("plet", "rlet", "dlet"):
+            if match.group(group):
+                number, kind = ord(match.group(group).lower()) - 96, "letter"
+    elif match.group("bullet"):
+        kind = "bullet"
+    if kind == "num":
+        expected = number + 1
+    elif kind in {"letter", ""} or (kind == "bullet" and not _INLINE_NUM.match(rest)):
+        expected = 1
+    if kind == "bullet":
+        inner = _INLINE_NUM.match(rest)
+        if inner:  # "- 1) …": the dash is decoration, the number is the marker
+            number, kind = int(inner.group("num")), "num"
+            rest = rest[inner.end() :].strip()
+            expected = number + 1
+    return number, kind, rest, expected
 
 
 def _continues(previous: str, line: str) -> bool:

@@ -38,27 +38,8 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(slug=options["unit"]).first()
         if unit is None:
             raise CommandError(_("Unknown unit: %(slug)s") % {"slug": options["unit"]})
-        service = None
-        if options["service"]:
-            service = (
-                ServiceStandard.objects.filter(
-                    unit__path__startswith=unit.path, slug=options["service"]
-                )
-                .select_related("unit")
-                .first()
-            )
-            if service is None:
-                raise CommandError(
-                    _("Unknown service %(slug)s in %(unit)s")
-                    % {"slug": options["service"], "unit": unit.display_name}
-                )
-        period = None
-        if options["period"]:
-            period = SurveyPeriod.objects.filter(slug=options["period"]).first()
-            if period is None:
-                raise CommandError(
-                    _("Unknown survey period: %(slug)s") % {"slug": options["period"]}
-                )
+        service = _service(options["service"], unit)
+        period = _period(options["period"])
         try:
             report = survey_file_read(path, unit=unit, service=service, period=period)
         except ApplicationError as error:
@@ -87,3 +68,29 @@ class Command(BaseCommand):
             _("%(count)s response(s) imported for %(unit)s.")
             % {"count": count, "unit": unit.display_name}
         )
+
+
+def _service(slug: str | None, unit: Unit) -> ServiceStandard | None:
+    """The standard ``slug`` of ``unit`` or a unit below it (None: no ``--service`` given)."""
+    if not slug:
+        return None
+    service = (
+        ServiceStandard.objects.filter(unit__path__startswith=unit.path, slug=slug)
+        .select_related("unit")
+        .first()
+    )
+    if service is None:
+        raise CommandError(
+            _("Unknown service %(slug)s in %(unit)s") % {"slug": slug, "unit": unit.display_name}
+        )
+    return service
+
+
+def _period(slug: str | None) -> SurveyPeriod | None:
+    """The survey period ``slug`` (None: no ``--period`` given)."""
+    if not slug:
+        return None
+    period = SurveyPeriod.objects.filter(slug=slug).first()
+    if period is None:
+        raise CommandError(_("Unknown survey period: %(slug)s") % {"slug": slug})
+    return period
