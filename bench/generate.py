@@ -774,21 +774,31 @@ EVENT_COLUMNS = ("case_id", "at", "actor_id", "kind", "old_value", "new_value", 
                  "public_note", "is_internal")  # fmt: skip
 PAUSE_COLUMNS = ("case_id", "started_at", "ended_at")
 COMPLAINT_COLUMNS = ("case_id", "class_code", "class_name", "classified_at", "location",
-                     "lapor_number", "answer", "answered_by_id")  # fmt: skip
+                     "lapor_number", "answer", "answered_by_id", "letter_number", "letter_date",
+                     "letter_city", "letter_subject", "letter_signatory_title",
+                     "letter_signatory_name", "letter_signatory_nip")  # fmt: skip
 VISIT_COLUMNS = (
     "case_id", "visitor_id", "origin", "purpose", "requirements_checked", "queue_day",
     "queue_number", "ticket", "arrived_at", "called_at", "served_at", "finished_at", "desk",
     "routed_to_id", "outcome", "service_id",
 )  # fmt: skip
 BOOKING_COLUMNS = ("case_id", "resource_id", "starts_at", "ends_at", "participants", "purpose",
-                   "organisation", "state", "decided_by_id", "decided_at", "reason")  # fmt: skip
+                   "organisation", "state", "decided_by_id", "decided_at", "reason",
+                   "letter_number", "letter_date")  # fmt: skip
+# Columns the simulation leaves empty: the letters and notices of a case that came by web
+# (no request letter, no answer letter issued) and an audience without an official account.
+BLANK_DETAIL_VALUES = {
+    "letter_number": "", "letter_date": None, "letter_city": "", "letter_subject": "",
+    "letter_signatory_title": "", "letter_signatory_name": "", "letter_signatory_nip": "",
+    "official_user_id": None,
+}  # fmt: skip
 AUDIENCE_COLUMNS = (
     "case_id", "organisation", "topic", "preferred_date_1", "preferred_date_2",
     "preferred_date_3", "participants", "official_requested", "letter_number", "letter_date",
     "instruction", "disposed_by_id", "disposed_at", "schedule_starts_at", "schedule_place",
     "schedule_official", "scheduled_by_id", "scheduled_at", "reply_number", "reply_date",
     "reply_subject", "reply_body", "reply_signatory_title", "reply_signatory_name",
-    "reply_signatory_nip", "reply_city", "replied_by_id", "replied_at",
+    "reply_signatory_nip", "reply_city", "replied_by_id", "replied_at", "official_user_id",
 )  # fmt: skip
 VISITOR_COLUMNS = ("id", "created_at", "updated_at", "unit_id", "phone", "name", "origin")
 RESPONSE_COLUMNS = (
@@ -1379,6 +1389,7 @@ def build_chunk(index: int):
             details["complaints_complaintdetail"].append((
                 case_id, d["class_code"], d["class_name"], d["classified_at"], d["location"],
                 d["lapor_number"], d["answer"], d["answered_by_id"],
+                *(BLANK_DETAIL_VALUES[c] for c in COMPLAINT_COLUMNS[8:]),
             ))  # fmt: skip
         elif kind in ("visit", "consultation"):
             day, queue_number, ticket, visitor = extra
@@ -1389,11 +1400,15 @@ def build_chunk(index: int):
             ))  # fmt: skip
         elif kind == "facility":
             details["bookings_bookingdetail"].append(
-                tuple([case_id] + [d[c] for c in BOOKING_COLUMNS[1:]])
+                tuple(
+                    [case_id] + [d.get(c, BLANK_DETAIL_VALUES.get(c)) for c in BOOKING_COLUMNS[1:]]
+                )
             )
         else:
             details["bookings_audiencedetail"].append(
-                tuple([case_id] + [d[c] for c in AUDIENCE_COLUMNS[1:]])
+                tuple(
+                    [case_id] + [d.get(c, BLANK_DETAIL_VALUES.get(c)) for c in AUDIENCE_COLUMNS[1:]]
+                )
             )
     return cases, events, pauses, details
 
@@ -1599,7 +1614,6 @@ def number_replies() -> int:
     with each unit's template), and the ``ReplyLetterCounter`` rows that continue them."""
     from django.db import connection
 
-    from layanan.bookings.audience_letters import format_number
     from layanan.bookings.models import ReplyLetterCounter, ReplyLetterTemplate
 
     templates = {t.unit_id: t for t in ReplyLetterTemplate.objects.select_related("unit")}
@@ -1614,8 +1628,8 @@ def number_replies() -> int:
     numbers = []
     for detail_id, unit_id, day in rows:
         seq[(unit_id, day.year)] += 1
-        numbers.append((detail_id, format_number(templates[unit_id], seq=seq[(unit_id, day.year)],
-                                                 on=day)))  # fmt: skip
+        template = templates[unit_id]
+        numbers.append((detail_id, template.format_number(seq=seq[(unit_id, day.year)], on=day)))
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_reply (id bigint, number varchar(100))")
         with cursor.copy("COPY bench_reply (id, number) FROM STDIN") as copy:
