@@ -179,8 +179,8 @@ def generate(cursor, cases: int, units: int, seed: float) -> dict:
                  1 + (g % 20), 12 + (g % 8)) END,
             CASE WHEN anon OR kind IN ('visit', 'consultation') OR g % 5 < 2 THEN ''
                  ELSE 'warga' || g || '@contoh.id' END,
-            CASE WHEN anon OR g % 10 < 3 THEN '' ELSE '08' || lpad((g::bigint * 7919 % 10000000000)::text,
-                 10, '0') END,
+            CASE WHEN anon OR g % 10 < 3 THEN ''
+                 ELSE '08' || lpad((g::bigint * 7919 % 10000000000)::text, 10, '0') END,
             CASE WHEN kind IN ('audience', 'facility') THEN 'Yayasan Pendidikan Khatulistiwa'
                  ELSE '' END,
             anon, kind = 'complaint' AND g % 20 = 0,
