@@ -623,7 +623,10 @@ def reference_sizes(url: str) -> dict:
                 "rows_estimate": rows,
                 "table_bytes": table_bytes,
                 "index_bytes": index_bytes,
-                "bytes_per_row": round((table_bytes + index_bytes) / rows, 1) if rows > 0 else None,
+                # Too few rows (or never analysed): a size per row would say nothing.
+                "bytes_per_row": (
+                    round((table_bytes + index_bytes) / rows, 1) if rows >= 1000 else None
+                ),
             }
     return out
 
@@ -722,9 +725,10 @@ def markdown(payload: dict) -> str:
             "|---|---:|---:|---:|",
         ]
         for table, m in payload["reference"].items():
+            per_row = m["bytes_per_row"] if m["bytes_per_row"] is not None else "— (< 1,000 rows)"
             lines.append(
                 f"| {table} | {m['rows_estimate']:,} | "
-                f"{mb(m['table_bytes'] + m['index_bytes'])} | {m['bytes_per_row']} |"
+                f"{mb(m['table_bytes'] + m['index_bytes'])} | {per_row} |"
             )
         lines.append("")
     m = payload["machine"]
