@@ -122,7 +122,11 @@ stop() {
     return
   fi
   [ -f "$(datadir)/standby.signal" ] || die "$version/$NAME is not a standby: not removing it"
-  pg_dropcluster --stop "$version" "$NAME"
+  # a throw-away copy: no shutdown checkpoint to wait for
+  if [[ "$(status)" == online* ]]; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$NAME" stop -m immediate
+  fi
+  pg_dropcluster "$version" "$NAME"
   say "$version/$NAME stopped and removed"
 }
 
