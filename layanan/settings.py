@@ -136,6 +136,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# A read replica (docs/operations.md, "A read replica"): reports, dashboards, exports and the IKM
+# read there (layanan/core/db_routing.py), everything else, and the pages right after a staff
+# member's write (for REPLICA_PIN_SECONDS), on the primary. Unset: one database, as before.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = int(env("REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise RuntimeError("DATABASE_REPLICA_URL must be a replica of DATABASE_URL (same engine)")
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    # Tests: no test database is created on the replica (it is read-only); the alias only takes
+    # the name of the primary's test database (Django's set_as_test_mirror changes NAME alone),
+    # which physical replication brings to the replica (tests/ops/test_replica.py).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["layanan.core.db_routing.ReplicaRouter"]
+    # read-your-writes: a write, and a staff member's pages right after one, read the primary
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("layanan.core.scoping.UnitScopeMiddleware") + 1,
+        "layanan.core.db_routing.ReplicaPinMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, roles_for, visible_units
 from layanan.cases.selectors import overdue_q
+from layanan.core.db_routing import reading_replica
 from layanan.core.models import Unit
 
 from .models import ActionStatus, EvaluationMeeting, FollowUpAction, Reprimand
@@ -160,6 +161,7 @@ def range_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
     )
 
 
+@reading_replica()
 def officer_performance(*, unit: Unit, start: dt.date, end: dt.date) -> list[OfficerRow]:
     """Per officer of ``unit`` (and its sub-units) for the days ``start`` … ``end``: cases
     assigned, finished, finished on time / late (finished = answered, or closed without an

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from layanan.core.db_routing import reading_replica
 from layanan.core.models import Unit
 from layanan.surveys.ikm import ElementResult, IkmResult, ikm_compute
 from layanan.surveys.models import SurveyPeriod, SurveyResponse
@@ -104,6 +105,7 @@ def _profile(responses) -> list[ProfileTable]:
     ]
 
 
+@reading_replica()
 def skm_report(
     *, unit: Unit, start: dt.date, end: dt.date, period: SurveyPeriod | None = None
 ) -> SkmReport:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from layanan.core.db_routing import reading_primary, reading_replica
 from layanan.core.models import Unit
 from layanan.surveys.ikm import IkmResult, ikm_compute, population_served
 from layanan.surveys.scope import ResultsScope, results_scope
@@ -147,7 +149,12 @@ def months_data(
     """The figures of ``months`` as data, and which of them were computed now. A closed month
     is read from its snapshot (one indexed query for all of ``months``); one without a snapshot
     is computed and stored; the current month is computed and never stored. ``compute``
-    limits which months are computed when missing (default: all): the others are left out."""
+    limits which months are computed when missing (default: all): the others are left out.
+
+    Under ``reading_replica`` the snapshots and the current month are read from the replica,
+    but a month about to be stored is counted on the primary: figures counted from a replica
+    still behind a late correction would be kept after the correction's invalidation, until
+    the next write to that month."""
     now = now or timezone.now()
     closed = [m for m in months if snapshots.is_closed(m, now)]
     result = snapshots.snapshots_read(unit, closed)
@@ -157,10 +164,11 @@ def months_data(
             continue
         # The figures are aggregates of the whole unit (the caller checked it may read them),
         # stored for every later reader: never counted through one reader's unit scope.
-        with scopes_disabled():
+        stored = month in closed
+        with scopes_disabled(), reading_primary() if stored else nullcontext():
             result[month] = month_data(unit, month, now=now)
         computed.append(month)
-        if month in closed:
+        if stored:
             snapshots.snapshot_write(unit, month, result[month], now=now)
     return result, computed
 
@@ -236,6 +244,7 @@ def _whole_closed_months(start: dt.date, end: dt.date) -> list[Month]:
     return months
 
 
+@reading_replica()
 def ikm_range(
     *,
     unit: Unit,
@@ -303,8 +312,10 @@ class Evaluation:
         ]
 
 
+@reading_replica()
 def evaluation(unit: Unit, month: Month, *, now: dt.datetime | None = None) -> Evaluation:
-    """Everything the dashboards and the monthly report show for ``unit`` and ``month``.
+    """Everything the dashboards and the monthly report show for ``unit`` and ``month``, read
+    from the replica when there is one (``core.db_routing``; stored months: ``months_data``).
 
     The month, the month before and the twelve-month trends come from ``months_figures``: one
     query reads every stored month of the window; the month and the one before are computed

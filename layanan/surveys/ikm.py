@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from layanan.catalog.models import ServiceStandard
+from layanan.core.db_routing import reading_replica
 from layanan.core.models import Unit
 
 from .models import SurveyResponse
@@ -338,6 +339,7 @@ def ikm_compute(
     )
 
 
+@reading_replica()
 def ikm_by_unit(
     *,
     start: datetime.date | None = None,
