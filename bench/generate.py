@@ -499,10 +499,11 @@ def setup_reference(args, now: dt.datetime) -> list[BureauInfo]:
     from django.db import transaction
 
     from layanan.accounts.models import Membership
-    from layanan.bookings.models import ReplyLetterTemplate, Resource
+    from layanan.audiences.models import ReplyLetterTemplate
     from layanan.catalog.models import ServiceStandard
     from layanan.complaints.services import complaint_classes_for, provisional_duration
     from layanan.core.models import Unit, UnitKind
+    from layanan.facilities.models import Resource
     from layanan.surveys.models import SurveyPeriod
     from layanan.visits.services import PREFIXES, walk_in_services
     from layanan.workdays.models import Holiday
@@ -810,9 +811,10 @@ INVITATION_COLUMNS = ("created_at", "updated_at", "case_id", "token", "expires_a
 
 
 def table_models() -> dict:
-    from layanan.bookings.models import AudienceDetail, BookingDetail
+    from layanan.audiences.models import AudienceDetail
     from layanan.cases.models import Case, CaseEvent, CasePause
     from layanan.complaints.models import ComplaintDetail
+    from layanan.facilities.models import BookingDetail
     from layanan.surveys.models import SurveyInvitation, SurveyResponse
     from layanan.visits.models import VisitDetail, Visitor
 
@@ -1614,7 +1616,7 @@ def number_replies() -> int:
     with each unit's template), and the ``ReplyLetterCounter`` rows that continue them."""
     from django.db import connection
 
-    from layanan.bookings.models import ReplyLetterCounter, ReplyLetterTemplate
+    from layanan.audiences.models import ReplyLetterCounter, ReplyLetterTemplate
 
     templates = {t.unit_id: t for t in ReplyLetterTemplate.objects.select_related("unit")}
     with connection.cursor() as cursor:

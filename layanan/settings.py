@@ -69,7 +69,8 @@ INSTALLED_APPS = [
     "layanan.open311",
     "layanan.notify",
     "layanan.intake",
-    "layanan.bookings",
+    "layanan.facilities",
+    "layanan.audiences",
     "layanan.surveys",
     "layanan.visits",
     "layanan.reports",
@@ -213,8 +214,9 @@ ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # The SLA sweep warns this many minutes before the due time (limits in minutes/hours; in days)
 SLA_DUE_SOON_SHORT_MINUTES = int(env("SLA_DUE_SOON_SHORT_MINUTES", "60"))
 SLA_DUE_SOON_LONG_MINUTES = int(env("SLA_DUE_SOON_LONG_MINUTES", str(24 * 60)))
-# Reminders the working day before an audience / a facility booking (layanan/bookings/reminders.py):
-# due at this hour (the unit's local time), sent only until the quiet hour.
+# Reminders the working day before an audience / a facility booking
+# (layanan/facilities/reminders.py): due at this hour (the unit's local time), sent only until
+# the quiet hour.
 BOOKING_REMINDER_HOUR = int(env("BOOKING_REMINDER_HOUR", "8"))
 BOOKING_REMINDER_QUIET_HOUR = int(env("BOOKING_REMINDER_QUIET_HOUR", "20"))
 ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "5"))

@@ -101,12 +101,12 @@ PUBLIC = row(OK)
 def build_world(org) -> dict:
     """Users, tokens and one object of each kind; returns what the URL arguments need."""
     from layanan.api.services import api_token_create
-    from layanan.bookings.audience_services import audience_request_create
-    from layanan.bookings.models import Resource, ResourceKind
-    from layanan.bookings.services import booking_request_create
+    from layanan.audiences.services import audience_request_create
     from layanan.cases.attachments import attachment_add
     from layanan.cases.models import Case, Status
     from layanan.complaints.services import complaint_assign, complaint_create
+    from layanan.facilities.models import Resource, ResourceKind
+    from layanan.facilities.services import booking_request_create
     from layanan.surveys.services import survey_invitation_for_case
     from layanan.visits.services import visit_register
 

@@ -57,7 +57,7 @@ ADMINISTRABLE: dict[str, Administrable] = {
     "surveys.surveyperiod": Administrable("calendar.holidays", None),
     "workdays.calendarrecompute": Administrable("calendar.edit", None, actions=("view",)),
     "bookings.resource": Administrable("resources.edit", "unit"),
-    "bookings.replylettertemplate": Administrable("letters.edit", "unit"),
+    "audiences.replylettertemplate": Administrable("letters.edit", "unit"),
     "bookings.facilitynoticetemplate": Administrable("letters.edit", "unit"),
     "complaints.answerlettertemplate": Administrable("letters.edit", "unit"),
     "accounts.user": Administrable("people.manage", "memberships__unit"),

@@ -6,7 +6,7 @@
 - ``GET /audiences`` (+ ``/{id}``) and the actions: staff tokens. A request the token cannot
   see — another unit's, or outside the token's unit limit — is a 404 ``unknown_audience``, the
   same answer as an id that does not exist; one it can see but not act on is a 403. Actions go
-  through ``bookings.audience_services``, which checks the user's rights and writes the
+  through ``audiences.services``, which checks the user's rights and writes the
   timeline.
 
 Query shapes (pinned in tests): the list is token + memberships + token units + count + one page
@@ -26,9 +26,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as StatusResponse
 from pydantic import ConfigDict
 
-from layanan.bookings.audience_models import AudienceDetail
-from layanan.bookings.audience_selectors import audiences_visible_to
-from layanan.bookings.audience_services import (
+from layanan.audiences.models import AudienceDetail
+from layanan.audiences.selectors import audiences_visible_to
+from layanan.audiences.services import (
     audience_close,
     audience_dispose,
     audience_reply,

@@ -7,7 +7,7 @@
 - ``GET /bookings`` (+ ``/{id}``) and the actions: staff tokens. A request the token cannot
   see — another unit's, or outside the token's unit limit — is a 404 ``unknown_booking``, the
   same answer as an id that does not exist; one it can see but not act on is a 403. Actions go
-  through ``bookings.services``, which checks the user's rights and writes the timeline.
+  through ``facilities.services``, which checks the user's rights and writes the timeline.
 
 Query shapes (pinned in tests): the list is token + memberships + token units + count + one page
 query with every relation joined, however long the page. Operation ids are those of the module
@@ -27,19 +27,19 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as StatusResponse
 from pydantic import ConfigDict
 
-from layanan.bookings.models import BookingDetail, BookingState, Resource
-from layanan.bookings.selectors import bookings_visible_to
-from layanan.bookings.services import (
-    booking_approve,
-    booking_cancel,
-    booking_refuse,
-    booking_request_create,
-)
 from layanan.cases.models import Channel
 from layanan.cases.timeline import status_label
 from layanan.core.errors import NotFound
 from layanan.core.phones import Phone
 from layanan.core.scoping import public_endpoint
+from layanan.facilities.models import BookingDetail, BookingState, Resource
+from layanan.facilities.selectors import bookings_visible_to
+from layanan.facilities.services import (
+    booking_approve,
+    booking_cancel,
+    booking_refuse,
+    booking_request_create,
+)
 
 from .auth import public_caller, token_auth
 from .common import (

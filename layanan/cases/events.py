@@ -40,6 +40,14 @@ EVENT_LABELS = {
     "sla_due_soon": gettext_lazy("Due soon: the person in charge was reminded"),
     "sla_overdue": gettext_lazy("Overdue: escalated to the head of unit"),
     DUE_CHANGED_EVENT: gettext_lazy("Deadline adjusted to a calendar change"),
+    # Facility requests (layanan/facilities)
+    "booking_cancelled": gettext_lazy("Booking cancelled"),
+    "booking_used": gettext_lazy("Facility used"),
+    "booking_not_used": gettext_lazy("Facility not used"),
+    # Audience requests (layanan/audiences)
+    "disposition": gettext_lazy("Disposition"),
+    "schedule_proposed": gettext_lazy("Schedule proposed"),
+    "schedule_changed": gettext_lazy("Schedule changed"),
 }
 
 

@@ -1,5 +1,5 @@
 """The abstract models every numbered document of a unit is built on — the audience reply letter
-(``bookings.ReplyLetterTemplate``/``ReplyLetterCounter``), the facility decision notice
+(``audiences.ReplyLetterTemplate``/``ReplyLetterCounter``), the facility decision notice
 (``bookings.FacilityNoticeTemplate``/``FacilityNoticeCounter``) and the complaint answer letter
 (``complaints.AnswerLetterTemplate``/``AnswerLetterCounter``): a template with a number pattern
 and a signatory, and a per-unit per-year gapless counter.

@@ -2,7 +2,7 @@
 paragraphs, the signatory, gapless yearly numbers, and a WeasyPrint rendering that fetches
 nothing.
 
-Used by the audience reply letters (``bookings/audience_letters.py``), the complaint answer
+Used by the audience reply letters (``audiences/letters.py``), the complaint answer
 letters (``complaints/answer_letters.py``), the facility notices (``bookings/notices.py``) and
 the service pledge (``catalog/pledge.py``). The letterhead (kop surat) is the template
 ``letters/_kop.html``; the templates' and counters' abstract models are in ``letter_models.py``,

@@ -60,8 +60,8 @@ def record_choices(user, message: IntakeMessage) -> list[tuple[str, str]]:
     from django.utils.translation import gettext as _
 
     from layanan.accounts.permissions import can
-    from layanan.bookings.audience_services import audience_standard
-    from layanan.bookings.models import Resource
+    from layanan.audiences.services import audience_standard
+    from layanan.facilities.models import Resource
 
     if message.status != IntakeStatus.NEW or not can(user, "case.create", message.unit):
         return []

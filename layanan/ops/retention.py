@@ -77,11 +77,11 @@ def _erase_details(case: Case) -> None:
 
         ComplaintDetail.objects.filter(case=case).update(location="")
     elif case.kind == CaseKind.FACILITY:
-        from layanan.bookings.models import BookingDetail
+        from layanan.facilities.models import BookingDetail
 
         BookingDetail.objects.filter(case=case).update(organisation="")
     elif case.kind == CaseKind.AUDIENCE:
-        from layanan.bookings.audience_models import AudienceDetail
+        from layanan.audiences.models import AudienceDetail
 
         # The reply letter is addressed to the requester by name.
         AudienceDetail.objects.filter(case=case).update(organisation="", reply_body="")

@@ -72,7 +72,7 @@ def test_the_head_sees_the_catalogue_calendar_resources_and_templates(client, he
         "workdays.officehours",
         "workdays.officehoursoverride",
         "bookings.resource",
-        "bookings.replylettertemplate",
+        "audiences.replylettertemplate",
     } <= shown
     assert not shown & SUPERUSER_ONLY
     assert "accounts.user" not in shown  # people are the unit's administrator's
@@ -146,7 +146,7 @@ def test_every_registered_model_is_decided():
     # Read-only records with their own rules: audit log (auditors), and the rest superusers.
     assert undecided <= {
         "core.auditentry",
-        "bookings.audiencedetail",
+        "audiences.audiencedetail",
         "bookings.bookingdetail",
         "reports.skmfollowup",
         "surveys.surveyresponse",

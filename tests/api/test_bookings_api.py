@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from layanan.accounts.actors import PUBLIC
 from layanan.accounts.models import Role
-from layanan.bookings.audience_services import audience_request_create
-from layanan.bookings.models import Resource, ResourceKind
+from layanan.audiences.services import audience_request_create
 from layanan.cases.models import Case, CaseKind, Status
+from layanan.facilities.models import Resource, ResourceKind
 from tests.factories import MembershipFactory, UserFactory
 
 from .utils import EN, assert_error, bearer

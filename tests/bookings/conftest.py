@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from layanan.accounts.actors import PUBLIC
 from layanan.accounts.models import Role
-from layanan.bookings.models import Resource, ResourceKind
-from layanan.bookings.services import booking_request_create
+from layanan.facilities.models import Resource, ResourceKind
+from layanan.facilities.services import booking_request_create
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -109,7 +109,7 @@ def kesra(seeds):
 @pytest.fixture
 def file_audience(kesra):
     """File an audience request with Biro Kesra from the web (override any field)."""
-    from layanan.bookings.audience_services import audience_request_create
+    from layanan.audiences.services import audience_request_create
 
     def _file(**kwargs):
         fields = {
@@ -132,7 +132,7 @@ def file_audience(kesra):
 @pytest.fixture
 def scheduled_audience(file_audience, kesra_head, kesra_handler, org):
     """An audience request handed to Bagian Bina Mental and scheduled by its handler."""
-    from layanan.bookings.audience_services import audience_dispose, audience_schedule
+    from layanan.audiences.services import audience_dispose, audience_schedule
 
     case = file_audience()
     audience_dispose(

@@ -12,9 +12,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from layanan.accounts.actors import PUBLIC
-from layanan.bookings.audience_letters import render_reply_pdf, template_for
-from layanan.bookings.audience_models import AudienceDetail, ReplyLetterTemplate
-from layanan.bookings.audience_services import (
+from layanan.audiences.letters import render_reply_pdf, template_for
+from layanan.audiences.models import AudienceDetail, ReplyLetterTemplate
+from layanan.audiences.services import (
     audience_close,
     audience_dispose,
     audience_refuse,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from layanan.bookings.audience_models import ReplyLetterTemplate
-from layanan.bookings.audience_services import audience_reply
+from layanan.audiences.models import ReplyLetterTemplate
+from layanan.audiences.services import audience_reply
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code
 

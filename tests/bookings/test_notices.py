@@ -16,17 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from layanan.accounts.models import Role
-from layanan.bookings import notices
-from layanan.bookings.models import (
+from layanan.cases.models import Attachment, Case, Channel, Status
+from layanan.cases.numbering import format_public_code
+from layanan.core.errors import Conflict, NotPermitted
+from layanan.facilities import notices
+from layanan.facilities.models import (
     BookingDetail,
     BookingState,
     FacilityNotice,
     FacilityNoticeCounter,
 )
-from layanan.bookings.services import booking_approve, booking_record_use, booking_refuse
-from layanan.cases.models import Attachment, Case, Channel, Status
-from layanan.cases.numbering import format_public_code
-from layanan.core.errors import Conflict, NotPermitted
+from layanan.facilities.services import booking_approve, booking_record_use, booking_refuse
 from layanan.notify.models import OutboxMessage
 
 from .conftest import _member, at
@@ -271,7 +271,7 @@ def test_recording_is_for_staff_who_may_record_in_the_unit(client, room, monday,
     client.force_login(auditor)
     assert client.get(reverse("bookings:record")).status_code == 404
     other = _member("kesra.informasi", org["biro-kesra"], Role.FRONT_DESK)
-    from layanan.bookings.models import Resource
+    from layanan.facilities.models import Resource
 
     Resource.objects.create(unit=org["biro-kesra"], name="Ruang Kesra", kind="room")
     client.force_login(other)
@@ -383,7 +383,7 @@ def test_a_paper_letter_counts_from_its_receipt(umum, room, file_request, umum_f
 def test_another_units_desk_cannot_record_a_letter_for_biro_umum(room, monday, org):
     """The service refuses a paper letter recorded by Biro Kesra's front desk for Biro Umum's
     room (wrong unit): nothing is created, no file is attached."""
-    from layanan.bookings.services import booking_request_create
+    from layanan.facilities.services import booking_request_create
 
     desk = _member("kesra.informasi", org["biro-kesra"], Role.FRONT_DESK)
     with pytest.raises(NotPermitted):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from layanan.bookings import services
-from layanan.bookings.models import BookingDetail, BookingState
-from layanan.bookings.services import booking_approve
 from layanan.cases.models import Case
 from layanan.core.errors import Conflict
+from layanan.facilities import services
+from layanan.facilities.models import BookingDetail, BookingState
+from layanan.facilities.services import booking_approve
 from tests.concurrency import run_concurrently
 
 from .conftest import at

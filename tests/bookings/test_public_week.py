@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from layanan.bookings.models import BookingDetail, Resource, ResourceKind
-from layanan.bookings.selectors import Availability, public_week
-from layanan.bookings.services import booking_approve
+from layanan.facilities.models import BookingDetail, Resource, ResourceKind
+from layanan.facilities.selectors import Availability, public_week
+from layanan.facilities.services import booking_approve
 from layanan.workdays.models import Holiday
 
 from .conftest import at, next_monday

@@ -1,4 +1,6 @@
-"""Reminders the working day before an audience or a facility booking (bookings/reminders.py).
+"""Reminders the working day before an audience or a facility booking (the sweep in
+facilities/reminders.py, the audience's messages in audiences/reminders.py, the timing in
+cases/reminders.py).
 
 The expected days are computed by hand from the 2026 list in REGULATIONS.md (SKB 1497/2025):
 national holidays 1 Jan, 16 Jan, 17 Feb, 19 Mar, 21–22 Mar, 3 Apr, 5 Apr, 1 May, 14 May,
@@ -14,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from layanan.bookings.audience_services import audience_reply, audience_schedule
-from layanan.bookings.models import AudienceDetail
-from layanan.bookings.reminders import reminder_due, send_reminders, working_day_before
-from layanan.bookings.services import booking_approve, booking_refuse
+from layanan.audiences.models import AudienceDetail
+from layanan.audiences.services import audience_reply, audience_schedule
+from layanan.cases.reminders import reminder_due, working_day_before
+from layanan.facilities.reminders import send_reminders
+from layanan.facilities.services import booking_approve, booking_refuse
 from layanan.notify.models import OutboxMessage
 from layanan.workdays.deadlines import Calendar
 
@@ -67,7 +70,7 @@ def answered_audience(file_audience, kesra_head, kesra_handler, kesra_officer, o
     head of the bureau receives it (her account chosen for the reminder)."""
 
     def _make(**fields):
-        from layanan.bookings.audience_services import audience_dispose
+        from layanan.audiences.services import audience_dispose
 
         case = file_audience(**fields)
         audience_dispose(
@@ -167,7 +170,7 @@ def test_only_confirmed_audiences_are_reminded(
 ):
     """An audience whose schedule is only proposed (no reply letter yet) is not reminded:
     the requester has not been told the time."""
-    from layanan.bookings.audience_services import audience_dispose
+    from layanan.audiences.services import audience_dispose
 
     case = file_audience()
     audience_dispose(

@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from layanan.accounts.actors import SYSTEM
-from layanan.bookings import services
-from layanan.bookings.models import BookingDetail, BookingState
-from layanan.bookings.services import booking_approve, booking_cancel, booking_refuse
 from layanan.cases.deadlines import standard_duration
 from layanan.cases.models import CaseKind, Status
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
+from layanan.facilities import services
+from layanan.facilities.models import BookingDetail, BookingState
+from layanan.facilities.services import booking_approve, booking_cancel, booking_refuse
 from layanan.notify.models import OutboxMessage
 from layanan.workdays.deadlines import deadline
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from layanan.bookings.models import BookingDetail, BookingState
-from layanan.bookings.services import booking_approve
 from layanan.cases.models import Case, Status
 from layanan.cases.numbering import format_public_code
+from layanan.facilities.models import BookingDetail, BookingState
+from layanan.facilities.services import booking_approve
 
 from .conftest import at
 

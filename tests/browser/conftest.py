@@ -41,7 +41,7 @@ def umum_room(org, settings, live_server):
     from django.core.management import call_command
 
     from layanan.accounts.models import Role
-    from layanan.bookings.models import Resource, ResourceKind
+    from layanan.facilities.models import Resource, ResourceKind
     from tests.factories import MembershipFactory, UserFactory
 
     call_command("load_demo", "--no-users", stdout=StringIO())

@@ -16,8 +16,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from layanan.bookings.models import BookingState, Resource
 from layanan.cases.models import Case, Status
+from layanan.facilities.models import BookingState, Resource
 
 from .a11y import assert_axe_clean, no_horizontal_scroll
 

@@ -16,9 +16,9 @@ import pytest
 from django.utils import timezone
 
 from layanan.accounts.actors import PUBLIC
-from layanan.bookings.models import BookingState, Resource, ResourceKind
-from layanan.bookings.services import booking_approve, booking_request_create
 from layanan.cases.models import Case, Status
+from layanan.facilities.models import BookingState, Resource, ResourceKind
+from layanan.facilities.services import booking_approve, booking_request_create
 from tests.browser.conftest import staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

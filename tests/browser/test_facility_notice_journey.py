@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from layanan.bookings.models import BookingState
 from layanan.cases.models import Case, Status
+from layanan.facilities.models import BookingState
 from tests.browser.a11y import assert_axe_clean, no_horizontal_scroll
 from tests.browser.conftest import staff_sign_in
 

@@ -67,13 +67,13 @@ def page_arguments() -> dict[str, dict]:
     """The keyword arguments of each public page, from demo-like data (``load_demo`` plus one
     case of each public kind). Pages without parameters map to {}."""
     from layanan.accounts.actors import PUBLIC
-    from layanan.bookings.audience_services import audience_request_create
-    from layanan.bookings.models import Resource, ResourceKind
-    from layanan.bookings.services import booking_request_create
+    from layanan.audiences.services import audience_request_create
     from layanan.cases.models import Case, CaseKind
     from layanan.cases.numbering import format_public_code
     from layanan.catalog.models import ServiceStandard
     from layanan.core.models import Unit
+    from layanan.facilities.models import Resource, ResourceKind
+    from layanan.facilities.services import booking_request_create
     from layanan.surveys.models import SurveyInvitation
     from layanan.visits.services import visit_register
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from layanan.accounts.actors import PUBLIC, SYSTEM
-from layanan.bookings.audience_services import audience_request_create
+from layanan.audiences.services import audience_request_create
 from layanan.cases.models import Case
 from layanan.cases.numbering import format_public_code
 from layanan.catalog.models import ServiceKind

@@ -12,7 +12,7 @@ from django.urls import reverse
 from layanan.accounts.models import Membership, Role
 from layanan.api.models import ApiToken
 from layanan.api.services import api_token_create, api_token_revoke
-from layanan.bookings.audience_models import ReplyLetterTemplate
+from layanan.audiences.models import ReplyLetterTemplate
 from layanan.catalog.services import version_create_draft, version_publish
 from layanan.core.models import AuditEntry
 from tests.factories import UserFactory, published_standard
@@ -227,7 +227,7 @@ def test_letter_templates_edited_on_the_staff_page_and_in_the_admin_are_audited(
     client.force_login(root)
     admin_data = {**data, "unit": unit.pk, "city": "Singkawang"}
     response = client.post(
-        reverse("admin:bookings_replylettertemplate_change", args=[template.pk]), admin_data
+        reverse("admin:audiences_replylettertemplate_change", args=[template.pk]), admin_data
     )
     assert response.status_code == 302
     latest = _entries("letter_template_changed")[-1]

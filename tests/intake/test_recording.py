@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from layanan.accounts.models import Role
-from layanan.bookings.models import Resource, ResourceKind
 from layanan.cases.models import Case, CaseKind, Channel
 from layanan.core.models import AuditAction, AuditEntry
+from layanan.facilities.models import Resource, ResourceKind
 from layanan.intake.models import DismissReason, IntakeStatus, Mailbox
 from layanan.intake.parsing import parse_mail
 from layanan.intake.services import Incoming, intake_dismiss, intake_receive

@@ -370,8 +370,8 @@ class Command(BaseCommand):
         real office enters its own in the admin), and a few requests on the coming working
         days so the public week view has something to show — only while none of these
         resources has a booking (idempotent). Returns (resources created, bookings made)."""
-        from layanan.bookings.models import BookingDetail, Resource
-        from layanan.bookings.services import booking_approve, booking_request_create
+        from layanan.facilities.models import BookingDetail, Resource
+        from layanan.facilities.services import booking_approve, booking_request_create
         from layanan.workdays.deadlines import Calendar
 
         umum = units["biro-umum"]
