@@ -27,8 +27,7 @@ class _Compiled:
     params: tuple
     position: int
     names: tuple[str, ...]
-    compiler: Any
-    converters: dict
+    converters: dict  # {column position: (converters, expression)}, as the ORM's compiler has
 
 
 class CompiledQuery:
@@ -57,9 +56,7 @@ class CompiledQuery:
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
         if len(names) != len(fields):
             raise ValueError("CompiledQuery needs a values() queryset")
-        return _Compiled(
-            sql, tuple(params), positions[0], names, compiler, compiler.get_converters(fields)
-        )
+        return _Compiled(sql, tuple(params), positions[0], names, compiler.get_converters(fields))
 
     def rows(self, value: Any) -> list[dict]:
         connection = connections[self.using]
@@ -73,6 +70,13 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        if compiled.converters:
-            fetched = list(compiled.compiler.apply_converters(fetched, compiled.converters))
-        return [dict(zip(compiled.names, row, strict=True)) for row in fetched]
+        rows = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, (converters, expression) in compiled.converters.items():
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            rows.append(dict(zip(compiled.names, row, strict=True)))
+        return rows
