@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from .models import KIND_CODES, CaseCounter
 
@@ -25,15 +24,28 @@ def allocate_number(*, unit, kind: str, year: int) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the case's transaction")
     code = KIND_CODES[kind]
-    counters = CaseCounter.objects.filter(unit=unit, kind_code=code, year=year)
     # The UPDATE locks the row until our transaction ends (as SELECT … FOR UPDATE would), so
     # the next writer's UPDATE waits and then counts from our committed number.
-    if not counters.update(last=F("last") + 1):  # the first case of the year: make the row
+    last = _increment(unit.pk, code, year)
+    if last is None:  # the first case of the year: make the row
         CaseCounter.objects.get_or_create(unit=unit, kind_code=code, year=year)
-        counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
+        last = _increment(unit.pk, code, year)
     prefix = unit.code or unit.slug.upper()
     return f"{prefix}/{code}/{year}/{last:06d}"
+
+
+def _increment(unit_id: int, kind_code: str, year: int) -> int | None:
+    """Count one more on the counter row and read the new value in the same statement
+    (``UPDATE … RETURNING``: PostgreSQL, and SQLite since 3.35); None when there is no row."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 "  # noqa: S608 (the table name is ours)
+            "WHERE unit_id = %s AND kind_code = %s AND year = %s RETURNING last",
+            [unit_id, kind_code, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
 
 
 def new_public_code() -> str:

@@ -191,6 +191,14 @@ def _answer_text(case: Case) -> str:
     return detail.answer if detail is not None else ""
 
 
+def reachable(case: Case) -> bool:
+    """Whether :func:`reporter_messages` has anyone to write to: a non-anonymous complaint with
+    an e-mail address, or a telephone number while WhatsApp is switched on."""
+    if case.kind != CaseKind.COMPLAINT or case.is_anonymous:
+        return False
+    return bool(case.requester_email) or bool(case.requester_phone and settings.WHATSAPP_ENABLED)
+
+
 def reporter_messages(
     case: Case,
     event: str,
@@ -293,6 +301,8 @@ def notify_reporter(
     """
     if event not in EVENTS:
         raise ValueError(f"unknown reporter event {event!r}")
+    if not reachable(case):
+        return []  # nobody to tell (anonymous, no address): not even a savepoint
     return _enqueue_safely(
         lambda: reporter_messages(
             case, event, key=key, class_name=class_name, note=note, survey_url=survey_url
@@ -325,8 +335,13 @@ def case_event_saved(sender, instance: CaseEvent, created: bool, raw: bool = Fal
     event = reporter_event(instance)
     if event is None:
         return
-    # The event's case may be a stale instance; read the row as the transaction sees it now.
-    case = Case.objects.select_related("unit").filter(pk=instance.case_id).first()
+    if event == RECEIVED and CaseEvent.case.is_cached(instance):
+        # The first event, written by ``cases.services.case_create`` right after the case's
+        # INSERT, with that very instance: it is the row as this transaction wrote it.
+        case = instance.case
+    else:
+        # The event's case may be a stale instance; read the row as the transaction sees it.
+        case = Case.objects.select_related("unit").filter(pk=instance.case_id).first()
     if case is None or case.kind != CaseKind.COMPLAINT:
         return
     # Receipt happens once per case; later events may repeat (reclassified, answered again

@@ -136,7 +136,16 @@ class ComplaintForm(forms.Form):
         else:
             self.fields["unit"].queryset = complaint_units()
         self.fields["service"].queryset = standards
-        self.fields["service"].choices = self._grouped_service_choices(standards)
+        # Read when shown, once: a POST that is valid never needs the list (the chosen service
+        # is looked up on its own), so it costs no query there.
+        self._service_choices: list | None = None
+
+        def service_choices() -> list:
+            if self._service_choices is None:
+                self._service_choices = self._grouped_service_choices(standards)
+            return self._service_choices
+
+        self.fields["service"].choices = service_choices
         widgets = {
             "subject": {"autocomplete": "off"},
             "location": {"autocomplete": "off"},

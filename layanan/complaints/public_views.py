@@ -24,26 +24,32 @@ server keeps no record tying a browser (or a signed-in account) to an anonymous 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.cases.selectors import is_overdue
 from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
 from layanan.core.errors import ApplicationError
 
@@ -51,7 +57,7 @@ from layanan.core.errors import ApplicationError
 # below and for the apps that share the complaint limits (bookings, visits).
 from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit, client_address  # noqa: F401
 from layanan.core.scoping import public_surface
-from layanan.core.timezones import activate_unit_time_zone
+from layanan.core.timezones import activate_unit_time_zone, display_time_zone_of
 from layanan.workdays.deadlines import format_due
 
 from .notifications import tracking_url
@@ -63,13 +69,15 @@ from .public_forms import (
     looks_like_code,
 )
 from .selectors import (
+    TrackedComplaint,
     complaint_by_code,
     complaint_standards,
     complaint_units,
-    public_timeline,
     request_status_page,
+    tracked_complaint,
 )
 from .services import complaint_create
+from .tracking import case_body, is_provisional, reopen_until
 
 # (requests, seconds) per client address; override in settings.
 SUBMIT_LIMIT_DEFAULT = (20, 10 * 60)  # complaint POSTs, valid or not
@@ -162,8 +170,47 @@ def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpRe
         ],
         "files_dropped": files_dropped,
     }
+    if not form.is_bound:
+        context["blank_fields"] = _blank_fields(form, context)
     response = render(request, "complaints/public/form.html", context, status=status)
     return _private(response, noindex=False)
+
+
+#: Part of the key of the blank form's fields: raise it when the form or its template change.
+BLANK_FORM_VERSION = 1
+BLANK_FORM_SECONDS = 60 * 60
+
+
+def _blank_fields(form: ComplaintForm, context: dict) -> SafeString:
+    """The fields of the empty complaint form (everything inside ``<form>`` but the CSRF token),
+    rendered once per office, list of offices and services, preselected service and language,
+    and kept in the cache. The key is a digest of exactly those, so a change in the catalogue
+    (a service that starts or stops taking complaints, a renamed office) is a new key at once;
+    nothing per visitor is in it (the token stays outside)."""
+    state = repr(
+        (
+            BLANK_FORM_VERSION,
+            get_language(),
+            form.fixed_unit.pk if form.fixed_unit is not None else None,
+            _plain(form.fields["unit"].choices) if "unit" in form.fields else None,
+            _plain(form.fields["service"].choices),
+            form.initial.get("service"),
+        )
+    )
+    key = "pengaduan:form:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
+    html = cache.get(key)
+    if not isinstance(html, str):
+        html = get_template("complaints/public/form.html#fields").render(context)
+        cache.set(key, html, BLANK_FORM_SECONDS)
+    return mark_safe(html)
+
+
+def _plain(choices) -> list:
+    """Choices (with option groups) as nested lists of strings, for a stable digest."""
+    return [
+        [str(value), _plain(label) if isinstance(label, list | tuple) else str(label)]
+        for value, label in choices
+    ]
 
 
 @transaction.atomic
@@ -212,10 +259,16 @@ def _receipt_allowed(request: HttpRequest, case: Case) -> bool:
 # --- pages keyed by the tracking code --------------------------------------------------------
 
 
-def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpResponse:
+def _by_code(
+    request: HttpRequest,
+    raw: str,
+    url_name: str,
+    find: Callable[[str], Any] = complaint_by_code,
+) -> Any:
     """The complaint for ``raw`` as typed, or the response to give instead: 429 past the limit,
     a redirect to the canonical ``ABCD-EFGH-JKMN`` address, or the friendly 404 page. Each
-    lookup counts in the shared budget, found or not."""
+    lookup counts in the shared budget, found or not. ``find`` reads the complaint by its
+    normalised code (the tracking page's GET reads only what it shows)."""
     code = normalise_public_code(raw)
     if looks_like_code(code):
         canonical = format_public_code(code)
@@ -232,7 +285,7 @@ def _by_code(request: HttpRequest, raw: str, url_name: str) -> Case | HttpRespon
     retry_after = LOOKUP_RATE.hit(request)
     if retry_after:
         return _too_many(request, retry_after)
-    case = complaint_by_code(code)
+    case = find(code)
     if case is None and url_name == "track" and code != "-":
         # The code of an audience or facility request: its own status page answers.
         page = request_status_page(code)
@@ -263,11 +316,6 @@ def _code_groups(case: Case) -> list[str]:
     return format_public_code(case.public_code).split("-")
 
 
-def _is_provisional(case: Case) -> bool:
-    detail = getattr(case, "complaint", None)
-    return detail is not None and not detail.is_classified and case.is_open
-
-
 @require_safe
 @public_surface("the receipt of the case just filed, by its code")
 def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
@@ -294,7 +342,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
         "qr_svg": qr_svg_inline(url),
         "received": format_due(case.received_at),
         "due": format_due(case.due_at) if case.due_at else "",
-        "provisional": _is_provisional(case),
+        "provisional": is_provisional(case),
     }
     return _private(render(request, "complaints/public/receipt.html", context))
 
@@ -320,53 +368,6 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return _private(response, noindex=False)
 
 
-STATUS_WORDS: dict[str, tuple[str, str]] = {
-    Status.RECEIVED: (
-        gettext_lazy("Received"),
-        gettext_lazy(
-            "Your complaint has been recorded. The complaint officer will check it and decide "
-            "how it will be handled."
-        ),
-    ),
-    Status.VERIFIED: (
-        gettext_lazy("Checked"),
-        gettext_lazy(
-            "The complaint officer has checked your complaint. It will now be followed up."
-        ),
-    ),
-    Status.IN_PROGRESS: (
-        gettext_lazy("Being handled"),
-        gettext_lazy("The responsible team is looking into your complaint."),
-    ),
-    Status.WAITING: (
-        gettext_lazy("Waiting for you"),
-        gettext_lazy(
-            "We need more information from you before we can continue. Please contact the "
-            "office and mention your tracking code. The time limit is paused until then."
-        ),
-    ),
-    Status.ANSWERED: (
-        gettext_lazy("Answered"),
-        gettext_lazy("Your complaint has been answered. You can read the answer below."),
-    ),
-    Status.CLOSED: (
-        gettext_lazy("Closed"),
-        gettext_lazy("Your complaint has been answered and closed."),
-    ),
-    Status.REJECTED: (
-        gettext_lazy("Not accepted"),
-        gettext_lazy(
-            "Your complaint could not be accepted for handling. The reason is shown in the "
-            "history below when the office gave one."
-        ),
-    ),
-    Status.WITHDRAWN: (
-        gettext_lazy("Withdrawn"),
-        gettext_lazy("This complaint was withdrawn."),
-    ),
-}
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_surface("found by the tracking code; the page shows no identity")
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
@@ -377,70 +378,68 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         retry_after = SUBMIT_RATE.hit(request)
         if retry_after:
             return _too_many(request, retry_after)
+        return _reopen(request, code)
+    tracked = _by_code(request, code, "track", find=tracked_complaint)
+    if isinstance(tracked, HttpResponse):
+        return tracked
+    return _track_page(request, tracked)
+
+
+def _reopen(request: HttpRequest, code: str) -> HttpResponse:
+    """A POST on the tracking page: reopen the closed complaint, or show the page again with
+    the reason refused."""
     case = _by_code(request, code, "track")
     if isinstance(case, HttpResponse):
         return case
     activate_unit_time_zone(case.unit)
-    reopen_form = None
-    status = 200
-    if request.method == "POST":
-        reopen_form = ReopenForm(request.POST)
-        if reopen_form.is_valid():
-            try:
-                case_reopen_by_requester(case=case, reason=reopen_form.cleaned_data["reason"])
-            except ApplicationError as error:
-                reopen_form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Your complaint has been reopened. The office will look at it again "
-                        "and answer you."
-                    ),
-                )
-                url = reverse(
-                    "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
-                )
-                response = HttpResponseRedirect(url)
-                response.status_code = 303
-                return _private(response)
-        status = 400
-        case = complaint_by_code(case.public_code)  # as it is now (it may have changed)
-    detail = case.complaint
+    reopen_form = ReopenForm(request.POST)
+    if reopen_form.is_valid():
+        try:
+            case_reopen_by_requester(case=case, reason=reopen_form.cleaned_data["reason"])
+        except ApplicationError as error:
+            reopen_form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your complaint has been reopened. The office will look at it again and "
+                    "answer you."
+                ),
+            )
+            url = reverse(
+                "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
+            )
+            response = HttpResponseRedirect(url)
+            response.status_code = 303
+            return _private(response)
+    tracked = tracked_complaint(case.public_code)  # as it is now (it may have changed)
+    if tracked is None:
+        raise Http404("No such complaint")
+    return _track_page(request, tracked, reopen_form=reopen_form, status=400)
+
+
+def _track_page(
+    request: HttpRequest,
+    tracked: TrackedComplaint,
+    *,
+    reopen_form: ReopenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    # this page's times in the case's unit's zone
+    timezone.activate(display_time_zone_of(tracked.unit_id, tracked.unit_time_zone))
     now = timezone.now()
-    title, explanation = STATUS_WORDS.get(case.status, (case.get_status_display(), ""))
-    reopen_until = None
-    if case.status == Status.CLOSED and case.closed_at and now - case.closed_at <= REOPEN_WINDOW:
-        reopen_until = format_due(case.closed_at + REOPEN_WINDOW)
+    until = reopen_until(tracked, now)
+    if until:
         reopen_form = reopen_form or ReopenForm()
-    done = case.status in (Status.ANSWERED, Status.CLOSED)
-    # After reopening, the earlier answer stays readable, marked as the previous one.
-    show_answer = bool(detail.answer) and (done or case.reopen_count > 0)
     context = {
-        "case": case,
-        "detail": detail,
-        "unit": case.unit,
-        "code": format_public_code(case.public_code),
-        "code_groups": _code_groups(case),
-        "status_title": title,
-        "status_explanation": explanation,
-        "status_tone": _status_tone(case),
-        "received": format_due(case.received_at),
-        "due": format_due(case.due_at) if case.due_at and case.is_open else "",
-        "provisional": _is_provisional(case),
-        "overdue": is_overdue(case, now),
-        "paused": case.is_paused,
-        "answer": detail.answer if show_answer else "",
-        "answer_is_previous": show_answer and not done,
-        "answered": format_due(case.answered_at) if show_answer and case.answered_at else "",
-        "reopen_until": reopen_until,
-        "reopen_form": reopen_form if reopen_until else None,
-        "reopen_failed": reopen_form is not None and reopen_form.errors and not reopen_until,
+        "code": format_public_code(tracked.public_code),
+        # status, answer, details, history, contacts: cached per state of the case
+        "case_body": case_body(tracked, now),
+        "reopen_until": until,
+        "reopen_form": reopen_form if until else None,
         "reopen_errors": reopen_form.non_field_errors() if reopen_form is not None else [],
         "reopen_days": REOPEN_WINDOW.days,
-        "timeline": public_timeline(case),
-        "survey_url": _open_survey_url(case),
-        "answer_letter": detail.letter_number if show_answer and done else "",
+        "survey_url": _open_survey_url(tracked, now),
     }
     response = render(request, "complaints/public/track.html", context, status=status)
     return _private(response)
@@ -463,23 +462,12 @@ def track_answer_letter(request: HttpRequest, code: str) -> HttpResponse:
     return _private(letter_response(detail, render_answer_letter_pdf(detail)))
 
 
-def _open_survey_url(case: Case) -> str:
+def _open_survey_url(tracked: TrackedComplaint, now: dt.datetime) -> str:
     """The satisfaction survey of a closed case while its invitation is unused and valid."""
-    from layanan.surveys.models import SurveyInvitation
-
-    if case.status != Status.CLOSED:
+    if tracked.status != Status.CLOSED or not tracked.survey_token:
         return ""
-    invitation = SurveyInvitation.objects.filter(case=case, used_at__isnull=True).first()
-    if invitation is None or invitation.is_expired:
+    if tracked.survey_used_at is not None or (
+        tracked.survey_expires_at is not None and now >= tracked.survey_expires_at
+    ):
         return ""
-    return reverse("surveys:answer", kwargs={"token": invitation.token})
-
-
-def _status_tone(case: Case) -> str:
-    if case.status in (Status.ANSWERED, Status.CLOSED):
-        return "done"
-    if case.status in (Status.REJECTED, Status.WITHDRAWN):
-        return "stopped"
-    if case.status == Status.WAITING:
-        return "waiting"
-    return "open"
+    return reverse("surveys:answer", kwargs={"token": tracked.survey_token})

@@ -16,14 +16,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.cases.events import DUE_CHANGED_EVENT
-from layanan.cases.models import Case, CaseEvent, CaseKind, Status
+from layanan.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Status
 from layanan.cases.selectors import case_search_q, overdue_q
 from layanan.catalog.models import ServiceStandard
+from layanan.core.compiled import CompiledQuery
 from layanan.core.models import Unit
 from layanan.workdays.deadlines import format_due
 
@@ -120,6 +122,118 @@ def complaint_by_code(code: str) -> Case | None:
     )
 
 
+@dataclass(frozen=True)
+class TrackedComplaint:
+    """What the tracking page shows of a complaint, read in one query
+    (:func:`tracked_complaint`): the case's public columns, its detail's class, answer and
+    letter number, its unit's name, contacts and own zone, its standard's name, its survey
+    invitation, and the stamp of its public history — ``public_events`` (how many) and
+    ``last_public_event`` (the highest id), which key the page's cached case body
+    (``complaints/tracking.py``): a new public event changes the stamp, even one whose
+    transaction committed after a later one's. Never the requester's identity."""
+
+    pk: int
+    public_code: str
+    status: str
+    number: str
+    subject: str
+    received_at: dt.datetime
+    due_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    paused_since: dt.datetime | None
+    reopen_count: int
+    unit_id: int
+    unit_name: str
+    unit_phone: str
+    unit_whatsapp: str
+    unit_email: str
+    unit_time_zone: str
+    standard_name: str
+    class_code: str
+    answer: str
+    letter_number: str
+    survey_token: str
+    survey_expires_at: dt.datetime | None
+    survey_used_at: dt.datetime | None
+    public_events: int
+    last_public_event: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+
+#: TrackedComplaint's fields, from the columns of the query.
+_TRACKED_COLUMNS = {
+    "pk": "id",
+    "public_code": "public_code",
+    "status": "status",
+    "number": "number",
+    "subject": "subject",
+    "received_at": "received_at",
+    "due_at": "due_at",
+    "answered_at": "answered_at",
+    "closed_at": "closed_at",
+    "paused_since": "paused_since",
+    "reopen_count": "reopen_count",
+    "unit_id": "unit_id",
+    "unit_name": "unit__name",
+    "unit_phone": "unit__phone",
+    "unit_whatsapp": "unit__whatsapp",
+    "unit_email": "unit__email",
+    "unit_time_zone": "unit__time_zone",
+    "standard_name": "standard__name",
+    "class_code": "complaint__class_code",
+    "answer": "complaint__answer",
+    "letter_number": "complaint__letter_number",
+    "survey_token": "survey_invitation__token",
+    "survey_expires_at": "survey_invitation__expires_at",
+    "survey_used_at": "survey_invitation__used_at",
+    "public_events": "public_events",
+    "last_public_event": "last_public_event",
+}
+_TEXT_OR_EMPTY = {"standard_name", "class_code", "answer", "letter_number", "survey_token"}
+
+
+def _tracked_query(code: str) -> QuerySet:
+    public = CaseEvent._base_manager.filter(case_id=OuterRef("pk"), is_internal=False).order_by()
+    return (
+        # the base manager: no unit scope is compiled into the statement (a public read)
+        Case._base_manager.filter(kind=CaseKind.COMPLAINT, public_code=code)
+        .annotate(
+            public_events=Coalesce(
+                Subquery(public.values("case_id").annotate(n=Count("pk")).values("n")), 0
+            ),
+            last_public_event=Coalesce(Subquery(public.order_by("-pk").values("pk")[:1]), 0),
+        )
+        .values(*_TRACKED_COLUMNS.values())
+        .order_by()[:1]
+    )
+
+
+# Compiled once per connection: the ORM's compiling of this five-table statement costs more
+# than the database's answer to it (layanan/core/compiled.py).
+_TRACKED = CompiledQuery(_tracked_query, placeholder="tracking-code-placeholder")
+
+
+def tracked_complaint(code: str) -> TrackedComplaint | None:
+    """The tracking page's complaint with this (normalised) code, in one statement, or None.
+    The requester's identity is not even read."""
+    rows = _TRACKED.rows(code)
+    if not rows:
+        return None
+    row = rows[0]
+    values = {name: row[column] for name, column in _TRACKED_COLUMNS.items()}
+    for name in _TEXT_OR_EMPTY:
+        values[name] = values[name] or ""
+    return TrackedComplaint(**values)
+
+
 #: Requests tracked on their own status page; ``/lacak/`` sends their codes there, so one
 #: tracking box serves every code a citizen holds.
 REQUEST_STATUS_PAGES: dict[str, str] = {
@@ -201,15 +315,21 @@ def public_event_status(event: CaseEvent) -> str | None:
     return None
 
 
-def public_timeline(case: Case) -> list[PublicEntry]:
+_PUBLIC_EVENTS = CompiledQuery(
+    lambda case_id: (
+        CaseEvent._base_manager.filter(case_id=case_id, is_internal=False)
+        .order_by("at", "pk")
+        .values("at", "kind", "new_value", "public_note", "actor_id")
+    ),
+    placeholder=-7_654_321,
+)
+
+
+def public_timeline(case: Case | TrackedComplaint) -> list[PublicEntry]:
     """The reporter's timeline of ``case``: its non-internal events, oldest first, each with
     its public label, the status it reached and the text written for the reporter (one
-    query)."""
-    events = (
-        CaseEvent.objects.filter(case_id=case.pk, is_internal=False)
-        .only("at", "kind", "new_value", "public_note", "actor_id", "case_id")
-        .order_by("at", "pk")
-    )
+    query). Public by nature: read without the unit scope, like the pages that show it."""
+    events = [CaseEvent(case_id=case.pk, **row) for row in _PUBLIC_EVENTS.rows(case.pk)]
     return [
         PublicEntry(
             at=event.at,

@@ -441,15 +441,15 @@ def test_tracking_page_query_count_is_bounded(
 
 
 def test_filing_runs_a_bounded_number_of_queries(client, kesra, django_assert_max_num_queries):
-    """The public submit's POST (issue 20 measures it against django-helpdesk): the form's unit
-    and standard, the class list, the gapless number (one UPDATE and one read of the counter),
+    """The public submit's POST (issue 20 measures it against django-helpdesk): the form's unit,
+    the class list, the gapless number (one UPDATE … RETURNING of the counter),
     the code's uniqueness check, the unit's calendar, one INSERT of the case with its due time
     already computed (no UPDATE after it), the first event, the acknowledgement in the outbox,
-    the complaint detail, and the savepoints around them — 30 statements on SQLite, 31 on
+    the complaint detail, and the savepoints around them — 27 statements on SQLite, 28 on
     PostgreSQL (the calendar's shared advisory lock). A query added to this path shows here."""
     path = FORM + f"{kesra.slug}/"
     client.post(path, form_data(kesra))  # the first of the year makes the counter row
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(28):
         response = client.post(path, form_data(kesra, email="kedua@example.com"))
     assert response.status_code == 303
     assert Case.objects.count() == 2
