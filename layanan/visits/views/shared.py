@@ -1,0 +1,71 @@
+"""What the desk, the kiosk and the guest book share: the service a visitor chose (and the
+buttons to choose one), registering a visit from a filled-in form, the unit a staff page is about.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from layanan.accounts.permissions import can
+from layanan.cases.models import Case
+from layanan.core.models import Unit
+from layanan.visits.services import GENERAL_PREFIX, visit_register
+
+GENERAL = "umum"  # the ?layanan= value of a visit without a service
+
+
+def chosen_service(unit: Unit, services, slug: str | None):
+    """(chosen, standard): chosen False when nothing (valid) was chosen yet."""
+    if slug == GENERAL:
+        return True, None
+    for standard in services:
+        if standard.slug == slug:
+            return True, standard
+    return False, None
+
+
+def service_choices(unit: Unit, services, url: str) -> list[dict]:
+    from layanan.visits.services import ticket_prefix
+
+    choices = [
+        {
+            "name": s.name,
+            "letter": ticket_prefix(s, services),
+            "url": f"{url}?layanan={s.slug}",
+            "requirements": s.published_version.requirements,
+        }
+        for s in services
+    ]
+    choices.append(
+        {
+            "name": _("Other purpose (guest book)"),
+            "letter": GENERAL_PREFIX,
+            "url": f"{url}?layanan={GENERAL}",
+            "requirements": [],
+        }
+    )
+    return choices
+
+
+def register_visit(request, *, unit, standard, form, actor, channel) -> Case:
+    data = form.cleaned_data
+    return visit_register(
+        actor=actor,
+        unit=unit,
+        standard=standard,
+        name=data["name"],
+        phone=data["phone"],
+        origin=data.get("origin", ""),
+        purpose=data.get("purpose", ""),
+        requirements=data.get("requirements") or [],
+        channel=channel,
+        email=data.get("email", ""),
+    )
+
+
+def desk_unit(request: HttpRequest, unit_slug: str) -> Unit:
+    unit = Unit.objects.filter(slug=unit_slug).first()
+    if unit is None or not can(request.user, "case.view", unit):
+        raise Http404
+    return unit
