@@ -269,30 +269,18 @@ def desk_register(request: HttpRequest, unit_slug: str) -> HttpResponse:
         context["looked_up"] = True
     elif request.method == "POST":
         form = VisitForm(request.POST, standard=standard)
-        if form.is_valid():
-            try:
-                case = register_visit(
-                    request,
-                    unit=unit,
-                    standard=standard,
-                    form=form,
-                    actor=request.user,
-                    channel=Channel.FACE_TO_FACE,
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                from django.contrib import messages
+        case, status = register_visit(
+            form, unit=unit, standard=standard, actor=request.user, channel=Channel.FACE_TO_FACE
+        )
+        if case is not None:
+            from django.contrib import messages
 
-                messages.success(
-                    request,
-                    _("Registered: ticket %(ticket)s (%(number)s).")
-                    % {"ticket": case.visit.ticket, "number": case.number},
-                )
-                return redirect("visits:desk", unit_slug=unit.slug)
-        else:
-            status = 400
+            messages.success(
+                request,
+                _("Registered: ticket %(ticket)s (%(number)s).")
+                % {"ticket": case.visit.ticket, "number": case.number},
+            )
+            return redirect("visits:desk", unit_slug=unit.slug)
     else:
         form = VisitForm(standard=standard)
     if returning is not None:

@@ -16,7 +16,6 @@ from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Channel
 from layanan.cases.numbering import format_public_code, normalise_public_code
 from layanan.complaints.public_views import RateLimit, _too_many
-from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
 from layanan.core.scoping import public_surface
 from layanan.surveys.models import SurveyInvitation
@@ -69,27 +68,13 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
         if retry_after:
             return _too_many(request, retry_after)
         form = VisitForm(request.POST, standard=standard)
-        if form.is_valid():
-            try:
-                case = register_visit(
-                    request,
-                    unit=unit,
-                    standard=standard,
-                    form=form,
-                    actor=PUBLIC,
-                    channel=Channel.KIOSK,
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                return redirect(
-                    "visits:ticket",
-                    unit_slug=unit.slug,
-                    code=format_public_code(case.public_code),
-                )
-        else:
-            status = 400
+        case, status = register_visit(
+            form, unit=unit, standard=standard, actor=PUBLIC, channel=Channel.KIOSK
+        )
+        if case is not None:
+            return redirect(
+                "visits:ticket", unit_slug=unit.slug, code=format_public_code(case.public_code)
+            )
     else:
         form = VisitForm(standard=standard)
     context["form"] = form

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.permissions import can
 from layanan.cases.models import Case
+from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
 from layanan.visits.services import GENERAL_PREFIX, visit_register
 
@@ -48,20 +49,30 @@ def service_choices(unit: Unit, services, url: str) -> list[dict]:
     return choices
 
 
-def register_visit(request, *, unit, standard, form, actor, channel) -> Case:
+def register_visit(form, *, unit, standard, actor, channel) -> tuple[Case | None, int]:
+    """The visit the bound ``form`` describes, registered: (the case, 200); or (None, the
+    page's status) with why on the form — 400 for invalid input, the service's own status when
+    it refuses."""
+    if not form.is_valid():
+        return None, 400
     data = form.cleaned_data
-    return visit_register(
-        actor=actor,
-        unit=unit,
-        standard=standard,
-        name=data["name"],
-        phone=data["phone"],
-        origin=data.get("origin", ""),
-        purpose=data.get("purpose", ""),
-        requirements=data.get("requirements") or [],
-        channel=channel,
-        email=data.get("email", ""),
-    )
+    try:
+        case = visit_register(
+            actor=actor,
+            unit=unit,
+            standard=standard,
+            name=data["name"],
+            phone=data["phone"],
+            origin=data.get("origin", ""),
+            purpose=data.get("purpose", ""),
+            requirements=data.get("requirements") or [],
+            channel=channel,
+            email=data.get("email", ""),
+        )
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return None, exc.status_code
+    return case, 200
 
 
 def desk_unit(request: HttpRequest, unit_slug: str) -> Unit:
