@@ -29,7 +29,7 @@ from layanan.visits.services import (
     walk_in_services,
 )
 
-from .shared import chosen_service, desk_unit, register_visit, service_choices
+from .shared import desk_unit, register_visit, service_context
 
 DESK_SESSION_KEY = "visits_desk"
 
@@ -246,15 +246,12 @@ def desk_register(request: HttpRequest, unit_slug: str) -> HttpResponse:
         raise Http404
     services = walk_in_services(unit)
     url = reverse("visits:register", args=[unit.slug])
-    chosen, standard = chosen_service(unit, services, request.GET.get("layanan"))
     context = {
-        "unit": unit,
-        "services": service_choices(unit, services, url),
-        "chosen": chosen,
-        "standard": standard,
+        **service_context(unit, services, url, request.GET.get("layanan")),
         **staff_context(request, "visits"),
     }
-    if not chosen:
+    standard = context["standard"]
+    if not context["chosen"]:
         return render(request, "visits/register.html", context)
     status = 200
     returning = None

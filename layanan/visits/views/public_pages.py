@@ -24,7 +24,7 @@ from layanan.visits.models import VisitDetail
 from layanan.visits.selectors import display_board
 from layanan.visits.services import walk_in_services
 
-from .shared import chosen_service, register_visit, service_choices
+from .shared import register_visit, service_context
 
 KIOSK_RATE = RateLimit("visit_kiosk", "VISIT_KIOSK_RATE", (60, 60 * 60))
 DISPLAY_REFRESH_SECONDS = 10
@@ -52,15 +52,9 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     if not services:
         raise Http404
     url = reverse("visits:kiosk", args=[unit.slug])
-    chosen, standard = chosen_service(unit, services, request.GET.get("layanan"))
-    context = {
-        "unit": unit,
-        "services": service_choices(unit, services, url),
-        "chosen": chosen,
-        "standard": standard,
-        "start_url": url,
-    }
-    if not chosen:
+    context = {**service_context(unit, services, url, request.GET.get("layanan")), "start_url": url}
+    standard = context["standard"]
+    if not context["chosen"]:
         return _kiosk_headers(render(request, "visits/kiosk.html", context))
     status = 200
     if request.method == "POST":

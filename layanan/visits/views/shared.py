@@ -16,7 +16,20 @@ from layanan.visits.services import GENERAL_PREFIX, visit_register
 GENERAL = "umum"  # the ?layanan= value of a visit without a service
 
 
-def chosen_service(unit: Unit, services, slug: str | None):
+def service_context(unit: Unit, services, url: str, slug: str | None) -> dict:
+    """What the register page and the kiosk show of the services: the unit, a button per
+    service (and one for the guest book), whether one was chosen (``?layanan=slug``) and which
+    (``standard``: None for the guest book)."""
+    chosen, standard = _chosen_service(unit, services, slug)
+    return {
+        "unit": unit,
+        "services": _service_choices(unit, services, url),
+        "chosen": chosen,
+        "standard": standard,
+    }
+
+
+def _chosen_service(unit: Unit, services, slug: str | None):
     """(chosen, standard): chosen False when nothing (valid) was chosen yet."""
     if slug == GENERAL:
         return True, None
@@ -26,7 +39,7 @@ def chosen_service(unit: Unit, services, slug: str | None):
     return False, None
 
 
-def service_choices(unit: Unit, services, url: str) -> list[dict]:
+def _service_choices(unit: Unit, services, url: str) -> list[dict]:
     from layanan.visits.services import ticket_prefix
 
     choices = [
