@@ -20,7 +20,6 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as StatusResponse
@@ -37,8 +36,6 @@ from layanan.audiences.services import (
     may,
 )
 from layanan.cases.models import Channel, Status
-from layanan.cases.timeline import status_label
-from layanan.core.errors import NotFound
 from layanan.core.phones import Phone
 from layanan.core.scoping import public_endpoint
 
@@ -52,20 +49,20 @@ from .common import (
     ReasonIn,
     action_responses,
     aware,
+    case_fields,
+    case_row,
     created_data,
     filing_actor,
     filing_channel,
     legacy_operation_id,
     local,
-    own_code,
-    requester_data,
     staff_filing,
+    token_case_rows,
     unit_brief,
 )
-from .complaint_schemas import Email, InputSchema, Moment, Text
 from .pagination import PageParams, page_of, paginate
-from .permissions import ensure_token_can, within_token_units
-from .schemas import ValidationErrorOut
+from .permissions import ensure_token_can
+from .schemas import Email, InputSchema, Moment, Text, ValidationErrorOut
 from .throttling import booking_submit_throttle, filing_token_throttle, token_throttle
 
 router = Router(tags=["bookings"], auth=token_auth, throttle=[token_throttle])
@@ -184,9 +181,7 @@ AUDIENCE_JOINS = ("case", "case__unit", "case__assigned_unit")
 
 
 def _audiences(request: HttpRequest) -> QuerySet[AudienceDetail]:
-    ensure_token_can(request, "api.use_staff")
-    audiences = within_token_units(request.auth, audiences_visible_to(request.user), "case__")
-    return audiences.select_related(*AUDIENCE_JOINS)
+    return token_case_rows(request, audiences_visible_to(request.user), AUDIENCE_JOINS)
 
 
 def audience_data(
@@ -194,21 +189,13 @@ def audience_data(
 ) -> dict:
     case = d.case
     return {
-        "id": case.pk,
-        "number": case.number,
-        "public_code": own_code(case, own),
-        "unit": unit_brief(case.unit),
-        "status": case.status,
-        "status_label": status_label(case.status),
+        **case_fields(request, case, own=own, url_name="api:audience_detail"),
         "channel": case.channel,
         "organisation": d.organisation,
         "topic": d.topic,
         "preferred_dates": d.preferred_dates,
         "participants": d.participants,
         "official_requested": d.official_requested,
-        "requester": requester_data(case),
-        "received_at": local(case.received_at),
-        "due_at": local(case.due_at),
         "assigned_unit": unit_brief(case.assigned_unit),
         "instruction": d.instruction,
         "disposed_at": local(d.disposed_at),
@@ -229,7 +216,6 @@ def audience_data(
             if actions
             else []
         ),
-        "url": request.build_absolute_uri(reverse("api:audience_detail", args=[case.pk])),
     }
 
 
@@ -254,11 +240,17 @@ def audience_list(request: HttpRequest, page: Query[PageParams], filters: Query[
     return paginate(request, qs, page, lambda d: audience_data(request, d, own=False))
 
 
-def _audience(request: HttpRequest, case_id: int) -> AudienceDetail:
-    detail = _audiences(request).filter(case_id=case_id).first()
-    if detail is None:
-        raise NotFound(_("There is no audience request with this id."), "unknown_audience")
-    return detail
+def _audience(request: HttpRequest, case_id: int, action: str | None = None) -> AudienceDetail:
+    """The request if the token may see it (else 404 ``unknown_audience``) and, with ``action``,
+    act on it (else 403)."""
+    return case_row(
+        request,
+        _audiences(request),
+        case_id,
+        missing=_("There is no audience request with this id."),
+        code="unknown_audience",
+        action=action,
+    )
 
 
 @router.get(
@@ -295,12 +287,6 @@ def _audience_after(request, case_id):
     return audience_data(request, _audience(request, case_id), actions=True)
 
 
-def _acting(request, case_id, action: str) -> AudienceDetail:
-    detail = _audience(request, case_id)
-    ensure_token_can(request, action, detail.case)
-    return detail
-
-
 @router.post(
     "/audiences/{case_id}/disposition",
     response=action_responses(AudienceOut),
@@ -311,7 +297,7 @@ def _acting(request, case_id, action: str) -> AudienceDetail:
 def audience_disposition(request: HttpRequest, case_id: CaseId, payload: DispositionIn):
     """The head of unit hands the request to a division with an instruction (`received` →
     `verified`). 400 `instruction_required`, `foreign_division`; 404 `unknown_unit`."""
-    detail = _acting(request, case_id, "case.dispose")
+    detail = _audience(request, case_id, "case.dispose")
     division = selectors.unit_by_slug(payload.division)
     audience_dispose(
         actor=request.user, case=detail.case, division=division, instruction=payload.instruction
@@ -330,7 +316,7 @@ def audience_schedule_endpoint(request: HttpRequest, case_id: CaseId, payload: S
     """The division proposes time, place and official (`verified` → `in_progress`; may be
     changed until the reply). 400 `in_the_past`, `place_required`, `official_required`; 409
     `invalid_transition`."""
-    detail = _acting(request, case_id, "case.work")
+    detail = _audience(request, case_id, "case.work")
     audience_schedule(
         actor=request.user,
         case=detail.case,
@@ -353,7 +339,7 @@ def audience_reply_endpoint(request: HttpRequest, case_id: CaseId, payload: Repl
     """Issue the reply letter from the unit's template (numbered gaplessly per unit and
     year), e-mail the requester the schedule (`in_progress` → `answered`). 409
     `schedule_required`, `already_replied`."""
-    detail = _acting(request, case_id, "case.answer")
+    detail = _audience(request, case_id, "case.answer")
     audience_reply(
         actor=request.user,
         case=detail.case,
@@ -372,6 +358,6 @@ def audience_reply_endpoint(request: HttpRequest, case_id: CaseId, payload: Repl
 )
 def audience_close_endpoint(request: HttpRequest, case_id: CaseId, payload: ReasonIn | None = None):
     """`answered` → `closed`. 409 `invalid_transition` from any other status."""
-    detail = _acting(request, case_id, "case.close")
+    detail = _audience(request, case_id, "case.close")
     audience_close(actor=request.user, case=detail.case, note=payload.reason if payload else "")
     return _audience_after(request, case_id)

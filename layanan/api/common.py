@@ -1,6 +1,7 @@
 """What the case endpoints (complaints, facility requests, audience requests) share, written
 once: the error answers they declare, how they show a moment, a unit and a requester, the check
-that the public sent no staff-only field, and the shapes of a filing's answer and of a reason.
+that the public sent no staff-only field, the shapes of a filing's answer and of a reason, and
+how a request's rows are found for a staff token (all it may see, or one by its case's id).
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -18,12 +21,13 @@ from pydantic import BaseModel
 from layanan.accounts import actors
 from layanan.cases.models import Case, Channel
 from layanan.cases.numbering import format_public_code
-from layanan.core.errors import NotPermitted
+from layanan.cases.timeline import status_label
+from layanan.core.errors import NotFound, NotPermitted
 from layanan.core.models import Unit
 
-from .complaint_schemas import InputSchema, Text
 from .models import ApiToken
-from .schemas import ErrorOut, ValidationErrorOut
+from .permissions import ensure_token_can, within_token_units
+from .schemas import ErrorOut, InputSchema, Text, ValidationErrorOut
 
 THROTTLED = {429: ErrorOut}
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, **THROTTLED}
@@ -137,3 +141,51 @@ def own_code(case: Case, own: bool) -> str | None:
     """The requester's tracking code, on the case's own answer only: a list is read by others,
     and the code is the requester's secret (``null`` there)."""
     return format_public_code(case.public_code) if own else None
+
+
+def case_fields(request: HttpRequest, case: Case, *, own: bool, url_name: str) -> dict:
+    """What the answer about a facility or an audience request says of its case (the request's
+    own fields are the caller's); ``url_name`` names the request's detail endpoint."""
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "public_code": own_code(case, own),
+        "unit": unit_brief(case.unit),
+        "status": case.status,
+        "status_label": status_label(case.status),
+        "requester": requester_data(case),
+        "received_at": local(case.received_at),
+        "due_at": local(case.due_at),
+        "url": request.build_absolute_uri(reverse(url_name, args=[case.pk])),
+    }
+
+
+def token_case_rows[R: Model](
+    request: HttpRequest, rows: QuerySet[R], joins: tuple[str, ...]
+) -> QuerySet[R]:
+    """The requests' rows (reaching their case through ``case``) a staff token may see:
+    ``rows`` — those its user may see — narrowed to the token's unit limit, with ``joins``. A
+    token without the right to use the staff API is a 403."""
+    ensure_token_can(request, "api.use_staff")
+    return within_token_units(request.auth, rows, "case__").select_related(*joins)
+
+
+def case_row[R: Model](
+    request: HttpRequest,
+    rows: QuerySet[R],
+    case_id: int,
+    *,
+    missing: str,
+    code: str,
+    action: str | None = None,
+) -> R:
+    """The row of case ``case_id`` among ``rows`` (those the token may see); otherwise a 404
+    ``code`` saying ``missing`` — the same answer as for an id that does not exist, so other
+    units' requests do not reveal themselves. With ``action``, the caller must also be allowed
+    it on the case (else 403)."""
+    row = rows.filter(case_id=case_id).first()
+    if row is None:
+        raise NotFound(missing, code)
+    if action is not None:
+        ensure_token_can(request, action, row.case)  # type: ignore[attr-defined]
+    return row

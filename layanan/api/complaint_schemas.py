@@ -1,25 +1,20 @@
-"""Request shapes of the complaint endpoints (what openapi.json shows), and the field types
-every input of the API uses (``Text``, ``Email``, ``Moment``, ``InputSchema``). The answers'
-shapes are in ``complaint_outputs``.
+"""Request shapes of the complaint endpoints (what openapi.json shows). The field types every
+input of the API uses (``Text``, ``Email``, ``Moment``, ``InputSchema``) are in ``schemas``;
+the answers' shapes are in ``complaint_outputs``.
 
-Input schemas forbid unknown keys (a misspelt ``"anonymus": true`` must fail loudly, not file
-a complaint with the reporter's name) and cap every string at the length the public form and the
-models allow, so that oversized or malformed input is a 400 before any service runs. Strings
-may not contain NUL characters, which PostgreSQL cannot store.
+Every string is capped at the length the public form and the models allow, so that oversized or
+malformed input is a 400 before any service runs.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from ninja import Field, Schema
-from pydantic import AfterValidator, AliasChoices, BeforeValidator, ConfigDict, StrictBool
+from pydantic import AliasChoices, ConfigDict, StrictBool
 
 from layanan.cases.models import Channel, Status
 from layanan.core.phones import Phone
+
+from .schemas import Email, InputSchema, Moment, Text
 
 # Limits of the input: those of the public form and of the models.
 DESCRIPTION_MAX = 5000
@@ -38,41 +33,8 @@ USERNAME_MAX = 150
 SEARCH_MAX = 100
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def _email_or_blank(value: str) -> str:
-    value = value.strip()
-    if value:
-        try:
-            validate_email(value)
-        except DjangoValidationError:
-            raise ValueError("is not a valid email address") from None
-    return value
-
-
-def _iso_text(value: object) -> object:
-    """A moment is an ISO 8601 string, never a number (pydantic would read one as a Unix
-    time)."""
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO 8601 date and time, e.g. 2026-08-03T09:15:00+07:00")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-Moment = Annotated[datetime, BeforeValidator(_iso_text)]
-Email = Annotated[str, AfterValidator(_no_nul), AfterValidator(_email_or_blank)]
-
-
 def _examples(*examples: dict) -> dict:
     return {"examples": list(examples)}
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- filing -----------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -28,7 +27,6 @@ from ninja.responses import Status as StatusResponse
 from pydantic import ConfigDict
 
 from layanan.cases.models import Channel
-from layanan.cases.timeline import status_label
 from layanan.core.errors import NotFound
 from layanan.core.phones import Phone
 from layanan.core.scoping import public_endpoint
@@ -51,20 +49,20 @@ from .common import (
     ReasonIn,
     action_responses,
     aware,
+    case_fields,
+    case_row,
     created_data,
     filing_actor,
     filing_channel,
     legacy_operation_id,
     local,
-    own_code,
-    requester_data,
     staff_filing,
+    token_case_rows,
     unit_brief,
 )
-from .complaint_schemas import Email, InputSchema, Moment, Text
 from .pagination import PageParams, page_of, paginate
-from .permissions import ensure_token_can, within_token_units
-from .schemas import ValidationErrorOut
+from .permissions import ensure_token_can
+from .schemas import Email, InputSchema, Moment, Text, ValidationErrorOut
 from .throttling import (
     booking_submit_throttle,
     filing_token_throttle,
@@ -235,18 +233,12 @@ BOOKING_JOINS = (
 
 
 def _bookings(request: HttpRequest) -> QuerySet[BookingDetail]:
-    ensure_token_can(request, "api.use_staff")
-    bookings = within_token_units(request.auth, bookings_visible_to(request.user), "case__")
-    return bookings.select_related(*BOOKING_JOINS)
+    return token_case_rows(request, bookings_visible_to(request.user), BOOKING_JOINS)
 
 
 def booking_data(request: HttpRequest, b: BookingDetail, *, own: bool = True) -> dict:
-    case = b.case
     return {
-        "id": case.pk,
-        "number": case.number,
-        "public_code": own_code(case, own),
-        "unit": unit_brief(case.unit),
+        **case_fields(request, b.case, own=own, url_name="api:booking_detail"),
         "resource": {"id": b.resource_id, "name": b.resource.name, "kind": b.resource.kind},
         "starts_at": local(b.starts_at),
         "ends_at": local(b.ends_at),
@@ -255,15 +247,9 @@ def booking_data(request: HttpRequest, b: BookingDetail, *, own: bool = True) ->
         "organisation": b.organisation,
         "state": b.state,
         "state_label": str(b.get_state_display()),
-        "status": case.status,
-        "status_label": status_label(case.status),
-        "requester": requester_data(case),
-        "received_at": local(case.received_at),
-        "due_at": local(case.due_at),
         "decided_at": local(b.decided_at),
         "decided_by": b.decided_by.get_username() if b.decided_by_id else None,
         "reason": b.reason,
-        "url": request.build_absolute_uri(reverse("api:booking_detail", args=[case.pk])),
     }
 
 
@@ -294,11 +280,17 @@ def booking_list(request: HttpRequest, page: Query[PageParams], filters: Query[B
     return paginate(request, qs, page, lambda b: booking_data(request, b, own=False))
 
 
-def _booking(request: HttpRequest, case_id: int) -> BookingDetail:
-    booking = _bookings(request).filter(case_id=case_id).first()
-    if booking is None:
-        raise NotFound(_("There is no facility request with this id."), "unknown_booking")
-    return booking
+def _booking(request: HttpRequest, case_id: int, action: str | None = None) -> BookingDetail:
+    """The request if the token may see it (else 404 ``unknown_booking``) and, with ``action``,
+    act on it (else 403)."""
+    return case_row(
+        request,
+        _bookings(request),
+        case_id,
+        missing=_("There is no facility request with this id."),
+        code="unknown_booking",
+        action=action,
+    )
 
 
 @router.get(
@@ -330,8 +322,7 @@ def booking_approve_endpoint(
     """`requested` → `approved` (case answered); the requester is e-mailed. 409
     `booking_overlap` names the approved booking in the way; `invalid_transition`,
     `in_the_past`."""
-    booking = _booking(request, case_id)
-    ensure_token_can(request, "case.verify", booking.case)
+    booking = _booking(request, case_id, "case.verify")
     booking_approve(actor=request.user, case=booking.case, note=payload.reason if payload else "")
     return _booking_after(request, case_id)
 
@@ -345,8 +336,7 @@ def booking_approve_endpoint(
 )
 def booking_refuse_endpoint(request: HttpRequest, case_id: CaseId, payload: ReasonIn):
     """`requested` → `refused` with a `reason` (required: 400 `reason_required`)."""
-    booking = _booking(request, case_id)
-    ensure_token_can(request, "case.verify", booking.case)
+    booking = _booking(request, case_id, "case.verify")
     booking_refuse(actor=request.user, case=booking.case, reason=payload.reason)
     return _booking_after(request, case_id)
 
@@ -361,7 +351,6 @@ def booking_refuse_endpoint(request: HttpRequest, case_id: CaseId, payload: Reas
 def booking_cancel_endpoint(request: HttpRequest, case_id: CaseId, payload: ReasonIn | None = None):
     """Withdraw a pending request or cancel an approved booking (which needs the right to
     close cases). 409 `invalid_transition` when refused or cancelled already."""
-    booking = _booking(request, case_id)
-    ensure_token_can(request, "case.work", booking.case)
+    booking = _booking(request, case_id, "case.work")
     booking_cancel(actor=request.user, case=booking.case, reason=payload.reason if payload else "")
     return _booking_after(request, case_id)

@@ -1,11 +1,59 @@
-"""Response shapes of the API (they are what openapi.json documents)."""
+"""The field types every input of the API uses (``Text``, ``Email``, ``Moment``,
+``InputSchema``) and the response shapes the routers share (they are what openapi.json
+documents).
+
+Input schemas forbid unknown keys (a misspelt ``"anonymus": true`` must fail loudly, not file
+a complaint with the reporter's name). Strings may not contain NUL characters, which PostgreSQL
+cannot store; an e-mail address is checked as Django checks one; a moment is ISO 8601 text.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+
+# --- input types ------------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _email_or_blank(value: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("is not a valid email address") from None
+    return value
+
+
+def _iso_text(value: object) -> object:
+    """A moment is an ISO 8601 string, never a number (pydantic would read one as a Unix
+    time)."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date and time, e.g. 2026-08-03T09:15:00+07:00")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Moment = Annotated[datetime, BeforeValidator(_iso_text)]
+Email = Annotated[str, AfterValidator(_no_nul), AfterValidator(_email_or_blank)]
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- names ------------------------------------------------------------------------------------
 
 DurationUnitName = Literal["minutes", "hours", "working_days", "calendar_days"]
 UnitKindName = Literal["government", "secretariat", "bureau", "division", "other"]

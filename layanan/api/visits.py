@@ -29,7 +29,7 @@ from pydantic import BeforeValidator, ConfigDict
 from layanan.accounts.permissions import can, visible_units
 from layanan.cases.models import Channel, Status
 from layanan.core.errors import NotFound
-from layanan.core.models import Unit
+from layanan.core.phones import Phone
 from layanan.visits.models import VisitDetail
 from layanan.visits.selectors import VISIT_JOINS
 from layanan.visits.services import (
@@ -48,10 +48,10 @@ from layanan.visits.services import (
 
 from . import selectors
 from .auth import token_auth
-from .complaint_schemas import Phone, Text
+from .common import local, unit_brief
 from .pagination import PageParams, page_of, paginate
-from .permissions import ensure_token_can, token_units
-from .schemas import ErrorOut, ValidationErrorOut
+from .permissions import ensure_token_can, within_token_units
+from .schemas import ErrorOut, Text, ValidationErrorOut
 from .throttling import token_throttle
 
 router = Router(tags=["visits"], auth=token_auth, throttle=[token_throttle])
@@ -152,14 +152,6 @@ class VisitFilters(Schema):
     waiting: bool | None = Field(None, description="true: open and not served yet.")
 
 
-def _local(moment):
-    return timezone.localtime(moment) if moment is not None else None
-
-
-def _brief(unit: Unit | None) -> dict | None:
-    return {"slug": unit.slug, "name": unit.name} if unit is not None else None
-
-
 def visit_data(visit: VisitDetail, now) -> dict:
     case = visit.case
     spent = visit.admin_time(now)
@@ -167,7 +159,7 @@ def visit_data(visit: VisitDetail, now) -> dict:
         "id": visit.pk,
         "number": case.number,
         "kind": case.kind,
-        "unit": _brief(case.unit),
+        "unit": unit_brief(case.unit),
         "service": visit.service.slug if visit.service_id else None,
         "channel": case.channel,
         "status": case.status,
@@ -178,16 +170,16 @@ def visit_data(visit: VisitDetail, now) -> dict:
         "origin": visit.origin,
         "purpose": visit.purpose,
         "requirements_checked": visit.requirements_checked,
-        "arrived_at": _local(visit.arrived_at),
-        "called_at": _local(visit.called_at),
-        "served_at": _local(visit.served_at),
-        "finished_at": _local(visit.finished_at),
+        "arrived_at": local(visit.arrived_at),
+        "called_at": local(visit.called_at),
+        "served_at": local(visit.served_at),
+        "finished_at": local(visit.finished_at),
         "desk": visit.desk,
         "admin_minutes": round(spent.total_seconds() / 60, 1) if spent is not None else None,
         "admin_limit_minutes": visit.admin_limit().total_seconds() / 60,
         "admin_time_exceeded": visit.admin_time_exceeded(now),
-        "due_at": _local(case.due_at),
-        "routed_to": _brief(visit.routed_to),
+        "due_at": local(case.due_at),
+        "routed_to": unit_brief(visit.routed_to),
         "outcome": visit.outcome,
     }
 
@@ -195,13 +187,7 @@ def visit_data(visit: VisitDetail, now) -> dict:
 def visible_visits(request: HttpRequest) -> QuerySet[VisitDetail]:
     units = visible_units(request.user, "case.view")
     visits = VisitDetail.objects.filter(Q(case__unit__in=units) | Q(case__assigned_unit__in=units))
-    limit = token_units(request.auth)
-    if limit:
-        within = Q(pk__in=[])
-        for allowed in limit:
-            within |= Q(case__unit__path__startswith=allowed.path)
-        visits = visits.filter(within)
-    return visits.select_related(*VISIT_JOINS)
+    return within_token_units(request.auth, visits, "case__").select_related(*VISIT_JOINS)
 
 
 def visit_for(request: HttpRequest, visit_id: int, action: str | None = None) -> VisitDetail:

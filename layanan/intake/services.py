@@ -18,14 +18,15 @@ each of these):
 
 Automatic mail (auto-replies, out-of-office, bounces, lists) is recorded as ignored: no case,
 no answer, never a loop.
+
+The matching rules are reads: ``selectors.match_case`` (with ``is_reply`` and
+``joins_by_itself``); a message as a channel delivers it is ``incoming.Incoming`` (importable
+from here as before). This module holds the writes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
-from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
@@ -41,12 +42,13 @@ from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.attachments import attachment_add, attachment_validate
 from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, Channel, Status
-from layanan.cases.workflow import REOPEN_WINDOW, case_transition
+from layanan.cases.workflow import case_transition
 from layanan.core.audit import audit_log
 from layanan.core.errors import ApplicationError, Conflict
 from layanan.core.models import AuditAction, Unit
 from layanan.core.phones import phone_or_none
 
+from .incoming import Incoming, RefusedFile, receipt_time
 from .models import (
     AutomaticKind,
     DismissReason,
@@ -56,13 +58,25 @@ from .models import (
     IntakeStatus,
     Mailbox,
 )
-from .parsing import MailPart, ParsedMail
-from .threading import REPLY_PREFIX, converting
+from .parsing import MailPart
+from .selectors import MATCH_SENDER, MATCH_STAFF, is_reply, joins_by_itself, match_case
+from .threading import converting
+
+__all__ = [
+    "REQUESTER_MESSAGE",
+    "Incoming",
+    "RefusedFile",
+    "intake_attach",
+    "intake_convert",
+    "intake_dismiss",
+    "intake_receive",
+    "intake_record_prefill",
+    "intake_recorded_as",
+    "receipt_time",
+]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from django.db.models import QuerySet
 
     from layanan.accounts.actors import AnyActor
 
@@ -73,66 +87,6 @@ logger = logging.getLogger("layanan.intake")
 #: The timeline event of a message from the requester (internal: staff read it on the case
 #: page; the tracking page, which anyone holding the code reads, does not repeat it).
 REQUESTER_MESSAGE = "requester_message"
-
-CASE_NUMBER = re.compile(r"\b([A-Z0-9][A-Z0-9-]*/[A-Z]{2,6}/\d{4}/\d{6})\b", re.IGNORECASE)
-
-MATCH_THREAD, MATCH_SUBJECT, MATCH_SENDER, MATCH_STAFF = "thread", "subject", "sender", "staff"
-
-#: Case statuses a requester's message joins by itself; a closed case is reopened within the
-#: reopening window.
-_JOINABLE = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.WAITING, Status.ANSWERED)
-
-
-@dataclass(frozen=True)
-class RefusedFile:
-    """A file that came with a message but could not be taken (too large to fetch, gone from
-    the provider): listed on the message with the reason, as a refused attachment is."""
-
-    filename: str
-    content_type: str
-    size: int
-    reason: str
-
-
-@dataclass
-class Incoming:
-    """A message as a channel delivers it, before it is recorded."""
-
-    channel: str
-    external_id: str
-    received_at: dt.datetime
-    sender_address: str = ""
-    sender_name: str = ""
-    subject: str = ""
-    text: str = ""
-    thread_ids: tuple[str, ...] = ()
-    automatic: str = ""
-    attachments: tuple[MailPart, ...] = ()
-    refused: tuple[RefusedFile, ...] = ()
-
-    @classmethod
-    def from_mail(cls, mail: ParsedMail, *, received_at: dt.datetime) -> Incoming:
-        return cls(
-            channel=IntakeChannel.EMAIL,
-            external_id=mail.message_id,
-            received_at=received_at,
-            sender_address=mail.sender_address,
-            sender_name=mail.sender_name,
-            subject=mail.subject,
-            text=mail.text,
-            thread_ids=tuple(mail.thread_ids),
-            automatic=mail.automatic,
-            attachments=tuple(mail.attachments),
-        )
-
-
-def receipt_time(*candidates: dt.datetime | None, now: dt.datetime | None = None) -> dt.datetime:
-    """The first known time of arrival, never in the future (a sender's clock may be ahead)."""
-    now = now or timezone.now()
-    for moment in candidates:
-        if moment is not None:
-            return min(moment, now)
-    return now
 
 
 def _own_addresses(mailbox: Mailbox | None) -> set[str]:
@@ -254,72 +208,7 @@ def _list_refused(message: IntakeMessage, refused: Iterable[RefusedFile]) -> Non
     )
 
 
-# --- matching --------------------------------------------------------------------------------
-
-
-def _cases_of(unit: Unit) -> QuerySet[Case]:
-    """Cases a message to ``unit``'s mailbox may belong to: the unit's and its divisions'."""
-    return Case.objects.filter(unit__in=Unit.objects.subtree_of([unit]))
-
-
-def match_case(unit: Unit, incoming: Incoming) -> tuple[Case | None, str]:
-    """The case ``incoming`` belongs to and by which rule (see the module's docstring)."""
-    from layanan.notify.models import OutboxMessage
-
-    ids = list(incoming.thread_ids)
-    if ids:
-        by_id: dict[str, int] = {}
-        for message_id, case_id in OutboxMessage.objects.filter(
-            provider_message_id__in=ids, case_id__isnull=False
-        ).values_list("provider_message_id", "case_id"):
-            assert case_id is not None  # filtered on case_id__isnull=False
-            by_id.setdefault(message_id, case_id)
-        for message_id, case_id in IntakeMessage.objects.filter(
-            unit=unit, channel=incoming.channel, external_id__in=ids, case__isnull=False
-        ).values_list("external_id", "case_id"):
-            by_id.setdefault(message_id, case_id)
-        cases = {c.pk: c for c in _cases_of(unit).filter(pk__in=set(by_id.values()))}
-        for message_id in ids:  # nearest first
-            case = cases.get(by_id.get(message_id, 0))  # 0: no case has that key
-            if case is not None:
-                return case, MATCH_THREAD
-    for number in CASE_NUMBER.findall(incoming.subject or ""):
-        case = _cases_of(unit).filter(number=number.upper()).first()
-        if case is not None:
-            return case, MATCH_SUBJECT
-    if incoming.sender_address and incoming.channel == IntakeChannel.EMAIL:
-        case = (
-            _cases_of(unit)
-            .filter(requester_email__iexact=incoming.sender_address, status__in=_JOINABLE)
-            .order_by("-received_at", "-pk")
-            .first()
-        )
-        if case is not None:
-            return case, MATCH_SENDER
-    if incoming.sender_address and incoming.channel == IntakeChannel.WHATSAPP:
-        case = _open_case_of_phone(unit, incoming.sender_address)
-        if case is not None:
-            return case, MATCH_SENDER
-    return None, ""
-
-
-def _open_case_of_phone(unit: Unit, phone: str) -> Case | None:
-    """The newest open case of ``unit`` (or its divisions) whose requester gave this phone
-    number, however it was typed (0858-…, +62 858…): both are in E.164."""
-    wanted = phone_or_none(phone)
-    if wanted is None:
-        return None
-    # Stored in E.164 by the one rule (layanan.core.phones): an exact match.
-    return (
-        _cases_of(unit)
-        .filter(requester_phone=wanted, status__in=_JOINABLE)
-        .order_by("-received_at", "-pk")
-        .first()
-    )
-
-
-def _is_reply(incoming: Incoming) -> bool:
-    return bool(incoming.thread_ids) or bool(REPLY_PREFIX.match(incoming.subject or ""))
+# --- routing --------------------------------------------------------------------------------
 
 
 def _route(message: IntakeMessage, incoming: Incoming) -> None:
@@ -328,28 +217,17 @@ def _route(message: IntakeMessage, incoming: Incoming) -> None:
         return  # stays in the queue, new
     # A fresh e-mail from someone with an open case may be a new complaint: suggested only. On
     # WhatsApp the chat with the number is one conversation: it joins the open case.
-    if rule == MATCH_SENDER and incoming.channel == IntakeChannel.EMAIL and not _is_reply(incoming):
+    if rule == MATCH_SENDER and incoming.channel == IntakeChannel.EMAIL and not is_reply(incoming):
         message.suggested_case = case
         message.matched_by = rule
         message.save(update_fields=["suggested_case", "matched_by"])
         return
-    if not _joins_by_itself(case):
+    if not joins_by_itself(case):
         message.suggested_case = case
         message.matched_by = rule
         message.save(update_fields=["suggested_case", "matched_by"])
         return
     _add_to_case(message, case, actor=SYSTEM, rule=rule)
-
-
-def _joins_by_itself(case: Case, now: dt.datetime | None = None) -> bool:
-    """An open or answered case takes the message; a closed one only within the reopening
-    window (it is reopened); a rejected or withdrawn one never (the officer decides)."""
-    if case.status in _JOINABLE:
-        return True
-    if case.status == Status.CLOSED:
-        now = now or timezone.now()
-        return case.closed_at is None or now - case.closed_at <= REOPEN_WINDOW
-    return False
 
 
 def _add_to_case(message: IntakeMessage, case: Case, *, actor: AnyActor, rule: str) -> Case:
@@ -370,7 +248,7 @@ def _add_to_case(message: IntakeMessage, case: Case, *, actor: AnyActor, rule: s
     label = _("The requester wrote again (%(channel)s).") % {
         "channel": message.get_channel_display()
     }
-    if case.status == Status.WAITING or (case.status == Status.CLOSED and _joins_by_itself(case)):
+    if case.status == Status.WAITING or (case.status == Status.CLOSED and joins_by_itself(case)):
         case = case_transition(actor=SYSTEM, case=case, to=Status.IN_PROGRESS, note=label)
     message.case = case
     message.matched_by = rule

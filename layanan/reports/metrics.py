@@ -24,6 +24,13 @@ Definitions (also in docs/reports.md):
   the requester — and ``due_at`` is strictly before) at the end of the period (or now, for the
   current month).
 - **Complaint classes**: complaints received in the period by the class the officer gave.
+
+Why one module (~570 lines): it is the executable form of the definitions above, which
+docs/reports.md repeats word for word. Every figure is a short function of one or a few
+aggregate queries over the same scope (``cases_of``), the same period (``Month``) and the same
+SQL building blocks (``SecondsBetween``, ``percentiles``); read together, a reviewer checks each
+figure against its definition in one place. Split by figure, each part would be a few dozen
+lines importing the same shared half.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ address, queues a short message with the link, in the same transaction as the cl
 rolled-back closing sends nothing). A walk-in visit already has its invitation (made with the
 ticket, whose QR code carries it); when it closes the same link goes to the e-mail address the
 guest may have left and, when WhatsApp is switched on, to their WhatsApp number.
+
+The wording lives in text templates, not here (``templates/surveys/invitation/``:
+``email.subject.txt`` and ``email.txt``, ``whatsapp.txt``), as for complaints.
 """
 
 from __future__ import annotations
@@ -17,12 +20,30 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from layanan.cases.models import Case, CaseEvent, CaseKind, Status
 
 logger = logging.getLogger("layanan.surveys")
+
+TEMPLATES = "surveys/invitation"
+
+
+def _render(name: str, context: dict) -> str:
+    """A text template of this module, without the newline that ends its file."""
+    return render_to_string(f"{TEMPLATES}/{name}", context).removesuffix("\n")
+
+
+def render_invitation_email(case: Case, url: str) -> tuple[str, str]:
+    """(subject, body) of the e-mail with the survey link ``url``, in the active language."""
+    context = {"unit": case.unit.name, "number": case.number, "url": url}
+    return _render("email.subject.txt", context).strip(), _render("email.txt", context)
+
+
+def render_invitation_whatsapp(case: Case, url: str) -> str:
+    """The WhatsApp text with the survey link ``url``, in the active language."""
+    return _render("whatsapp.txt", {"unit": case.unit.name, "number": case.number, "url": url})
 
 
 @receiver(post_save, sender=CaseEvent, dispatch_uid="surveys.invite_at_closing")
@@ -42,22 +63,12 @@ def invite_at_closing(sender, instance: CaseEvent, created: bool, raw: bool = Fa
             if case.is_anonymous:
                 return
             if case.requester_email:
+                subject, body = render_invitation_email(case, url)
                 outbox_enqueue(
                     channel="email",
                     recipient=case.requester_email,
-                    subject=_("How did we do? %(number)s") % {"number": case.number},
-                    body="\n".join(
-                        [
-                            _("Thank you for using the services of %(unit)s.")
-                            % {"unit": case.unit.name},
-                            "",
-                            _(
-                                "Please tell us how we did in the satisfaction survey (about 2 "
-                                "minutes). Your answers are not shown with your request:"
-                            ),
-                            url,
-                        ]
-                    ),
+                    subject=subject,
+                    body=body,
                     case_id=case.pk,
                     kind="survey.invitation",
                     dedupe_key=f"survey:invitation:{case.pk}",
@@ -69,11 +80,7 @@ def invite_at_closing(sender, instance: CaseEvent, created: bool, raw: bool = Fa
                     channel="whatsapp",
                     recipient=case.requester_phone,
                     subject="",
-                    body=_(
-                        "Thank you for visiting %(unit)s (%(number)s). How did we do? The "
-                        "satisfaction survey takes about 2 minutes: %(url)s"
-                    )
-                    % {"unit": case.unit.name, "number": case.number, "url": url},
+                    body=render_invitation_whatsapp(case, url),
                     case_id=case.pk,
                     kind="survey.invitation",
                     dedupe_key=f"survey:invitation:whatsapp:{case.pk}",

@@ -24,8 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .deadlines import DEFAULT_WEEK, ZONES, Calendar, Hours, Week
+from .deadlines import ZONES
 from .models import OfficeHoursOverride, Weekday
+from .office_calendar import DEFAULT_WEEK, Calendar, Hours, Week
 
 #: How far ahead the public pages announce special hours.
 SPECIAL_HOURS_DAYS_AHEAD = 30

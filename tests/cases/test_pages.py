@@ -317,7 +317,7 @@ def test_service_conflict_after_the_page_was_loaded(client, org, kesra_officer, 
     typed."""
     case = file_complaint(kesra_officer, org["biro-kesra"])
     client.force_login(kesra_officer)
-    from layanan.cases import forms
+    from layanan.cases import action_forms as forms  # where VerifyForm calls case_transition
 
     real = forms.case_transition
 

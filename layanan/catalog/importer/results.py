@@ -15,6 +15,7 @@ __all__ = [
     "ComplaintClass",
     "Fee",
     "ImportIssue",
+    "Issues",
     "ParsedStandard",
 ]
 
@@ -66,6 +67,30 @@ class ImportIssue:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Issues:
+    """The issues of one document as the parser finds them (each reported once; a misspelling
+    once per component)."""
+
+    source: str
+    items: list[ImportIssue] = field(default_factory=list)
+    _typos: set = field(default_factory=set)
+
+    def add(self, code: str, component: str, message: str) -> None:
+        issue = ImportIssue(code=code, component=component, message=message, source=self.source)
+        if issue not in self.items:
+            self.items.append(issue)
+
+    def typo_reporter(self, component: str):
+        def report(wrong: str, right: str) -> None:
+            key = (component, wrong.casefold())
+            if key not in self._typos:
+                self._typos.add(key)
+                self.add("typo_fixed", component, f"Corrected '{wrong}' to '{right}'.")
+
+        return report
 
 
 @dataclass

@@ -109,6 +109,11 @@ _CONNECTORS = {
 }
 
 
+def is_marked(line: str) -> bool:
+    """A line that starts with a list marker ("- ", "1.", "(a)", "b. ")."""
+    return bool(re.match(r"^\s*(?:[-*•]\s|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]\s)", line))
+
+
 @dataclass
 class Item:
     """One list item.
