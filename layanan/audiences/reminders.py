@@ -19,8 +19,8 @@ from layanan.cases.reminders import footer, requester_message, staff_message
 
 from .letters import format_schedule
 from .models import AudienceDetail
-from .services import letter_download_url
-from .services import status_url as audience_status_url
+from .notifications import letter_download_url
+from .notifications import status_url as audience_status_url
 
 
 def audiences_to_remind(now: dt.datetime, until: dt.datetime) -> QuerySet[AudienceDetail]:

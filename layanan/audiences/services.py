@@ -22,18 +22,14 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import requester_message
 from layanan.cases.services import case_create
 from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
@@ -50,6 +46,7 @@ from .letters import (
     template_for,
 )
 from .models import AudienceDetail
+from .notifications import notify_reply
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -417,7 +414,7 @@ def audience_reply(
             "digest": letter_digest(detail),
         },
     )
-    _notify(detail)
+    notify_reply(detail)
     return detail
 
 
@@ -461,89 +458,3 @@ def may(user: User, action: str, case: Case) -> bool:
     if action == "reply":
         return can(user, "case.answer", case) and case.audience.schedule_starts_at is not None
     return True
-
-
-# --- the requester's e-mail ----------------------------------------------------------------------
-
-
-def status_url(case: Case) -> str:
-    """The absolute link to the public status page of an audience request (its tracking code)."""
-    path = reverse("audience:status", kwargs={"code": format_public_code(case.public_code)})
-    return settings.SITE_URL + path
-
-
-def letter_download_url(case: Case) -> str:
-    """The absolute link where the requester downloads the reply letter of their audience."""
-    code = format_public_code(case.public_code)
-    return settings.SITE_URL + reverse("audience:public_letter", kwargs={"code": code})
-
-
-def render_reply_message(detail: AudienceDetail) -> tuple[str, str]:
-    """(subject, body) of the message that tells the requester the answer to their audience
-    request, in the active language."""
-    case = detail.case
-    code = format_public_code(case.public_code)
-    subject = _("Your audience request: schedule – %(code)s") % {"code": code}
-    body = "\n".join(
-        [
-            _("Dear %(name)s,") % {"name": case.requester_name},
-            "",
-            _("Your request for an audience with %(unit)s on “%(topic)s” has been answered.")
-            % {"unit": case.unit.name, "topic": detail.topic},
-            "",
-            _("When: %(when)s") % {"when": format_schedule(detail.schedule_starts_at, case.unit)},
-            _("Place: %(place)s") % {"place": detail.schedule_place},
-            _("Received by: %(official)s") % {"official": detail.schedule_official},
-            "",
-            _("Reply letter: %(number)s of %(date)s")
-            % {"number": detail.reply_number, "date": indonesian_date(detail.reply_date)},
-            _("Download the reply letter (PDF):"),
-            letter_download_url(case),
-            _("Request number: %(number)s") % {"number": case.number},
-            _("See the request at:"),
-            status_url(case),
-            "",
-            "—",
-            _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
-            % {"unit": case.unit.name},
-        ]
-    )
-    return subject, body
-
-
-def render_reply_whatsapp(detail: AudienceDetail) -> str:
-    """The same news, short, for a requester who gave only a telephone number."""
-    case = detail.case
-    return "\n".join(
-        [
-            _("Your audience request %(number)s to %(unit)s has been answered.")
-            % {"number": case.number, "unit": case.unit.name},
-            _("When: %(when)s") % {"when": format_schedule(detail.schedule_starts_at, case.unit)},
-            _("Place: %(place)s") % {"place": detail.schedule_place},
-            _("Reply letter %(number)s (PDF): %(url)s")
-            % {"number": detail.reply_number, "url": letter_download_url(case)},
-        ]
-    )
-
-
-def _notify(detail: AudienceDetail) -> None:
-    """Queue the reply message in the caller's transaction; never break the reply."""
-    from layanan.notify.services import outbox_enqueue
-
-    case = detail.case
-    try:
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            subject, body = render_reply_message(detail)
-            message = requester_message(
-                case, subject=subject, body=body, short=render_reply_whatsapp(detail)
-            )
-            if message is None:
-                return
-            outbox_enqueue(
-                **message,
-                dedupe_key=f"case:{case.pk}:audience:reply",
-                case_id=case.pk,
-                kind="audience.reply",
-            )
-    except Exception:
-        logger.exception("Could not queue the reply message of case %s", case.pk)

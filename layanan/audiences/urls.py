@@ -12,16 +12,16 @@
 
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "audience"
 
 urlpatterns = [
-    path("audiensi/", views.request_form, name="form"),
-    path("audiensi/permohonan/<str:code>/", views.request_status, name="status"),
+    path("audiensi/", public_views.request_form, name="form"),
+    path("audiensi/permohonan/<str:code>/", public_views.request_status, name="status"),
     path(
         "audiensi/permohonan/<str:code>/surat-balasan.pdf",
-        views.request_letter,
+        public_views.request_letter,
         name="public_letter",
     ),
     path("staf/audiensi/", views.audience_list, name="list"),

@@ -30,6 +30,7 @@ from layanan.core.errors import ApplicationError
 from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import ZONES, format_due
 
+from .formatting import format_range
 from .forms import DATETIME_LOCAL, FacilityRequestForm
 from .models import BookingState
 from .selectors import (
@@ -41,7 +42,7 @@ from .selectors import (
     public_week_bounds,
     week_label,
 )
-from .services import booking_request_create, format_range, outside_office_hours
+from .services import booking_request_create, outside_office_hours
 
 #: service error code → the field its message belongs beside
 ERROR_FIELDS = {

@@ -31,25 +31,23 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import ensure_can
 from layanan.cases.events import case_event_record
 from layanan.cases.models import FINAL_STATUSES, Case, CaseKind, Channel, Status
-from layanan.cases.numbering import format_public_code
 from layanan.cases.services import case_create
 from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
 
+from .formatting import format_moment, format_range
 from .models import BookingDetail, BookingState, Resource
-from .notices import notice_bytes, notice_issue
+from .notices import notice_issue
+from .notifications import notify_decision
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,23 +66,6 @@ logger = logging.getLogger("layanan.facilities")
 MAX_BOOKING_LENGTH = dt.timedelta(days=14)
 #: How far ahead a request may be made.
 MAX_LEAD_TIME = dt.timedelta(days=366)
-
-
-# --- formatting --------------------------------------------------------------------------------
-
-
-def format_moment(moment: dt.datetime) -> str:
-    """``Sen 2 Feb 2026 09.00`` in the office time zone and the active language."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'D j M Y')} {local:%H.%M}"
-
-
-def format_range(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    """``Sen 2 Feb 2026 09.00–11.00``, or both ends in full when they are on different days."""
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    if start.date() == end.date():
-        return f"{format_moment(starts_at)}–{end:%H.%M}"
-    return f"{format_moment(starts_at)} – {format_moment(ends_at)}"
 
 
 # --- reads used by the writes --------------------------------------------------------------------
@@ -366,7 +347,7 @@ def booking_approve(
         to=Status.ANSWERED,
         note=f"{text} {_notice_note(notice)} {note.strip()}".strip(),
     )
-    _notify(booking)
+    notify_decision(booking)
     return booking
 
 
@@ -399,7 +380,7 @@ def booking_refuse(
         note=f"{reason} {_notice_note(notice)}",
         public_note=reason,
     )
-    _notify(booking)
+    notify_decision(booking)
     return booking
 
 
@@ -487,155 +468,5 @@ def booking_cancel(*, actor: AnyActor, case: Case, reason: str = "") -> BookingD
         to = Status.CLOSED if case.status == Status.ANSWERED else Status.WITHDRAWN
         case_transition(actor=actor, case=case, to=to, note=note)
     if was_approved:
-        _notify(booking)
+        notify_decision(booking)
     return booking
-
-
-# --- the requester's e-mail ----------------------------------------------------------------------
-
-
-def status_url(case: Case) -> str:
-    """The absolute link to the public status page of a facility booking (its tracking code)."""
-    path = reverse("bookings_public:status", kwargs={"code": format_public_code(case.public_code)})
-    return settings.SITE_URL + path
-
-
-def render_decision(booking: BookingDetail) -> tuple[str, str]:
-    """(subject, body) of the message telling the requester the decision, active language."""
-    case = booking.case
-    code = format_public_code(case.public_code)
-    when = format_range(booking.starts_at, booking.ends_at)
-    notice = getattr(booking, "notice", None)
-    if booking.state == BookingState.APPROVED:
-        subject = _("Your facility request has been approved – %(code)s") % {"code": code}
-        lines = [
-            _("Your request to use %(resource)s on %(when)s has been approved.")
-            % {"resource": booking.resource.name, "when": when},
-        ]
-        if booking.resource.rules:
-            lines += ["", _("Rules of use:"), booking.resource.rules]
-    elif booking.state == BookingState.REFUSED:
-        subject = _("Your facility request has been refused – %(code)s") % {"code": code}
-        lines = [
-            _("Your request to use %(resource)s on %(when)s has been refused.")
-            % {"resource": booking.resource.name, "when": when},
-            _("Reason: %(reason)s") % {"reason": booking.reason},
-        ]
-    else:
-        subject = _("Your facility booking has been cancelled – %(code)s") % {"code": code}
-        notice = None
-        lines = [
-            _("The booking of %(resource)s on %(when)s has been cancelled.")
-            % {"resource": booking.resource.name, "when": when},
-        ]
-        if booking.reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": booking.reason})
-    if notice is not None:
-        lines += [
-            "",
-            _("The notice %(number)s is attached to this message as a PDF.")
-            % {"number": notice.number},
-        ]
-    body = "\n".join(
-        [
-            _("Dear %(name)s,") % {"name": case.requester_name},
-            "",
-            *lines,
-            "",
-            _("Request number: %(number)s") % {"number": case.number},
-            _("See the request at:"),
-            status_url(case),
-            "",
-            "—",
-            _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
-            % {"unit": case.unit.name},
-        ]
-    )
-    return subject, body
-
-
-def notice_url(case: Case) -> str:
-    """The absolute link to the decision notice (PDF) of a facility booking."""
-    path = reverse("bookings_public:notice", kwargs={"code": format_public_code(case.public_code)})
-    return settings.SITE_URL + path
-
-
-def render_notice_whatsapp(booking: BookingDetail, notice: FacilityNotice) -> str:
-    """The WhatsApp text for a requester who gave only a telephone number: the decision in
-    two lines and the link to the notice PDF (the tracking code in it is the key)."""
-    case = booking.case
-    when = format_range(booking.starts_at, booking.ends_at)
-    if booking.state == BookingState.APPROVED:
-        head = _("Your request to use %(resource)s on %(when)s has been approved.")
-    else:
-        head = _("Your request to use %(resource)s on %(when)s has been refused.")
-    lines = [
-        _("Dear %(name)s,") % {"name": case.requester_name},
-        head % {"resource": booking.resource.name, "when": when},
-        _("Notice %(number)s (PDF):") % {"number": notice.number},
-        notice_url(case),
-        _("Request number: %(number)s") % {"number": case.number},
-        "— " + case.unit.name,
-    ]
-    return "\n".join(lines)
-
-
-def _notify(booking: BookingDetail) -> None:
-    """Queue the decision's messages in the caller's transaction; never break the decision.
-
-    E-mail when the requester gave an address (the notice PDF attached, once issued);
-    WhatsApp with the notice's link when they gave only a telephone number and WhatsApp is on.
-    """
-    from layanan.notify.services import outbox_enqueue_many
-
-    case = Case.objects.select_related("unit").get(pk=booking.case_id)
-    booking.case = case
-    notice = getattr(booking, "notice", None) if booking.state in NOTICE_STATES else None
-    whatsapp = (
-        notice is not None
-        and not case.requester_email
-        and case.requester_phone
-        and settings.WHATSAPP_ENABLED
-    )
-    if not case.requester_email and not whatsapp:
-        return
-    try:
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            messages = []
-            if case.requester_email:
-                subject, body = render_decision(booking)
-                messages.append(
-                    {
-                        "channel": "email",
-                        "recipient": case.requester_email,
-                        "subject": subject,
-                        "body": body,
-                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}",
-                        "case_id": case.pk,
-                        "kind": f"facility.{booking.state}",
-                        "attachments": (
-                            [(notice.original_name, notice_bytes(notice), notice.content_type)]
-                            if notice is not None
-                            else []
-                        ),
-                    }
-                )
-            if whatsapp and notice is not None:
-                messages.append(
-                    {
-                        "channel": "whatsapp",
-                        "recipient": case.requester_phone,
-                        "subject": notice.number,
-                        "body": render_notice_whatsapp(booking, notice),
-                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}:wa",
-                        "case_id": case.pk,
-                        "kind": f"facility.{booking.state}",
-                    }
-                )
-            outbox_enqueue_many(messages)
-    except Exception:
-        logger.exception("Could not queue the %s message of case %s", booking.state, case.pk)
-
-
-#: The decisions that come with a notice.
-NOTICE_STATES = (BookingState.APPROVED, BookingState.REFUSED)

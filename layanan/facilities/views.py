@@ -30,6 +30,7 @@ from layanan.core.errors import ApplicationError
 from layanan.intake.record_page import RecordPage, record_request
 from layanan.intake.recording import record_initial
 
+from .formatting import format_range
 from .forms import BookingFilterForm, DecisionForm, FacilityRecordForm
 from .models import BookingDetail, BookingState, Resource
 from .public_views import ERROR_FIELDS
@@ -48,7 +49,6 @@ from .services import (
     booking_record_use,
     booking_refuse,
     booking_request_create,
-    format_range,
     outside_office_hours,
 )
 
