@@ -5,7 +5,7 @@ pages are in ``views.py``."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -13,10 +13,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseKind, Status
-from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
+from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import (
+    UnknownCode,
+    case_by_code,
+    private_response,
+    too_many_response,
+)
 from layanan.core.errors import ApplicationError
 from layanan.core.letters import indonesian_date
+from layanan.core.ratelimit import PUBLIC_SUBMISSIONS
 from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import format_due
 
@@ -27,7 +33,6 @@ from .letters import (
     format_schedule,
     render_reply_pdf,
 )
-from .models import AudienceDetail
 from .services import (
     audience_request_create,
     audience_units,
@@ -45,9 +50,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     units = audience_units()
     status = 200
     if request.method == "POST":
-        retry_after = SUBMIT_RATE.hit(request)
+        retry_after = PUBLIC_SUBMISSIONS.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            return too_many_response(request, retry_after)
         form = AudienceRequestForm(request.POST, request.FILES, units=units)
         if form.is_valid():
             try:
@@ -67,7 +72,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 )
                 response = HttpResponseRedirect(url + "?baru=1")
                 response.status_code = 303
-                return _private(response)
+                return private_response(response)
         status = 400
     else:
         initial = {}
@@ -90,7 +95,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-    return _private(response, noindex=False) if status != 200 else response
+    return private_response(response, noindex=False) if status != 200 else response
 
 
 PUBLIC_STEPS = {
@@ -107,28 +112,10 @@ PUBLIC_STEPS = {
 
 @require_safe
 @public_surface("found by the tracking code, the secret of its holder")
-def request_status(request: HttpRequest, code: str) -> HttpResponse:
+@case_by_code(kind=CaseKind.AUDIENCE, related=("unit", "audience"), canonical=True)
+def request_status(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     """``/audiensi/permohonan/<code>/``: the status for whoever holds the code. Never the
     requester's nor staff names."""
-    normal = normalise_public_code(code)
-    case = (
-        Case.objects.filter(public_code=normal, kind=CaseKind.AUDIENCE)
-        .select_related("unit", "audience")
-        .first()
-        if normal
-        else None
-    )
-    if case is None:
-        retry_after = LOOKUP_RATE.hit(request)
-        if retry_after:
-            return _too_many(request, retry_after)
-        raise Http404
-    pretty = format_public_code(case.public_code)
-    if code != pretty:
-        query = "?baru=1" if request.GET.get("baru") else ""
-        return _private(
-            HttpResponseRedirect(reverse("audience:status", kwargs={"code": pretty}) + query)
-        )
     detail = case.audience
     answered = case.status in (Status.ANSWERED, Status.CLOSED)
     reason = ""
@@ -138,13 +125,13 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "detail": detail,
-        "code": pretty,
+        "code": code,
         "step": PUBLIC_STEPS.get(case.status, ""),
         "answered": answered,
         "schedule": format_schedule(detail.schedule_starts_at, case.unit) if answered else "",
         "reply_date": indonesian_date(detail.reply_date) if answered else "",
         "letter_url": (
-            reverse("audience:public_letter", kwargs={"code": pretty})
+            reverse("audience:public_letter", kwargs={"code": code})
             if answered and detail.reply_number
             else ""
         ),
@@ -152,30 +139,18 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
         "just_sent": bool(request.GET.get("baru")),
         "due": format_due(case.due_at, unit=case.unit) if case.due_at and case.is_open else "",
     }
-    return _private(render(request, "audiences/public_status.html", context))
+    return private_response(render(request, "audiences/public_status.html", context))
 
 
 @require_safe
 @public_surface("the issued reply letter, found by the tracking code, the secret of its holder")
-def request_letter(request: HttpRequest, code: str) -> HttpResponse:
+@case_by_code(kind=CaseKind.AUDIENCE, related=("unit", "unit__parent", "audience"))
+def request_letter(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     """``/audiensi/permohonan/<code>/surat-balasan.pdf``: the issued reply letter for whoever
     holds the tracking code; 404 (rate-limited) for a wrong code or before it is issued."""
-    normal = normalise_public_code(code)
-    detail = (
-        AudienceDetail.objects.filter(
-            case__public_code=normal, case__kind=CaseKind.AUDIENCE, case__status__in=ANSWERED
-        )
-        .exclude(reply_number="")
-        .select_related("case", "case__unit", "case__unit__parent")
-        .first()
-        if normal
-        else None
-    )
-    if detail is None:
-        retry_after = LOOKUP_RATE.hit(request)
-        if retry_after:
-            return _too_many(request, retry_after)
-        raise Http404
+    detail = case.audience
+    if case.status not in ANSWERED or not detail.reply_number:
+        raise UnknownCode
     return pdf_response(render_reply_pdf(detail), detail.reply_number, attachment=True)
 
 

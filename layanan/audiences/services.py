@@ -30,7 +30,7 @@ from layanan.accounts.actors import user_or_none
 from layanan.accounts.permissions import can, ensure_can
 from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create
+from layanan.cases.services import case_assign, case_create, ensure_own_division
 from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.audit import audit_log
@@ -250,28 +250,22 @@ def audience_dispose(
     instruction = (instruction or "").strip()
     if not instruction:
         raise ApplicationError(_("Please write the instruction."), "instruction_required")
-    if division.pk != case.unit_id and not division.is_within(case.unit):
-        raise ApplicationError(
-            _("A request can only be handed to a division of its own unit."), "foreign_division"
-        )
+    refusal = _("A request can only be handed to a division of its own unit.")
+    ensure_own_division(case, division, refusal=refusal)
     if case.status not in (Status.RECEIVED, Status.VERIFIED):
         raise _not_now(case, _("handed on"))
-    old = case.assigned_unit.name if case.assigned_unit is not None else ""
     now = timezone.now()
     detail.instruction = instruction
     detail.disposed_by = user_or_none(actor)
     detail.disposed_at = now
     detail.save(update_fields=["instruction", "disposed_by", "disposed_at"])
-    case.assigned_unit = division
-    case.save(update_fields=["assigned_unit", "updated_at"])
-    case_event_record(
-        case=case,
+    case_assign(
         actor=actor,
-        kind="disposition",
-        old=old,
-        new=division.name,
+        case=case,
+        division=division,
+        refusal=refusal,
+        event="disposition",
         note=instruction,
-        internal=True,
         at=now,
     )
     if case.status == Status.RECEIVED:

@@ -40,7 +40,6 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -50,12 +49,10 @@ from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import attachment_add
 from layanan.cases.models import Case, Status
 from layanan.cases.numbering import format_public_code, normalise_public_code
+from layanan.cases.public_pages import private_response, request_status_page, too_many_response
 from layanan.cases.workflow import REOPEN_WINDOW, case_reopen_by_requester
 from layanan.core.errors import ApplicationError
-
-# RateLimit and client_address moved to layanan.core.ratelimit; imported here for the pages
-# below and for the apps that share the complaint limits (bookings, visits).
-from layanan.core.ratelimit import TRACKING_LOOKUPS, RateLimit, client_address  # noqa: F401
+from layanan.core.ratelimit import PUBLIC_SUBMISSIONS, TRACKING_LOOKUPS
 from layanan.core.scoping import public_surface
 from layanan.core.timezones import activate_unit_time_zone, display_time_zone_of
 from layanan.workdays.deadlines import format_due
@@ -73,46 +70,15 @@ from .selectors import (
     complaint_by_code,
     complaint_standards,
     complaint_units,
-    request_status_page,
     tracked_complaint,
 )
 from .services import complaint_create
 from .tracking import case_body, is_provisional, reopen_until
 
-# (requests, seconds) per client address; override in settings.
-SUBMIT_LIMIT_DEFAULT = (20, 10 * 60)  # complaint POSTs, valid or not
-
 # How long the browser that sent a complaint may reopen its receipt page.
 RECEIPT_TTL = 60 * 60
 RECEIPT_COOKIE = "pengaduan_diterima"
 RECEIPT_SALT = "layanan.complaints.receipt"
-
-
-# --- rate limits ---------------------------------------------------------------------------------
-
-
-SUBMIT_RATE = RateLimit("submit", "COMPLAINT_SUBMIT_RATE", SUBMIT_LIMIT_DEFAULT)
-# Lookups by code: the budget every lookup path shares (the booking and audience status pages
-# import it from here).
-LOOKUP_RATE = TRACKING_LOOKUPS
-
-
-def _private(response: HttpResponse, *, noindex: bool = True) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    if noindex:
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    response = render(
-        request,
-        "complaints/public/rate_limited.html",
-        {"minutes": max(1, -(-retry_after // 60))},
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    return _private(response)
 
 
 # --- the complaint form --------------------------------------------------------------------------
@@ -127,9 +93,9 @@ def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpRe
     status = 200
     files_dropped = False
     if request.method == "POST":
-        retry_after = SUBMIT_RATE.hit(request)
+        retry_after = PUBLIC_SUBMISSIONS.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            return too_many_response(request, retry_after)
         form = ComplaintForm(request.POST, request.FILES, unit=unit)
         if form.is_valid():
             try:
@@ -146,7 +112,7 @@ def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpRe
                 response = HttpResponseRedirect(url)
                 response.status_code = 303  # See Other: reloading the receipt never re-posts
                 _remember_receipt(response, case)
-                return _private(response)
+                return private_response(response)
         status = 400
         # A browser cannot be given files back: say so, instead of silently losing them.
         files_dropped = any(f for f in request.FILES.getlist("attachments"))
@@ -173,7 +139,7 @@ def complaint_form(request: HttpRequest, unit_slug: str | None = None) -> HttpRe
     if not form.is_bound:
         context["blank_fields"] = _blank_fields(form, context)
     response = render(request, "complaints/public/form.html", context, status=status)
-    return _private(response, noindex=False)
+    return private_response(response, noindex=False)
 
 
 #: Part of the key of the blank form's fields: raise it when the form or its template change.
@@ -273,7 +239,7 @@ def _by_code(
     if looks_like_code(code):
         canonical = format_public_code(code)
         if raw != canonical:  # no lookup yet: the canonical address counts it
-            return _private(
+            return private_response(
                 HttpResponseRedirect(
                     reverse(f"complaints_public:{url_name}", kwargs={"code": canonical})
                 )
@@ -282,16 +248,16 @@ def _by_code(
         # Malformed codes cost the same query as unknown ones and get the same answer: the
         # response does not tell a guesser which of the two it was.
         code = "-"
-    retry_after = LOOKUP_RATE.hit(request)
+    retry_after = TRACKING_LOOKUPS.hit(request)
     if retry_after:
-        return _too_many(request, retry_after)
+        return too_many_response(request, retry_after)
     case = find(code)
     if case is None and url_name == "track" and code != "-":
         # The code of an audience or facility request: its own status page answers.
         page = request_status_page(code)
         if page is not None:
             url = reverse(page, kwargs={"code": format_public_code(code)})
-            return _private(HttpResponseRedirect(url))
+            return private_response(HttpResponseRedirect(url))
     if case is None:
         response = render(
             request,
@@ -299,7 +265,7 @@ def _by_code(
             {"code": raw[:40], "form": TrackForm()},
             status=404,
         )
-        return _private(response)
+        return private_response(response)
     return case
 
 
@@ -330,7 +296,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
         url = reverse(
             "complaints_public:track", kwargs={"code": format_public_code(case.public_code)}
         )
-        return _private(HttpResponseRedirect(url))
+        return private_response(HttpResponseRedirect(url))
     url = tracking_url(case)
     context = {
         "anonymous": case.is_anonymous,
@@ -344,7 +310,7 @@ def complaint_receipt(request: HttpRequest, code: str) -> HttpResponse:
         "due": format_due(case.due_at) if case.due_at else "",
         "provisional": is_provisional(case),
     }
-    return _private(render(request, "complaints/public/receipt.html", context))
+    return private_response(render(request, "complaints/public/receipt.html", context))
 
 
 # --- tracking ------------------------------------------------------------------------------------
@@ -360,12 +326,12 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             code = format_public_code(form.cleaned_data["kode"])
             url = reverse("complaints_public:track", kwargs={"code": code})
-            return _private(HttpResponseRedirect(url))
+            return private_response(HttpResponseRedirect(url))
         status = 400
     else:
         form = TrackForm()
     response = render(request, "complaints/public/track_form.html", {"form": form}, status=status)
-    return _private(response, noindex=False)
+    return private_response(response, noindex=False)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -375,9 +341,9 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
     within the window after closing — the form to reopen it (POST here). Never the reporter's
     identity."""
     if request.method == "POST":
-        retry_after = SUBMIT_RATE.hit(request)
+        retry_after = PUBLIC_SUBMISSIONS.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            return too_many_response(request, retry_after)
         return _reopen(request, code)
     tracked = _by_code(request, code, "track", find=tracked_complaint)
     if isinstance(tracked, HttpResponse):
@@ -411,7 +377,7 @@ def _reopen(request: HttpRequest, code: str) -> HttpResponse:
             )
             response = HttpResponseRedirect(url)
             response.status_code = 303
-            return _private(response)
+            return private_response(response)
     tracked = tracked_complaint(case.public_code)  # as it is now (it may have changed)
     if tracked is None:
         raise Http404("No such complaint")
@@ -442,7 +408,7 @@ def _track_page(
         "survey_url": _open_survey_url(tracked, now),
     }
     response = render(request, "complaints/public/track.html", context, status=status)
-    return _private(response)
+    return private_response(response)
 
 
 @require_safe
@@ -459,7 +425,7 @@ def track_answer_letter(request: HttpRequest, code: str) -> HttpResponse:
     detail = case.complaint
     if not detail.letter_number or case.status not in (Status.ANSWERED, Status.CLOSED):
         raise Http404("No answer letter")
-    return _private(letter_response(detail, render_answer_letter_pdf(detail)))
+    return private_response(letter_response(detail, render_answer_letter_pdf(detail)))
 
 
 def _open_survey_url(tracked: TrackedComplaint, now: dt.datetime) -> str:

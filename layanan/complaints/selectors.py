@@ -234,25 +234,6 @@ def tracked_complaint(code: str) -> TrackedComplaint | None:
     return TrackedComplaint(**values)
 
 
-#: Requests tracked on their own status page; ``/lacak/`` sends their codes there, so one
-#: tracking box serves every code a citizen holds.
-REQUEST_STATUS_PAGES: dict[str, str] = {
-    CaseKind.AUDIENCE: "audience:status",
-    CaseKind.FACILITY: "bookings_public:status",
-}
-
-
-def request_status_page(code: str) -> str | None:
-    """The URL name of the status page of the request (not a complaint) with this normalised
-    code, or None. Reads the kind only, in one query."""
-    kind = (
-        Case.objects.filter(public_code=code, kind__in=list(REQUEST_STATUS_PAGES))
-        .values_list("kind", flat=True)
-        .first()
-    )
-    return REQUEST_STATUS_PAGES.get(kind) if kind else None
-
-
 #: What each status change is called on the reporter's timeline.
 STATUS_EVENT_WORDS: dict[str, StrOrPromise] = {
     Status.RECEIVED: gettext_lazy("Complaint received"),

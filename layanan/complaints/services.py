@@ -22,7 +22,7 @@ from layanan.accounts.permissions import can, ensure_can, members_who_can
 from layanan.cases.deadlines import case_recompute_due
 from layanan.cases.events import case_event_record
 from layanan.cases.models import Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create
+from layanan.cases.services import case_assign, case_create, ensure_own_division
 from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ComplaintClass, ServiceStandard
 from layanan.core.errors import ApplicationError
@@ -270,26 +270,13 @@ def complaint_assign(
     (``foreign_division``, ``invalid_assignee``)."""
     ensure_can(actor, "case.assign", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not division.is_within(case.unit):
-        raise ApplicationError(
-            _("A complaint can only be assigned within its own unit."), "foreign_division"
-        )
+    refusal = _("A complaint can only be assigned within its own unit.")
+    ensure_own_division(case, division, refusal=refusal)
     if assignee is not None and not assignee_is_eligible(assignee, case=case, division=division):
         raise invalid_assignee(assignee, division)
-    old = case.assigned_unit.name if case.assigned_unit is not None else ""
-    case.assigned_unit = division
-    case.assignee = assignee
-    case.save(update_fields=["assigned_unit", "assignee", "updated_at"])
-    case_event_record(
-        case=case,
-        actor=actor,
-        kind="assigned",
-        old=old,
-        new=division.name,
-        note=note,
-        internal=True,
+    return case_assign(
+        actor=actor, case=case, division=division, assignee=assignee, note=note, refusal=refusal
     )
-    return case
 
 
 @transaction.atomic

@@ -9,6 +9,10 @@ the path: the tracking pages (``/lacak/``, and the booking and audience status p
 (``GET /api/v1/track/{code}``, through ``api.throttling.LookupThrottle``) and Open311
 (``requests/{id}``, ``tokens/{id}`` and ``requests?service_request_id=``, one lookup per id
 asked). Setting ``TRACKING_LOOKUP_RATE``.
+
+``PUBLIC_SUBMISSIONS`` is the one budget of the public request forms (complaint, audience,
+facility): setting ``COMPLAINT_SUBMIT_RATE`` (its name from when the complaint form was the
+only one).
 """
 
 from __future__ import annotations
@@ -80,3 +84,7 @@ class RateLimit:
 #: Lookups of cases by tracking code or id, on every path (see the module doc): 120 per 10
 #: minutes per address by default. Every lookup counts, found or not.
 TRACKING_LOOKUPS = RateLimit("lookup", "TRACKING_LOOKUP_RATE", (120, 600))
+
+#: POSTs of the public request forms — complaint, audience, facility; valid or not: 20 per 10
+#: minutes per address by default.
+PUBLIC_SUBMISSIONS = RateLimit("submit", "COMPLAINT_SUBMIT_RATE", (20, 10 * 60))

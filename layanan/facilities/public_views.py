@@ -24,9 +24,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import private_file_response
 from layanan.cases.models import Case, CaseKind
-from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.complaints.public_views import LOOKUP_RATE, SUBMIT_RATE, _private, _too_many
+from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import case_by_code, private_response, too_many_response
 from layanan.core.errors import ApplicationError
+from layanan.core.ratelimit import PUBLIC_SUBMISSIONS
 from layanan.core.scoping import public_surface
 from layanan.workdays.deadlines import ZONES, format_due
 
@@ -68,9 +69,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     ``YYYY-MM-DDTHH:MM`` prefill the time, as the week view's links do)."""
     status = 200
     if request.method == "POST":
-        retry_after = SUBMIT_RATE.hit(request)
+        retry_after = PUBLIC_SUBMISSIONS.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            return too_many_response(request, retry_after)
         form = FacilityRequestForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -87,7 +88,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 )
                 response = HttpResponseRedirect(url + "?baru=1")
                 response.status_code = 303
-                return _private(response)
+                return private_response(response)
         status = 400
     else:
         initial = {}
@@ -113,7 +114,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-    return _private(response, noindex=False) if status != 200 else response
+    return private_response(response, noindex=False) if status != 200 else response
 
 
 STATE_WORDS = {
@@ -126,50 +127,21 @@ STATE_WORDS = {
 }
 
 
-def _facility_case(request: HttpRequest, code: str) -> Case:
-    """The facility request of tracking code ``code`` (any spelling), or 404 — unknown codes
-    count against the client's lookup rate, as on every page keyed by a code."""
-    normal = normalise_public_code(code)
-    case = (
-        Case.objects.filter(public_code=normal, kind=CaseKind.FACILITY)
-        .select_related("unit", "booking", "booking__resource", "booking__notice")
-        .first()
-        if normal
-        else None
-    )
-    if case is None:
-        retry_after = LOOKUP_RATE.hit(request)
-        if retry_after:
-            raise _TooMany(retry_after)
-        raise Http404
-    return case
-
-
-class _TooMany(Exception):
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
+#: What the status page and the notice read with the case, in the lookup's one query.
+FACILITY_JOINS = ("unit", "booking", "booking__resource", "booking__notice")
 
 
 @require_safe
 @public_surface("found by the tracking code, the secret of its holder")
-def request_status(request: HttpRequest, code: str) -> HttpResponse:
+@case_by_code(kind=CaseKind.FACILITY, related=FACILITY_JOINS, canonical=True)
+def request_status(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     """``/fasilitas/permohonan/<code>/``: the request as its code holder may see it."""
-    try:
-        case = _facility_case(request, code)
-    except _TooMany as exc:
-        return _too_many(request, exc.retry_after)
-    pretty = format_public_code(case.public_code)
-    if code != pretty:
-        query = "?baru=1" if request.GET.get("baru") else ""
-        return _private(
-            HttpResponseRedirect(reverse("bookings_public:status", kwargs={"code": pretty}) + query)
-        )
     booking = case.booking
     context = {
         "case": case,
         "booking": booking,
         "notice": getattr(booking, "notice", None),
-        "code": pretty,
+        "code": code,
         "when": format_range(booking.starts_at, booking.ends_at),
         "state": STATE_WORDS[booking.state],
         "just_sent": bool(request.GET.get("baru")),
@@ -179,19 +151,16 @@ def request_status(request: HttpRequest, code: str) -> HttpResponse:
             resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
         ),
     }
-    return _private(render(request, "facilities/public/status.html", context))
+    return private_response(render(request, "facilities/public/status.html", context))
 
 
 @require_safe
 @public_surface("the decision notice of a request, found by its tracking code")
-def request_notice(request: HttpRequest, code: str) -> HttpResponse:
+@case_by_code(kind=CaseKind.FACILITY, related=FACILITY_JOINS)
+def request_notice(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     """``/fasilitas/permohonan/<code>/pemberitahuan/``: the notice PDF as issued, to the code's
     holder (the same key and the same rate limit as the request's page); 404 before a
     decision."""
-    try:
-        case = _facility_case(request, code)
-    except _TooMany as exc:
-        return _too_many(request, exc.retry_after)
     notice = getattr(case.booking, "notice", None)
     if notice is None:
         raise Http404

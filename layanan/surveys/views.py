@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
+from layanan.cases.public_pages import private_response
 from layanan.core.errors import ApplicationError
 from layanan.core.models import Unit
 from layanan.core.ratelimit import RateLimit
@@ -39,16 +40,10 @@ KIOSK_RATE_DEFAULT = (30, 10 * 60)  # submissions, seconds
 KIOSK_RETURN_SECONDS = 8  # the thank-you page returns to an empty form after this
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _see_other(url: str) -> HttpResponse:
     response = HttpResponseRedirect(url)
     response.status_code = 303
-    return _private(response)
+    return private_response(response)
 
 
 # --- rate limit ----------------------------------------------------------------------------------
@@ -83,14 +78,16 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     case = invitation.case
     context = {"unit": case.unit, "service": case.standard}
     if invitation.used_at is not None:
-        return _private(render(request, "surveys/closed.html", {**context, "reason": "used"}))
+        return private_response(
+            render(request, "surveys/closed.html", {**context, "reason": "used"})
+        )
     if invitation.is_expired:
-        return _private(
+        return private_response(
             render(request, "surveys/closed.html", {**context, "reason": "expired"}, status=410)
         )
     if survey_visit_waiting(case):  # a walk-in guest scanned the ticket before being served
         status = 409 if request.method == "POST" else 200
-        return _private(
+        return private_response(
             render(request, "surveys/closed.html", {**context, "reason": "waiting"}, status=status)
         )
     status = 200
@@ -111,12 +108,12 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = SurveyForm()
     context |= {"form": form, "action": request.path}
-    return _private(render(request, "surveys/form.html", context, status=status))
+    return private_response(render(request, "surveys/form.html", context, status=status))
 
 
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "surveys/thanks.html", {}))
+    return private_response(render(request, "surveys/thanks.html", {}))
 
 
 # --- the kiosk -----------------------------------------------------------------------------------
@@ -141,7 +138,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 status=429,
             )
             response["Retry-After"] = str(retry_after)
-            return _private(response)
+            return private_response(response)
         form = KioskForm(request.POST, unit=unit)
         if form.is_valid():
             try:
@@ -170,7 +167,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "service_field": form["service"] if "service" in form.fields else None,
         "action": request.path + ("?tablet=1" if _tablet(request) else ""),
     }
-    return _private(render(request, "surveys/form.html", context, status=status))
+    return private_response(render(request, "surveys/form.html", context, status=status))
 
 
 @require_safe
@@ -185,7 +182,7 @@ def kiosk_thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
         # hurried off the page (WCAG 2.2.1, no timed refresh).
         "return_seconds": KIOSK_RETURN_SECONDS if tablet else None,
     }
-    return _private(render(request, "surveys/thanks.html", context))
+    return private_response(render(request, "surveys/thanks.html", context))
 
 
 # --- results -------------------------------------------------------------------------------------

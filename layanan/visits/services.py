@@ -39,7 +39,7 @@ from layanan.accounts.permissions import ensure_can
 from layanan.cases.deadlines import case_recompute_due, case_set_duration
 from layanan.cases.events import case_event_record
 from layanan.cases.models import OPEN_STATUSES, Case, CaseKind, Channel, Status
-from layanan.cases.services import case_create
+from layanan.cases.services import case_assign, case_create
 from layanan.cases.workflow import case_transition
 from layanan.catalog.models import ServiceKind, ServiceStandard
 from layanan.core.errors import ApplicationError, Conflict
@@ -299,18 +299,18 @@ def visit_route(*, actor: AnyActor, case: Case, division: Unit, note: str = "") 
     ensure_can(actor, "visit.route", case)
     case, visit = _lock(case)
     _ensure_open(case)
-    if division.pk == case.unit_id or not division.is_within(case.unit):
-        raise ApplicationError(
-            _("A visit can only be routed to a division of its own unit."), "foreign_division"
-        )
-    old = case.assigned_unit.name if case.assigned_unit is not None else ""
-    case.assigned_unit = division
-    case.save(update_fields=["assigned_unit", "updated_at"])
+    case_assign(
+        actor=actor,
+        case=case,
+        division=division,
+        refusal=_("A visit can only be routed to a division of its own unit."),
+        divisions_only=True,
+        event="routed",
+        note=note.strip(),
+        internal=False,
+    )
     visit.routed_to = division
     visit.save(update_fields=["routed_to"])
-    case_event_record(
-        case=case, actor=actor, kind="routed", old=old, new=division.name, note=note.strip()
-    )
     return case
 
 

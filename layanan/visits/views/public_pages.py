@@ -9,14 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Channel
 from layanan.cases.numbering import format_public_code, normalise_public_code
-from layanan.complaints.public_views import RateLimit, _too_many
+from layanan.cases.public_pages import private_response, too_many_response
 from layanan.core.models import Unit
+from layanan.core.ratelimit import RateLimit
 from layanan.core.scoping import public_surface
 from layanan.surveys.models import SurveyInvitation
 from layanan.visits.forms import VisitForm
@@ -38,12 +38,6 @@ def _public_unit(unit_slug: str) -> Unit:
     return unit
 
 
-def _kiosk_headers(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_surface("the unit's guest kiosk registers a visit; it reads no other case")
 def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
@@ -55,12 +49,12 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     context = {**service_context(unit, services, url, request.GET.get("layanan")), "start_url": url}
     standard = context["standard"]
     if not context["chosen"]:
-        return _kiosk_headers(render(request, "visits/kiosk.html", context))
+        return private_response(render(request, "visits/kiosk.html", context))
     status = 200
     if request.method == "POST":
         retry_after = KIOSK_RATE.hit(request)
         if retry_after:
-            return _too_many(request, retry_after)
+            return too_many_response(request, retry_after)
         form = VisitForm(request.POST, standard=standard)
         case, status = register_visit(
             form, unit=unit, standard=standard, actor=PUBLIC, channel=Channel.KIOSK
@@ -72,7 +66,7 @@ def kiosk(request: HttpRequest, unit_slug: str) -> HttpResponse:
     else:
         form = VisitForm(standard=standard)
     context["form"] = form
-    return _kiosk_headers(render(request, "visits/kiosk.html", context, status=status))
+    return private_response(render(request, "visits/kiosk.html", context, status=status))
 
 
 @require_safe
@@ -116,7 +110,7 @@ def ticket(request: HttpRequest, unit_slug: str, code: str) -> HttpResponse:
             "survey_qr": survey_qr,
         },
     )
-    return _kiosk_headers(response)
+    return private_response(response)
 
 
 @require_safe
@@ -134,4 +128,4 @@ def display(request: HttpRequest, unit_slug: str) -> HttpResponse:
             **board,
         },
     )
-    return _kiosk_headers(response)
+    return private_response(response)
