@@ -1,6 +1,6 @@
 """The message that tells the requester of an audience the answer: when, where and who receives
 them, and the link to the reply letter — by e-mail, or by WhatsApp for a requester who gave only
-a telephone number (``cases.reminders.requester_message`` picks the channel).
+a telephone number (``cases/notifications.py`` addresses and queues it).
 
 The wording lives in text templates, as the complaint messages' does
 (``templates/audiences/notifications/``): ``reply.subject.txt``, ``reply.txt`` and
@@ -12,14 +12,12 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from layanan.cases.models import Case
+from layanan.cases.notifications import queue_for_requester, render_text, requester_message
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import requester_message
+from layanan.cases.public_pages import public_status_url
 from layanan.core.letters import indonesian_date
 
 from .letters import format_schedule
@@ -30,10 +28,8 @@ logger = logging.getLogger("layanan.audiences")
 TEMPLATES = "audiences/notifications"
 
 
-def status_url(case: Case) -> str:
-    """The absolute link to the public status page of an audience request (its tracking code)."""
-    path = reverse("audience:status", kwargs={"code": format_public_code(case.public_code)})
-    return settings.SITE_URL + path
+#: The absolute link to the public status page of an audience request (its tracking code).
+status_url = public_status_url
 
 
 def letter_download_url(case: Case) -> str:
@@ -43,7 +39,7 @@ def letter_download_url(case: Case) -> str:
 
 
 def _render(name: str, context: dict) -> str:
-    return render_to_string(f"{TEMPLATES}/{name}", context).removesuffix("\n")
+    return render_text(f"{TEMPLATES}/{name}", context)
 
 
 def _context(detail: AudienceDetail) -> dict:
@@ -77,23 +73,24 @@ def render_reply_whatsapp(detail: AudienceDetail) -> str:
 
 
 def notify_reply(detail: AudienceDetail) -> None:
-    """Queue the reply message in the caller's transaction; never break the reply."""
-    from layanan.notify.services import outbox_enqueue
-
+    """Queue the reply message in the caller's transaction; never break the reply
+    (``cases/notifications.py``)."""
     case = detail.case
-    try:
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            subject, body = render_reply_message(detail)
-            message = requester_message(
-                case, subject=subject, body=body, short=render_reply_whatsapp(detail)
-            )
-            if message is None:
-                return
-            outbox_enqueue(
+
+    def compose() -> list[dict]:
+        subject, body = render_reply_message(detail)
+        message = requester_message(
+            case, subject=subject, body=body, short=render_reply_whatsapp(detail)
+        )
+        if message is None:
+            return []
+        return [
+            {
                 **message,
-                dedupe_key=f"case:{case.pk}:audience:reply",
-                case_id=case.pk,
-                kind="audience.reply",
-            )
-    except Exception:
-        logger.exception("Could not queue the reply message of case %s", case.pk)
+                "dedupe_key": f"case:{case.pk}:audience:reply",
+                "case_id": case.pk,
+                "kind": "audience.reply",
+            }
+        ]
+
+    queue_for_requester(case, compose, what="reply")

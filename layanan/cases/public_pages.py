@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,6 +35,13 @@ STATUS_PAGES: dict[str, str] = {
     CaseKind.AUDIENCE: "audience:status",
     CaseKind.FACILITY: "bookings_public:status",
 }
+
+
+def public_status_url(case: Case) -> str:
+    """The absolute link to the public status page of ``case`` (an audience or facility
+    request; its tracking code is the key — for its requester only)."""
+    path = reverse(STATUS_PAGES[case.kind], kwargs={"code": format_public_code(case.public_code)})
+    return settings.SITE_URL + path
 
 
 def private_response(response: HttpResponse, *, noindex: bool = True) -> HttpResponse:

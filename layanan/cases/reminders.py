@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .notifications import requester_message  # noqa: F401 (the reminders' senders use it)
+
 if TYPE_CHECKING:
     from layanan.workdays.deadlines import Calendar
 
@@ -77,23 +79,3 @@ def footer(unit) -> list[str]:
         _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
         % {"unit": unit.name},
     ]
-
-
-def requester_message(case: Case, *, subject: str, body: str, short: str) -> dict | None:
-    """The outbox message to the requester: e-mail when there is an address, else WhatsApp to
-    the telephone number (when WhatsApp delivery is on), else nothing."""
-    if case.requester_email:
-        return {
-            "channel": "email",
-            "recipient": case.requester_email,
-            "subject": subject,
-            "body": body,
-        }
-    if case.requester_phone and settings.WHATSAPP_ENABLED:
-        return {
-            "channel": "whatsapp",
-            "recipient": case.requester_phone,
-            "subject": subject,
-            "body": short,
-        }
-    return None

@@ -4,8 +4,9 @@ requester who gave only a telephone number — by WhatsApp with the link to the 
 
 The wording lives in text templates, as the complaint messages' does
 (``templates/facilities/notifications/``): ``decision.subject.txt`` and ``decision.txt`` for the
-e-mail, ``notice_whatsapp.txt`` for WhatsApp. The messages are queued in the outbox in the
-decision's own transaction (``notify_decision``), so a decision that rolls back sends nothing.
+e-mail, ``notice_whatsapp.txt`` for WhatsApp. Addressing and queueing are every request's
+(``cases/notifications.py``): in the decision's own transaction, so a decision that rolls back
+sends nothing.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from layanan.cases.models import Case
+from layanan.cases.notifications import queue_for_requester, render_text, requester_message
 from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import public_status_url
 
 from .formatting import format_range
 from .models import BookingDetail, BookingState
@@ -37,12 +37,6 @@ TEMPLATES = "facilities/notifications"
 NOTICE_STATES = (BookingState.APPROVED, BookingState.REFUSED)
 
 
-def status_url(case: Case) -> str:
-    """The absolute link to the public status page of a facility booking (its tracking code)."""
-    path = reverse("bookings_public:status", kwargs={"code": format_public_code(case.public_code)})
-    return settings.SITE_URL + path
-
-
 def notice_url(case: Case) -> str:
     """The absolute link to the decision notice (PDF) of a facility booking."""
     path = reverse("bookings_public:notice", kwargs={"code": format_public_code(case.public_code)})
@@ -50,7 +44,7 @@ def notice_url(case: Case) -> str:
 
 
 def _render(name: str, context: dict) -> str:
-    return render_to_string(f"{TEMPLATES}/{name}", context).removesuffix("\n")
+    return render_text(f"{TEMPLATES}/{name}", context)
 
 
 def _context(booking: BookingDetail) -> dict:
@@ -64,7 +58,7 @@ def _context(booking: BookingDetail) -> dict:
         "rules": booking.resource.rules,
         "reason": booking.reason,
         "number": case.number,
-        "status_url": status_url(case),
+        "status_url": public_status_url(case),
         "unit": case.unit.name,
     }
 
@@ -87,57 +81,37 @@ def render_notice_whatsapp(booking: BookingDetail, notice: FacilityNotice) -> st
 
 
 def notify_decision(booking: BookingDetail) -> None:
-    """Queue the decision's messages in the caller's transaction; never break the decision.
-
-    E-mail when the requester gave an address (the notice PDF attached, once issued);
-    WhatsApp with the notice's link when they gave only a telephone number and WhatsApp is on.
-    """
-    from layanan.notify.services import outbox_enqueue_many
-
+    """Queue the decision's message in the caller's transaction; never break the decision
+    (``cases/notifications.py``): e-mail with the notice PDF attached once issued, or WhatsApp
+    with the notice's link for a requester who gave only a telephone number."""
     case = Case.objects.select_related("unit").get(pk=booking.case_id)
     booking.case = case
     notice = getattr(booking, "notice", None) if booking.state in NOTICE_STATES else None
-    whatsapp = (
-        notice is not None
-        and not case.requester_email
-        and case.requester_phone
-        and settings.WHATSAPP_ENABLED
-    )
-    if not case.requester_email and not whatsapp:
-        return
-    try:
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            messages = []
-            if case.requester_email:
-                subject, body = render_decision(booking)
-                messages.append(
-                    {
-                        "channel": "email",
-                        "recipient": case.requester_email,
-                        "subject": subject,
-                        "body": body,
-                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}",
-                        "case_id": case.pk,
-                        "kind": f"facility.{booking.state}",
-                        "attachments": (
-                            [(notice.original_name, notice_bytes(notice), notice.content_type)]
-                            if notice is not None
-                            else []
-                        ),
-                    }
-                )
-            if whatsapp and notice is not None:
-                messages.append(
-                    {
-                        "channel": "whatsapp",
-                        "recipient": case.requester_phone,
-                        "subject": notice.number,
-                        "body": render_notice_whatsapp(booking, notice),
-                        "dedupe_key": f"case:{case.pk}:booking:{booking.state}:wa",
-                        "case_id": case.pk,
-                        "kind": f"facility.{booking.state}",
-                    }
-                )
-            outbox_enqueue_many(messages)
-    except Exception:
-        logger.exception("Could not queue the %s message of case %s", booking.state, case.pk)
+
+    def compose() -> list[dict]:
+        subject, body = render_decision(booking)
+        message = requester_message(
+            case,
+            subject=subject,
+            body=body,
+            short=render_notice_whatsapp(booking, notice) if notice is not None else None,
+            short_subject=notice.number if notice is not None else "",
+            attachments=(
+                (lambda: [(notice.original_name, notice_bytes(notice), notice.content_type)])
+                if notice is not None
+                else None
+            ),
+        )
+        if message is None:
+            return []
+        suffix = ":wa" if message["channel"] == "whatsapp" else ""
+        return [
+            {
+                **message,
+                "dedupe_key": f"case:{case.pk}:booking:{booking.state}{suffix}",
+                "case_id": case.pk,
+                "kind": f"facility.{booking.state}",
+            }
+        ]
+
+    queue_for_requester(case, compose, what=booking.state)

@@ -13,9 +13,9 @@ from layanan.audiences.notifications import (
     render_reply_message,
     render_reply_whatsapp,
 )
-from layanan.audiences.notifications import status_url as audience_status_url
 from layanan.audiences.services import audience_reply
 from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import public_status_url
 from layanan.core.letters import indonesian_date
 from layanan.facilities.formatting import format_range
 from layanan.facilities.models import BookingDetail
@@ -23,7 +23,6 @@ from layanan.facilities.notifications import (
     notice_url,
     render_decision,
     render_notice_whatsapp,
-    status_url,
 )
 from layanan.facilities.services import booking_approve, booking_cancel, booking_refuse
 
@@ -59,7 +58,8 @@ def test_approval_reads_with_the_rules_of_use_and_the_attached_notice(
         f"Permohonan Anda untuk menggunakan {room.name} pada {when} telah disetujui.\n\n"
         "Ketentuan penggunaan:\nDilarang merokok.\nKembalikan kunci.\n\n"
         f"Pemberitahuan {booking.notice.number} terlampir pada pesan ini dalam bentuk PDF.\n\n"
-        f"Nomor permohonan: {case.number}\nLihat permohonan di:\n{status_url(case)}\n\n{FOOTER}"
+        f"Nomor permohonan: {case.number}\nLihat permohonan di:\n"
+        f"{public_status_url(case)}\n\n{FOOTER}"
     )
     assert whatsapp == (
         f"Yth. {case.requester_name},\n"
@@ -113,7 +113,7 @@ def test_audience_reply_reads_with_schedule_letter_and_links(scheduled_audience,
         f"{detail.schedule_official}\n\n"
         f"Surat balasan: nomor {detail.reply_number} tanggal {indonesian_date(detail.reply_date)}\n"
         f"Unduh surat balasan (PDF):\n{letter_download_url(case)}\n"
-        f"Nomor permohonan: {case.number}\nLihat permohonan di:\n{audience_status_url(case)}\n\n"
+        f"Nomor permohonan: {case.number}\nLihat permohonan di:\n{public_status_url(case)}\n\n"
         "—\nPesan ini dikirim otomatis oleh Layanan, Biro Kesejahteraan Rakyat. Mohon tidak "
         "membalas pesan ini."
     )
