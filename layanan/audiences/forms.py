@@ -10,30 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.attachments import AttachmentsField, sniff_content_type
-from layanan.cases.models import Channel, Status
+from layanan.cases.models import Status
 from layanan.core.models import Unit
 from layanan.core.phones import PhoneField
 from layanan.core.widgets import DATETIME_LOCAL, DateTimeLocalInput
+from layanan.intake.letter_forms import LetterRecordFields, date_field
 
 from .models import ReplyLetterTemplate
 from .services import LETTER_TYPES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date_field(label, required=False):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-        error_messages={"invalid": _("Enter a date, e.g. 2026-02-05.")},
-    )
 
 
 class LetterField(AttachmentsField):
@@ -87,9 +71,9 @@ class AudienceRequestForm(forms.Form):
         required=False,
         help_text=_("E.g. the head of the bureau. Optional."),
     )
-    date_1 = _date_field(_("Preferred date"), required=True)
-    date_2 = _date_field(_("Second choice"))
-    date_3 = _date_field(_("Third choice"))
+    date_1 = date_field(_("Preferred date"), required=True)
+    date_2 = date_field(_("Second choice"))
+    date_3 = date_field(_("Third choice"))
     participants = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=500)
     letter = LetterField(
         label=_("Request letter"),
@@ -102,7 +86,7 @@ class AudienceRequestForm(forms.Form):
         required=False,
         help_text=_("As written on the letter. Optional."),
     )
-    letter_date = _date_field(_("Date of the request letter"))
+    letter_date = date_field(_("Date of the request letter"))
     name = forms.CharField(label=_("Contact person"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = PhoneField(label=_("Telephone / WhatsApp"), required=False)
@@ -149,25 +133,12 @@ class AudienceRequestForm(forms.Form):
         return data
 
 
-STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.WEB]
+class AudienceRecordForm(LetterRecordFields, AudienceRequestForm):
+    """Staff record a request received by letter (or another channel), with the scan: the
+    paper letter's fields and checks are ``intake/letter_forms.py``'s."""
 
+    scan_field = "letter_scan"
 
-class AudienceRecordForm(AudienceRequestForm):
-    """Staff record a request received by letter (or another channel), with the scan."""
-
-    channel = forms.ChoiceField(label=_("Received through"), choices=STAFF_CHANNELS)
-    received_at = forms.DateTimeField(
-        label=_("Received at"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        help_text=_("Empty: now."),
-        error_messages={"invalid": _("Enter a date and time, e.g. 2026-02-02 09:00.")},
-    )
-    letter_number = forms.CharField(
-        label=_("Number of the request letter"), max_length=100, required=False
-    )
-    letter_date = _date_field(_("Date of the request letter"))
     letter_scan = AttachmentsField(label=_("Scanned letter"))
 
     def __init__(self, *args, **kwargs):
@@ -175,17 +146,6 @@ class AudienceRecordForm(AudienceRequestForm):
         del self.fields["consent"]
         del self.fields["website"]
         del self.fields["letter"]  # staff attach the scan (letter_scan), any channel
-        self.fields["channel"].initial = Channel.LETTER
-
-    def clean(self):
-        data = super().clean()
-        no_scan = not data.get("letter_scan") and "letter_scan" not in self.errors
-        if data.get("channel") == Channel.LETTER and no_scan:
-            self.add_error("letter_scan", _("Please attach the scanned letter."))
-        received = data.get("received_at")
-        if received and received > timezone.now():
-            self.add_error("received_at", _("The time of receipt cannot be in the future."))
-        return data
 
 
 class DispositionForm(forms.Form):

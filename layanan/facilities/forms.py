@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from layanan.audiences.forms import AudienceRecordForm
 from layanan.cases.attachments import AttachmentsField
-from layanan.cases.models import Channel
 from layanan.core.phones import PhoneField
 from layanan.core.widgets import DATETIME_LOCAL, DateTimeLocalInput
+from layanan.intake.letter_forms import LetterRecordFields
 
 from .models import BookingState, Resource
 from .services import validate_time_range
@@ -139,34 +136,20 @@ class FacilityRequestForm(forms.Form):
         }
 
 
-#: The paper letter's fields, the same as when recording an audience request by letter.
-LETTER_FIELDS = ("channel", "received_at", "letter_number", "letter_date")
-
-
-class FacilityRecordForm(FacilityRequestForm):
+class FacilityRecordForm(LetterRecordFields, FacilityRequestForm):
     """Staff record a request that arrived as a paper letter (or by another channel): the
     letter's number and date and its scan, and when it was received (the deadline counts from
-    then). The letter's fields are those of the audience's record form."""
+    then). The letter's fields and checks are ``intake/letter_forms.py``'s, as the audience's
+    record form; the scan is the public form's ``letter``, optional here."""
+
+    scan_field = "letter"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["website"]
-        for name in LETTER_FIELDS:
-            self.fields[name] = copy.deepcopy(AudienceRecordForm.base_fields[name])
-        self.fields["channel"].initial = Channel.LETTER
         self.fields["letter"].label = _("Scanned letter")
         self.fields["letter"].required = False
         self.fields["name"].label = _("Requester's name")
-
-    def clean(self):
-        data = super().clean()
-        no_scan = not data.get("letter") and "letter" not in self.errors
-        if data.get("channel") == Channel.LETTER and no_scan:
-            self.add_error("letter", _("Please attach the scanned letter."))
-        received = data.get("received_at")
-        if received and received > timezone.now():
-            self.add_error("received_at", _("The time of receipt cannot be in the future."))
-        return data
 
 
 class DecisionForm(forms.Form):
