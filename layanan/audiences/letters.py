@@ -23,7 +23,8 @@ Indonesian): "5 Februari 2026"; times are written the Indonesian way in the *uni
 terima tanggal …" when part of it is unknown, and "permohonan Saudara melalui laman Layanan
 tanggal …" for a web request without a letter — never "surat Saudara nomor - tanggal -". A
 template written before ``{{ reference }}`` existed ("surat Saudara nomor {{ letter_number }}
-tanggal {{ letter_date }}") is read as ``{{ reference }}``.
+tanggal {{ letter_date }}") is read as ``{{ reference }}``. Both the reference and the
+substitution (``render_body``) are ``core/letters.py``'s, shared with the facility notice.
 
 **Preview**: :func:`draft_reply` fills an unsaved copy of the detail with what issuing now would
 freeze — the next number of the counter (peeked, not taken), today's date, the text — and
@@ -36,20 +37,20 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from layanan.core.letters import (
-    PLACEHOLDER,
     head_of_unit_name,
     indonesian_date,
     paragraphs_html,
+    render_body,
     render_pdf,
+    request_reference,
 )
-from layanan.workdays.deadlines import format_day, format_due
+from layanan.workdays.deadlines import format_due
 
 from .models import AudienceDetail, ReplyLetterCounter, ReplyLetterTemplate
 
@@ -133,32 +134,6 @@ def format_schedule(moment: dt.datetime | None, unit=None) -> str:
     return format_due(moment, unit=unit)
 
 
-def request_reference(detail: AudienceDetail) -> str:
-    """How the letter refers to the request: by the requester's letter where there is one,
-    else as a web request (see the module's docstring). Never a "-" for a missing part."""
-    case = detail.case
-    number = (detail.letter_number or "").strip()
-    has_letter = bool(number or detail.letter_date or detail.has_letter_file)
-    received = format_day(timezone.localtime(case.received_at, _zone(case.unit)).date())
-    if not has_letter:
-        if case.channel == "web":
-            return f"permohonan Saudara melalui laman Layanan tanggal {received}"
-        return f"permohonan Saudara yang kami terima tanggal {received}"
-    if number and detail.letter_date:
-        return f"surat Saudara nomor {number} tanggal {format_day(detail.letter_date)}"
-    if number:
-        return f"surat Saudara nomor {number} yang kami terima tanggal {received}"
-    if detail.letter_date:
-        return f"surat Saudara tanggal {format_day(detail.letter_date)}"
-    return f"surat Saudara yang kami terima tanggal {received}"
-
-
-def _zone(unit):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(unit.time_zone_name())
-
-
 def letter_values(detail: AudienceDetail) -> dict[str, str]:
     case = detail.case
     return {
@@ -175,20 +150,6 @@ def letter_values(detail: AudienceDetail) -> dict[str, str]:
         "unit": case.unit.name,
         "case_number": case.number,
     }
-
-
-#: the phrase templates used before ``{{ reference }}``: read as ``{{ reference }}``
-LEGACY_REFERENCE = re.compile(
-    r"surat\s+Saudara\s+nomor\s+\{\{\s*letter_number\s*\}\}\s+tanggal\s+"
-    r"\{\{\s*letter_date\s*\}\}",
-    re.IGNORECASE,
-)
-
-
-def render_body(body: str, values: dict[str, str]) -> str:
-    """Substitute the placeholders — plain text in, plain text out (nothing is evaluated)."""
-    body = LEGACY_REFERENCE.sub("{{ reference }}", body)
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
 def letter_context(detail: AudienceDetail, *, draft: bool = False) -> dict:

@@ -1,9 +1,10 @@
 """Pieces every official document of a unit shares: the Indonesian date, plain text turned into
-paragraphs, the signatory, gapless yearly numbers, and a WeasyPrint rendering that fetches
-nothing.
+paragraphs, the signatory, gapless yearly numbers, the substitution of ``{{ placeholders }}``
+(:func:`render_body`), the reference to the requester's letter (:func:`request_reference`), and
+a WeasyPrint rendering that fetches nothing.
 
 Used by the audience reply letters (``audiences/letters.py``), the complaint answer
-letters (``complaints/answer_letters.py``), the facility notices (``bookings/notices.py``) and
+letters (``complaints/answer_letters.py``), the facility notices (``facilities/notices.py``) and
 the service pledge (``catalog/pledge.py``). The letterhead (kop surat) is the template
 ``letters/_kop.html``; the templates' and counters' abstract models are in ``letter_models.py``,
 their admin in ``letter_admin.py``.
@@ -17,13 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from layanan.workdays.deadlines import format_day
+
+if TYPE_CHECKING:
+    from .models import Unit
 
 #: a ``{{ name }}`` placeholder of a text staff write (substituted, never a template)
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -109,6 +117,72 @@ def next_in_year(counter_model, *, unit, year: int, **key) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
+
+
+#: the phrase templates used before ``{{ reference }}``: read as ``{{ reference }}``
+LEGACY_REFERENCE = re.compile(
+    r"surat\s+Saudara\s+nomor\s+\{\{\s*letter_number\s*\}\}\s+tanggal\s+"
+    r"\{\{\s*letter_date\s*\}\}",
+    re.IGNORECASE,
+)
+
+
+def render_body(body: str, values: dict[str, str]) -> str:
+    """Substitute the placeholders — plain text in, plain text out (nothing is evaluated)."""
+    body = LEGACY_REFERENCE.sub("{{ reference }}", body)
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+
+
+class ReceivedCase(Protocol):
+    """What :func:`request_reference` reads of the case (``cases.models.Case``)."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def received_at(self) -> dt.datetime: ...
+    @property
+    def unit(self) -> Unit: ...
+
+
+class LetterRequest(Protocol):
+    """A request that may have come with a letter: an audience's or a facility booking's
+    detail (``AudienceDetail``, ``BookingDetail``)."""
+
+    @property
+    def case(self) -> ReceivedCase: ...
+    @property
+    def letter_number(self) -> str: ...
+    @property
+    def letter_date(self) -> dt.date | None: ...
+    @property
+    def has_letter_file(self) -> bool: ...
+
+
+def request_reference(detail: LetterRequest) -> str:
+    """How a letter refers to the request: by the requester's letter where there is one, else
+    as a web request — "surat Saudara nomor 12/ABC/2026 tanggal 2 Desember 2026", "surat
+    Saudara tanggal …" or "surat Saudara yang kami terima tanggal …" when part of it is unknown,
+    "permohonan Saudara melalui laman Layanan tanggal …" without a letter. Never a "-" for a
+    missing part."""
+    case = detail.case
+    number = (detail.letter_number or "").strip()
+    has_letter = bool(number or detail.letter_date or detail.has_letter_file)
+    received = format_day(timezone.localtime(case.received_at, _zone(case.unit)).date())
+    if not has_letter:
+        if case.channel == "web":
+            return f"permohonan Saudara melalui laman Layanan tanggal {received}"
+        return f"permohonan Saudara yang kami terima tanggal {received}"
+    if number and detail.letter_date:
+        return f"surat Saudara nomor {number} tanggal {format_day(detail.letter_date)}"
+    if number:
+        return f"surat Saudara nomor {number} yang kami terima tanggal {received}"
+    if detail.letter_date:
+        return f"surat Saudara tanggal {format_day(detail.letter_date)}"
+    return f"surat Saudara yang kami terima tanggal {received}"
+
+
+def _zone(unit: Unit) -> ZoneInfo:
+    return ZoneInfo(unit.time_zone_name())
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -141,7 +141,7 @@ class BookingDetail(models.Model):
     @property
     def has_letter_file(self) -> bool:
         """Whether the request letter came as a file (the web form's upload, the staff's scan):
-        the notice then refers to "surat Saudara" (``audiences.letters.request_reference``)."""
+        the notice then refers to "surat Saudara" (``core.letters.request_reference``)."""
         if "_has_letter_file" not in self.__dict__:
             self.__dict__["_has_letter_file"] = self.case.attachments.filter(
                 is_internal=False

@@ -8,8 +8,8 @@ Issued by ``services.booking_approve`` (approved, with the facility's rules of u
   FOR UPDATE`` (as case numbers and audience reply letters); a rolled-back decision gives its
   number back. The unit's template says how it is written (``{seq}/FAS/{unit}/{year}``).
 - **Text**: the unit's template (admin), plain text with a fixed list of ``{{ placeholder }}``
-  names substituted and escaped — the same mechanism as the audience reply letter
-  (``audiences/letters.py``), whose pieces are reused here, never a template engine.
+  names substituted and escaped — the same mechanism as the audience reply letter, both from
+  ``core/letters.py`` (``render_body``, ``request_reference``), never a template engine.
 - **PDF**: rendered once with WeasyPrint (fetching nothing) and stored privately
   (``STORAGES["attachments"]``); the stored file is what the requester, the e-mail and staff
   get, so a reprint is the notice as issued even after the template or the facility changes.
@@ -29,12 +29,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from layanan.audiences.letters import render_body, request_reference
 from layanan.core.letters import (
     head_of_unit_name,
     indonesian_date,
     paragraphs_html,
+    render_body,
     render_pdf,
+    request_reference,
 )
 
 from .notice_models import (

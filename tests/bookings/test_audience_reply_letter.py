@@ -12,18 +12,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from layanan.accounts.actors import PUBLIC
-from layanan.audiences.letters import (
-    draft_reply,
-    letter_digest,
-    render_body,
-    render_reply_pdf,
-    request_reference,
-)
+from layanan.audiences.letters import draft_reply, letter_digest, render_reply_pdf
 from layanan.audiences.models import ReplyLetterCounter, ReplyLetterTemplate
 from layanan.audiences.services import audience_reply, audience_request_create
 from layanan.cases.models import Case, CaseKind, Channel, Status
 from layanan.cases.numbering import format_public_code
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
+from layanan.core.letters import render_body, request_reference
 from layanan.core.models import AuditAction, AuditEntry
 from layanan.notify.models import OutboxMessage
 
