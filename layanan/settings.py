@@ -215,10 +215,17 @@ ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 SLA_DUE_SOON_SHORT_MINUTES = int(env("SLA_DUE_SOON_SHORT_MINUTES", "60"))
 SLA_DUE_SOON_LONG_MINUTES = int(env("SLA_DUE_SOON_LONG_MINUTES", str(24 * 60)))
 # Reminders the working day before an audience / a facility booking
-# (layanan/facilities/reminders.py): due at this hour (the unit's local time), sent only until
+# (layanan/cases/reminders.py): due at this hour (the unit's local time), sent only until
 # the quiet hour.
 BOOKING_REMINDER_HOUR = int(env("BOOKING_REMINDER_HOUR", "8"))
 BOOKING_REMINDER_QUIET_HOUR = int(env("BOOKING_REMINDER_QUIET_HOUR", "20"))
+# The kinds the reminder sweep walks, in this order (each a cases.reminders.ReminderKind): a
+# list here, not a registration in each app's ready(), so the order is this one whatever the
+# order of INSTALLED_APPS.
+REMINDER_KINDS = [
+    "layanan.audiences.reminders.AUDIENCE_REMINDERS",
+    "layanan.facilities.reminders.BOOKING_REMINDERS",
+]
 ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "5"))
 
 # Background tasks (django.tasks). Without TASKS_REDIS_URL: the database backend (django-tasks-db,

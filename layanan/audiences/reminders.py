@@ -1,12 +1,14 @@
 """The reminders of a scheduled audience, the working day before (``cases/reminders.py`` says
-when; ``facilities.reminders.send_reminders`` sweeps them with the facility bookings'): to the
-requester, and to the receiving official's account chosen with the schedule, else whoever
-scheduled it (who then tells the official). An audience qualifies once its reply letter is
-issued (status ``answered``: the requester has the schedule)."""
+when, and its sweep walks :data:`AUDIENCE_REMINDERS` with the other kinds of
+``settings.REMINDER_KINDS``): to the requester, and to the receiving official's account chosen
+with the schedule, else whoever scheduled it (who then tells the official). An audience
+qualifies once its reply letter is issued (status ``answered``: the requester has the
+schedule)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -15,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import footer, requester_message, staff_message
+from layanan.cases.reminders import (
+    Due,
+    ReminderKind,
+    footer,
+    requester_message,
+    staff_message,
+)
 
 from .letters import format_schedule
 from .models import AudienceDetail
@@ -104,3 +112,20 @@ def audience_messages(detail: AudienceDetail) -> list[dict]:
     if staff and staff["recipient"] not in {m["recipient"] for m in messages}:
         messages.append(staff)
     return messages
+
+
+def audiences_due(now: dt.datetime, until: dt.datetime) -> Iterator[Due]:
+    """:func:`audiences_to_remind` for the sweep (the audience's unit's calendar)."""
+    for detail in audiences_to_remind(now, until):
+        yield Due(
+            case=detail.case,
+            starts_at=detail.schedule_starts_at,
+            unit=detail.case.unit,
+            item=detail,
+        )
+
+
+#: the audiences' part of the reminder sweep (``settings.REMINDER_KINDS``)
+AUDIENCE_REMINDERS = ReminderKind(
+    name="audience", plural="audiences", find=audiences_due, messages=audience_messages
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django_scopes import scopes_disabled
 
+from .reminders import send_reminders
 from .sla import sla_sweep
 
 
@@ -13,6 +14,15 @@ from .sla import sla_sweep
 def sla_sweep_task() -> dict:
     """The SLA sweep as a task, for deployments that schedule tasks rather than cron."""
     return sla_sweep().as_dict()
+
+
+@task
+@scopes_disabled()  # SYSTEM, a background task: reminds for every unit
+def send_reminders_task() -> dict:
+    """The reminders the working day before audiences and facility bookings
+    (``reminders.py``), for deployments that schedule tasks rather than cron
+    (``manage.py send_reminders``). Idempotent."""
+    return send_reminders().as_dict()
 
 
 @task

@@ -1,16 +1,9 @@
-"""Background tasks of bookings and audiences (``django.tasks``)."""
+"""The reminders' task was here before the sweep moved to ``cases/reminders.py``: its old dotted
+path ``layanan.facilities.tasks.send_reminders_task`` stays importable for schedulers that name
+it. New configuration names ``layanan.cases.tasks.send_reminders_task``."""
 
 from __future__ import annotations
 
-from django.tasks import task
-from django_scopes import scopes_disabled
+from layanan.cases.tasks import send_reminders_task
 
-from .reminders import send_reminders
-
-
-@task
-@scopes_disabled()  # SYSTEM, a background task: reminds for every unit
-def send_reminders_task() -> dict:
-    """The reminders the working day before audiences and facility bookings, for deployments
-    that schedule tasks rather than cron (``manage.py send_reminders``). Idempotent."""
-    return send_reminders().as_dict()
+__all__ = ["send_reminders_task"]

@@ -1,6 +1,6 @@
-"""Reminders the working day before an audience or a facility booking (the sweep in
-facilities/reminders.py, the audience's messages in audiences/reminders.py, the timing in
-cases/reminders.py).
+"""Reminders the working day before an audience or a facility booking (the sweep and the timing
+in cases/reminders.py, the audience's messages in audiences/reminders.py, the booking's in
+facilities/reminders.py).
 
 The expected days are computed by hand from the 2026 list in REGULATIONS.md (SKB 1497/2025):
 national holidays 1 Jan, 16 Jan, 17 Feb, 19 Mar, 21–22 Mar, 3 Apr, 5 Apr, 1 May, 14 May,
@@ -18,8 +18,7 @@ from django.core.management import call_command
 
 from layanan.audiences.models import AudienceDetail
 from layanan.audiences.services import audience_reply, audience_schedule
-from layanan.cases.reminders import reminder_due, working_day_before
-from layanan.facilities.reminders import send_reminders
+from layanan.cases.reminders import reminder_due, send_reminders, working_day_before
 from layanan.facilities.services import booking_approve, booking_refuse
 from layanan.notify.models import OutboxMessage
 from layanan.workdays.deadlines import Calendar

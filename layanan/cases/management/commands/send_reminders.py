@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
+from layanan.cases.reminders import send_reminders
 from layanan.core.management.loop import add_loop_argument, run_every
-from layanan.facilities.reminders import send_reminders
 
 
 class Command(BaseCommand):
