@@ -25,8 +25,7 @@ from layanan.facilities.notifications import (
     render_notice_whatsapp,
 )
 from layanan.facilities.services import booking_approve, booking_cancel, booking_refuse
-
-from .conftest import at
+from tests.dates import at
 
 pytestmark = pytest.mark.django_db
 

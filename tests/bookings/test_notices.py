@@ -28,8 +28,9 @@ from layanan.facilities.models import (
 )
 from layanan.facilities.services import booking_approve, booking_record_use, booking_refuse
 from layanan.notify.models import OutboxMessage
+from tests.dates import at
 
-from .conftest import _member, at
+from .conftest import _member
 from .test_views import form_data, letter_pdf
 
 pytestmark = pytest.mark.django_db

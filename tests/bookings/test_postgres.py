@@ -11,8 +11,7 @@ from layanan.facilities import services
 from layanan.facilities.models import BookingDetail, BookingState
 from layanan.facilities.services import booking_approve
 from tests.concurrency import run_concurrently
-
-from .conftest import at
+from tests.dates import at
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (exclusion constraint)"

@@ -17,8 +17,7 @@ from layanan.facilities.models import BookingDetail, Resource, ResourceKind
 from layanan.facilities.selectors import Availability, public_week
 from layanan.facilities.services import booking_approve
 from layanan.workdays.models import Holiday
-
-from .conftest import at, next_monday
+from tests.dates import at, next_monday
 
 pytestmark = pytest.mark.django_db
 

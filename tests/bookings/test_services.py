@@ -19,8 +19,7 @@ from layanan.facilities.models import BookingDetail, BookingState
 from layanan.facilities.services import booking_approve, booking_cancel, booking_refuse
 from layanan.notify.models import OutboxMessage
 from layanan.workdays.deadlines import deadline
-
-from .conftest import at
+from tests.dates import at
 
 pytestmark = pytest.mark.django_db
 

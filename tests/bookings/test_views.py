@@ -11,8 +11,7 @@ from layanan.cases.models import Case, Status
 from layanan.cases.numbering import format_public_code
 from layanan.facilities.models import BookingDetail, BookingState
 from layanan.facilities.services import booking_approve
-
-from .conftest import at
+from tests.dates import at
 
 pytestmark = pytest.mark.django_db
 

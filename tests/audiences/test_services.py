@@ -25,8 +25,7 @@ from layanan.audiences.services import (
 from layanan.cases.models import CaseKind, Channel, Status
 from layanan.core.errors import ApplicationError, Conflict, NotPermitted
 from layanan.notify.models import OutboxMessage
-
-from .conftest import at, next_monday
+from tests.dates import at, next_monday
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from layanan.audiences.models import ReplyLetterTemplate
 from layanan.audiences.services import audience_reply
 from layanan.cases.models import Case, CaseKind, Status
 from layanan.cases.numbering import format_public_code
+from tests.dates import at, next_monday
 
 from ..cases.test_attachments import docx_bytes
-from .conftest import at, next_monday
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
