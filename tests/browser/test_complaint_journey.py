@@ -37,8 +37,8 @@ def staff_action(page, action: str, fields: dict[str, str], *, select: bool = Fa
             field.select_option(value)
         else:
             field.fill(value)
-    panel.locator('button[type="submit"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the answer, not the page still showing
+        panel.locator('button[type="submit"]').click()
 
 
 def test_citizen_files_officer_answers_citizen_reads_the_answer(
@@ -88,8 +88,8 @@ def test_citizen_files_officer_answers_citizen_reads_the_answer(
     staff_action(staff, "answer", {"answer": ANSWER})
     # Nothing is sent yet: the officer reads the answer as the citizen will, then confirms.
     assert ANSWER in staff.locator("[data-answer-preview] .cp-answer").inner_text()
-    staff.locator('button[name="answer-confirmed"]').click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.locator('button[name="answer-confirmed"]').click()
     staff_context.close()
     case.refresh_from_db()
     assert case.status == Status.ANSWERED

@@ -45,8 +45,8 @@ def test_from_home_to_a_facility_request_seeing_the_week_first(
     # 1. Home → Biro Umum's facility standard → the facilities' week.
     page.goto(live_server.url + "/")
     check(page)
-    page.get_by_role("link", name="Fasilitasi Pengguna Sarana Prasarana Kantor").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new page, not the old one still loaded
+        page.get_by_role("link", name="Fasilitasi Pengguna Sarana Prasarana Kantor").click()
     check(page)
     page.locator('[data-action="facility"] a').click()
     page.wait_for_url("**/fasilitas/jadwal/")
@@ -59,7 +59,7 @@ def test_from_home_to_a_facility_request_seeing_the_week_first(
     page.get_by_role("link", name=HALL).click()
     page.wait_for_url(f"**/fasilitas/jadwal/{hall.pk}/**")
     page.get_by_role("link", name="Minggu berikutnya ›").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url("**minggu=*")
     assert "minggu=" in page.url
     held = page.locator('.bk-stretch[data-state="booked"], .bk-stretch[data-state="pending"]')
     assert held.count() >= 1  # the demo's requests for the hall
