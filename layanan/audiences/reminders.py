@@ -13,21 +13,15 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from layanan.cases.models import Status
+from layanan.cases.notifications import render_text
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import (
-    Due,
-    ReminderKind,
-    footer,
-    requester_message,
-    staff_message,
-)
+from layanan.cases.reminders import Due, ReminderKind, requester_message, staff_message
 
 from .letters import format_schedule
 from .models import AudienceDetail
-from .notifications import letter_download_url
+from .notifications import TEMPLATES, letter_download_url
 from .notifications import status_url as audience_status_url
 
 
@@ -45,69 +39,48 @@ def audiences_to_remind(now: dt.datetime, until: dt.datetime) -> QuerySet[Audien
     )
 
 
+def _render(name: str, context: dict) -> str:
+    return render_text(f"{TEMPLATES}/{name}", context)
+
+
 def audience_messages(detail: AudienceDetail) -> list[dict]:
-    """The reminders of one scheduled audience: the requester and the receiving official."""
+    """The reminders of one scheduled audience: the requester and the receiving official,
+    worded by ``templates/audiences/notifications/reminder*.txt``."""
     case = detail.case
     unit = case.unit
-    when = format_schedule(detail.schedule_starts_at, unit)
-    code = format_public_code(case.public_code)
-    subject = _("Reminder: your audience on %(when)s – %(code)s") % {"when": when, "code": code}
-    body = "\n".join(
-        [
-            _("Dear %(name)s,") % {"name": case.requester_name},
-            "",
-            _("This is a reminder of your audience with %(unit)s on “%(topic)s”.")
-            % {"unit": unit.name, "topic": detail.topic},
-            "",
-            _("When: %(when)s") % {"when": when},
-            _("Place: %(place)s") % {"place": detail.schedule_place},
-            _("Received by: %(official)s") % {"official": detail.schedule_official},
-            _("Participants: at most %(count)s") % {"count": detail.participants},
-            "",
-            _("Reply letter: %(number)s") % {"number": detail.reply_number},
-            letter_download_url(case),
-            _("If you cannot come, please tell %(unit)s, quoting %(number)s.")
-            % {"unit": unit.name, "number": case.number},
-            audience_status_url(case),
-            *footer(unit),
-        ]
-    )
-    short = "\n".join(
-        [
-            _("Reminder: audience %(number)s with %(unit)s")
-            % {"number": case.number, "unit": unit.name},
-            _("When: %(when)s") % {"when": when},
-            _("Place: %(place)s") % {"place": detail.schedule_place},
-            audience_status_url(case),
-        ]
-    )
+    context = {
+        "name": case.requester_name,
+        "unit": unit.name,
+        "topic": detail.topic,
+        "organisation": detail.organisation,
+        "when": format_schedule(detail.schedule_starts_at, unit),
+        "place": detail.schedule_place,
+        "official": detail.schedule_official,
+        # as text: the template would localise a number (thousands separator)
+        "count": str(detail.participants),
+        "code": format_public_code(case.public_code),
+        "number": case.number,
+        "reply_number": detail.reply_number,
+        "letter_url": letter_download_url(case),
+        "status_url": audience_status_url(case),
+        "staff_url": settings.SITE_URL + reverse("audience:detail", args=[case.number]),
+    }
     messages = []
-    requester = requester_message(case, subject=subject, body=body, short=short)
+    requester = requester_message(
+        case,
+        subject=_render("reminder.subject.txt", context),
+        body=_render("reminder.txt", context),
+        short=_render("reminder_whatsapp.txt", context),
+    )
     if requester:
         messages.append(requester)
     official = detail.official_user or detail.scheduled_by
-    staff_url = settings.SITE_URL + reverse("audience:detail", args=[case.number])
-    staff_subject = _("Reminder: audience on %(when)s – %(organisation)s") % {
-        "when": when,
-        "organisation": detail.organisation,
-    }
-    staff_body = "\n".join(
-        [
-            _("An audience is scheduled for the next working day:"),
-            "",
-            _("When: %(when)s") % {"when": when},
-            _("Place: %(place)s") % {"place": detail.schedule_place},
-            _("Received by: %(official)s") % {"official": detail.schedule_official},
-            _("Organisation: %(organisation)s") % {"organisation": detail.organisation},
-            _("Topic: %(topic)s") % {"topic": detail.topic},
-            _("Participants: at most %(count)s") % {"count": detail.participants},
-            _("Request number: %(number)s") % {"number": case.number},
-            staff_url,
-            *footer(unit),
-        ]
-    )
+    staff_subject = _render("reminder_staff.subject.txt", context)
     staff = staff_message(
-        official, subject=staff_subject, body=staff_body, short=f"{staff_subject}\n{staff_url}"
+        official,
+        subject=staff_subject,
+        body=_render("reminder_staff.txt", context),
+        short=f"{staff_subject}\n{context['staff_url']}",
     )
     if staff and staff["recipient"] not in {m["recipient"] for m in messages}:
         messages.append(staff)

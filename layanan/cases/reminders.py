@@ -1,5 +1,5 @@
 """Reminders the working day before something scheduled — an audience, a facility booking:
-when one is due, the pieces of its messages, and the sweep that queues them.
+when one is due, how a staff member is reached, and the sweep that queues them.
 
 **When.** The reminder of something starting on day *D* is due at ``BOOKING_REMINDER_HOUR``
 (08:00 by default) in the *unit's* time zone on the last working day before *D* — the unit's
@@ -18,7 +18,9 @@ facility booking once approved; the requester and the unit's staff). The kinds s
 in order, by the setting ``REMINDER_KINDS`` (dotted paths): an explicit list rather than
 registration in each ``AppConfig.ready()``, so the order of the sweep — audiences, then
 bookings, as the outbox and the timelines have always had it — does not follow the order of
-``INSTALLED_APPS``, and this module imports neither app.
+``INSTALLED_APPS``, and this module imports neither app. The words are each app's text
+templates (``templates/<app>/notifications/reminder*.txt``), which end with the shared
+``cases/notifications/footer.txt``.
 
 **Once.** Each message carries a dedupe key made of the kind, the case, the *start time*, the
 channel and the recipient (``reminder_key``): the outbox keeps the first and drops repeats —
@@ -101,15 +103,6 @@ def staff_message(user, *, subject: str, body: str, short: str) -> dict | None:
     if getattr(user, "phone", "") and settings.WHATSAPP_ENABLED:
         return {"channel": "whatsapp", "recipient": user.phone, "subject": subject, "body": short}
     return None
-
-
-def footer(unit) -> list[str]:
-    return [
-        "",
-        "—",
-        _("This message was sent automatically by Layanan, %(unit)s. Please do not reply.")
-        % {"unit": unit.name},
-    ]
 
 
 # --- the kinds and the sweep ---------------------------------------------------------------------

@@ -16,20 +16,15 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from layanan.cases.models import OPEN_STATUSES, Status
+from layanan.cases.notifications import render_text
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import (
-    Due,
-    ReminderKind,
-    footer,
-    requester_message,
-    staff_message,
-)
+from layanan.cases.reminders import Due, ReminderKind, requester_message, staff_message
 from layanan.workdays.deadlines import format_due
 
 from .models import BookingDetail, BookingState
+from .notifications import TEMPLATES
 
 # --- to whom, what ------------------------------------------------------------------------------
 
@@ -61,72 +56,48 @@ def booking_staff(booking: BookingDetail) -> list:
     return list(unique.values())
 
 
+def _render(name: str, context: dict) -> str:
+    return render_text(f"{TEMPLATES}/{name}", context)
+
+
 def booking_messages(booking: BookingDetail) -> list[dict]:
-    """The reminders of one approved facility booking: the requester and the unit's staff."""
+    """The reminders of one approved facility booking: the requester and the unit's staff,
+    worded by ``templates/facilities/notifications/reminder*.txt``."""
     case = booking.case
     resource = booking.resource
-    unit = resource.unit
-    when = _range(booking)
     code = format_public_code(case.public_code)
-    status = settings.SITE_URL + reverse("bookings_public:status", kwargs={"code": code})
-    subject = _("Reminder: %(resource)s booked for %(when)s – %(code)s") % {
+    context = {
+        "name": case.requester_name,
+        "unit": resource.unit.name,
         "resource": resource.name,
-        "when": when,
+        "when": _range(booking),
+        "place": resource.location,
+        "rules": resource.rules,
+        "organisation": booking.organisation or case.requester_name,
+        "purpose": booking.purpose,
         "code": code,
+        "number": case.number,
+        "status_url": settings.SITE_URL + reverse("bookings_public:status", kwargs={"code": code}),
+        "staff_url": settings.SITE_URL + reverse("bookings:detail", args=[case.number]),
     }
-    lines = [
-        _("Dear %(name)s,") % {"name": case.requester_name},
-        "",
-        _("This is a reminder of your approved booking at %(unit)s.") % {"unit": unit.name},
-        "",
-        _("Facility: %(resource)s") % {"resource": resource.name},
-        _("When: %(when)s") % {"when": when},
-    ]
-    if resource.location:
-        lines.append(_("Place: %(place)s") % {"place": resource.location})
-    if resource.rules:
-        lines += ["", _("Rules of use:"), resource.rules]
-    lines += [
-        "",
-        _("If you no longer need it, please cancel so others can use it:"),
-        status,
-        *footer(unit),
-    ]
-    short = "\n".join(
-        [
-            _("Reminder: %(resource)s booked for %(when)s")
-            % {"resource": resource.name, "when": when},
-            status,
-        ]
-    )
     messages = []
-    requester = requester_message(case, subject=subject, body="\n".join(lines), short=short)
+    requester = requester_message(
+        case,
+        subject=_render("reminder.subject.txt", context),
+        body=_render("reminder.txt", context),
+        short=_render("reminder_whatsapp.txt", context),
+    )
     if requester:
         messages.append(requester)
-    staff_url = settings.SITE_URL + reverse("bookings:detail", args=[case.number])
-    staff_subject = _("Reminder: %(resource)s is booked for %(when)s – %(organisation)s") % {
-        "resource": resource.name,
-        "when": when,
-        "organisation": booking.organisation or case.requester_name,
-    }
-    staff_body = "\n".join(
-        [
-            _("A facility booking starts on the next working day; please have it ready:"),
-            "",
-            _("Facility: %(resource)s") % {"resource": resource.name},
-            _("When: %(when)s") % {"when": when},
-            _("Organisation: %(organisation)s")
-            % {"organisation": booking.organisation or case.requester_name},
-            _("Purpose: %(purpose)s") % {"purpose": booking.purpose},
-            _("Request number: %(number)s") % {"number": case.number},
-            staff_url,
-            *footer(unit),
-        ]
-    )
+    staff_subject = _render("reminder_staff.subject.txt", context)
+    staff_body = _render("reminder_staff.txt", context)
     seen = {m["recipient"] for m in messages}
     for user in booking_staff(booking):
         staff = staff_message(
-            user, subject=staff_subject, body=staff_body, short=f"{staff_subject}\n{staff_url}"
+            user,
+            subject=staff_subject,
+            body=staff_body,
+            short=f"{staff_subject}\n{context['staff_url']}",
         )
         if staff and staff["recipient"] not in seen:
             seen.add(staff["recipient"])
