@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from layanan.cases.models import Status
-from layanan.cases.notifications import render_text
+from layanan.cases.notifications import render_text, requester_message
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import Due, ReminderKind, requester_message, staff_message
+from layanan.cases.reminders import Due, ReminderKind, staff_message
 
 from .letters import format_schedule
 from .models import AudienceDetail

@@ -50,7 +50,6 @@ from layanan.accounts.actors import SYSTEM
 from layanan.workdays.deadlines import Calendar, format_due
 
 from .events import case_event_record
-from .notifications import requester_message  # noqa: F401 (the reminders' senders use it)
 
 if TYPE_CHECKING:
     from layanan.core.models import Unit
