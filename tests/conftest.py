@@ -271,6 +271,35 @@ def smtp_server(settings):
 
 # --- browser ----------------------------------------------------------------------------------
 
+# --- the live server on SQLite: one request at a time --------------------------------------
+
+
+def _serve_one_request_at_a_time() -> None:
+    """On SQLite the test database lives in memory and the live server's request threads all
+    share the test's one connection; two requests at once (a page and the favicon the browser
+    asks for beside it) then use it together and one gets another's rows (seen as a 500 with
+    ``IndexError`` in ``apply_converters`` under a session read). With a shared connection the
+    live server therefore serves one request at a time — Django's server then answers
+    ``Connection: close``, so no idle keep-alive holds it. On PostgreSQL (no shared
+    connection) it stays threaded."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    threaded = LiveServerThread._create_server
+
+    def create_server(self, connections_override=None):
+        if not connections_override:
+            return threaded(self, connections_override)
+        return WSGIServer(
+            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+    LiveServerThread._create_server = create_server
+
+
+_serve_one_request_at_a_time()
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
