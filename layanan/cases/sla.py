@@ -48,6 +48,7 @@ from layanan.notify.services import outbox_enqueue_many
 from layanan.workdays.deadlines import format_due
 
 from .models import Case, CaseEvent, CaseKind, SlaState, Status
+from .notifications import render_text
 from .selectors import overdue_q, running_q
 from .thresholds import SHORT_UNITS, warning_thresholds, within_warning_q
 
@@ -202,24 +203,9 @@ def _notify(ids: list[int], *, now: dt.datetime, overdue: bool) -> int:
         for case in cases:
             link = settings.SITE_URL + reverse("cases:detail", kwargs={"ref": case.pk})
             values = {"number": case.number, "due": format_due(case.due_at), "link": link}
-            if overdue:
-                subject = _("Overdue: %(number)s") % values
-                body = (
-                    _(
-                        "Case %(number)s passed its deadline (%(due)s) without an answer. It has "
-                        "been escalated to the head of unit.\n\nOpen the case: %(link)s"
-                    )
-                    % values
-                )
-            else:
-                subject = _("Due soon: %(number)s") % values
-                body = (
-                    _(
-                        "Case %(number)s is due %(due)s and has not been answered yet.\n\n"
-                        "Open the case: %(link)s"
-                    )
-                    % values
-                )
+            # The wording: cases/notifications/sla_overdue*.txt and sla_due_soon*.txt.
+            subject = render_text(f"cases/notifications/{kind}.subject.txt", values)
+            body = render_text(f"cases/notifications/{kind}.txt", values)
             messages += [
                 {
                     "channel": OutboxChannel.EMAIL,

@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from layanan.cases.notifications import render_text
 from layanan.core.phones import from_whatsapp, to_whatsapp
 from layanan.notify.whatsapp import WhatsAppCloudClient, WhatsAppError
 
@@ -409,18 +410,10 @@ def acknowledge(message: IntakeMessage, phone_number_id: str) -> None:
         return
     bucket = int(now.timestamp() // quiet.total_seconds())
     with translation.override(settings.LANGUAGE_CODE):
-        if message.case_id:
-            body = _(
-                "Thank you, your message has reached %(unit)s and has been added to your "
-                "report. We will reply through this number."
-            ) % {"unit": message.unit.name}
-        else:
-            body = _(
-                "Thank you, your message has reached %(unit)s. An officer will read it "
-                "within working hours; once it is registered you will receive a tracking "
-                "code here."
-            ) % {"unit": message.unit.name}
-        subject = _("Message received")
+        # Joined to the sender's open case, or new.
+        template = "ack_joined.txt" if message.case_id else "ack.txt"
+        body = render_text(f"intake/notifications/{template}", {"unit": message.unit.name})
+        subject = render_text("intake/notifications/ack.subject.txt", {})
     outbox_enqueue(
         channel=OutboxChannel.WHATSAPP,
         recipient=recipient,

@@ -9,7 +9,8 @@ nothing new.
 
 The message holds the key figures, the report itself as PDF and XLSX attachments (kept with the
 outbox row, so a retry sends the same files), and links to the dashboard and the downloads on
-the staff site, which ask the head to sign in (``report.view`` permission).
+the staff site, which ask the head to sign in (``report.view`` permission). Its subject and text
+are worded in ``templates/reports/notifications/monthly*.txt``, in the site's language.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from layanan.accounts.models import Membership, Role
+from layanan.cases.notifications import render_text
 from layanan.core.models import Unit
 from layanan.notify.models import OutboxChannel
 from layanan.notify.services import outbox_enqueue
@@ -57,24 +58,10 @@ def report_links(unit: Unit, month: Month) -> dict[str, str]:
 
 
 def _body(ev: Evaluation, links: dict[str, str]) -> str:
-    lines = [
-        _("Monthly evaluation of %(unit)s for %(month)s.")
-        % {"unit": ev.unit.name, "month": ev.month.label()},
-        "",
-    ]
-    for c in ev.comparison:
-        current = "–" if c.current is None else c.current
-        previous = "–" if c.previous is None else c.previous
-        lines.append(f"- {c.label}: {current} ({_('previous month')}: {previous})")
-    lines += [
-        "",
-        _("Report (PDF): %(url)s") % {"url": links["pdf"]},
-        _("Tables (XLSX): %(url)s") % {"url": links["xlsx"]},
-        _("Dashboard: %(url)s") % {"url": links["dashboard"]},
-        "",
-        _("The links open after you sign in to the staff area."),
-    ]
-    return "\n".join(lines)
+    return render_text(
+        "reports/notifications/monthly.txt",
+        {"unit": ev.unit.name, "month": ev.month.label(), "comparison": ev.comparison, **links},
+    )
 
 
 def heads_of(unit: Unit):
@@ -97,10 +84,10 @@ def monthly_report_email(unit: Unit, month: Month, *, ev: Evaluation | None = No
     with translation.override(settings.LANGUAGE_CODE):
         ev = ev or evaluation(unit, month)
         links = report_links(unit, month)
-        subject = _("Monthly evaluation: %(unit)s, %(month)s") % {
-            "unit": unit.display_name,
-            "month": month.label(),
-        }
+        subject = render_text(
+            "reports/notifications/monthly.subject.txt",
+            {"unit": unit.display_name, "month": month.label()},
+        )
         body = _body(ev, links)
         files = [
             (evaluation_filename(unit, month, "pdf"), evaluation_pdf(ev), "application/pdf"),
