@@ -46,25 +46,25 @@ def _sent(unit) -> tuple[str, str, str]:
 
 
 def test_monthly_report_in_indonesian(unit, kesra_head, settings):
-    """The site's language (Indonesian): “previous month” stays in English, as it always
-    has (the phrase never reached the catalogue)."""
+    """The site's language (Indonesian), every line — “bulan sebelumnya” included (the phrase
+    sat in an f-string and stayed English until the wording moved to a template)."""
     site = settings.SITE_URL
     assert _sent(unit) == (
         kesra_head.email,
         'Evaluasi bulanan: Kesra & "Co", November 2026',
         'Evaluasi bulanan Biro "Kesra" & Rakyat untuk November 2026.\n'
         "\n"
-        "- Kasus diterima: 2 (previous month: 1)\n"
-        "- Kasus selesai: 1 (previous month: 1)\n"
-        "- Tepat waktu (%): 100.0 (previous month: 0.0)\n"
-        "- Median waktu sampai tanggapan pertama (jam): 1.5 (previous month: –)\n"
-        "- Persentil ke-90 waktu sampai tanggapan pertama (jam): 1.5 (previous month: –)\n"
-        "- Median waktu sampai ditutup (jam): 2.0 (previous month: 50.0)\n"
-        "- Persentil ke-90 waktu sampai ditutup (jam): 2.0 (previous month: 50.0)\n"
-        "- Kasus terbuka: 1 (previous month: 0)\n"
-        "- Kasus melewati batas waktu: 1 (previous month: 0)\n"
-        "- IKM (konversi): – (previous month: –)\n"
-        "- Responden IKM: 0 (previous month: 0)\n"
+        "- Kasus diterima: 2 (bulan sebelumnya: 1)\n"
+        "- Kasus selesai: 1 (bulan sebelumnya: 1)\n"
+        "- Tepat waktu (%): 100.0 (bulan sebelumnya: 0.0)\n"
+        "- Median waktu sampai tanggapan pertama (jam): 1.5 (bulan sebelumnya: –)\n"
+        "- Persentil ke-90 waktu sampai tanggapan pertama (jam): 1.5 (bulan sebelumnya: –)\n"
+        "- Median waktu sampai ditutup (jam): 2.0 (bulan sebelumnya: 50.0)\n"
+        "- Persentil ke-90 waktu sampai ditutup (jam): 2.0 (bulan sebelumnya: 50.0)\n"
+        "- Kasus terbuka: 1 (bulan sebelumnya: 0)\n"
+        "- Kasus melewati batas waktu: 1 (bulan sebelumnya: 0)\n"
+        "- IKM (konversi): – (bulan sebelumnya: –)\n"
+        "- Responden IKM: 0 (bulan sebelumnya: 0)\n"
         "\n"
         f"Laporan (PDF): {site}/staf/laporan/biro-kesra/2026-11/evaluasi.pdf\n"
         f"Tabel (XLSX): {site}/staf/laporan/biro-kesra/2026-11/evaluasi.xlsx\n"
