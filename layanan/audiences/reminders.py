@@ -15,9 +15,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from layanan.cases.models import Status
-from layanan.cases.notifications import render_text, requester_message
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import Due, ReminderKind, staff_message
+from layanan.cases.reminders import Due, ReminderKind, reminder_messages
 
 from .letters import format_schedule
 from .models import AudienceDetail
@@ -37,10 +36,6 @@ def audiences_to_remind(now: dt.datetime, until: dt.datetime) -> QuerySet[Audien
         .select_related("case", "case__unit", "official_user", "scheduled_by")
         .order_by("schedule_starts_at", "pk")
     )
-
-
-def _render(name: str, context: dict) -> str:
-    return render_text(f"{TEMPLATES}/{name}", context)
 
 
 def audience_messages(detail: AudienceDetail) -> list[dict]:
@@ -65,26 +60,12 @@ def audience_messages(detail: AudienceDetail) -> list[dict]:
         "status_url": audience_status_url(case),
         "staff_url": settings.SITE_URL + reverse("audience:detail", args=[case.number]),
     }
-    messages = []
-    requester = requester_message(
+    return reminder_messages(
         case,
-        subject=_render("reminder.subject.txt", context),
-        body=_render("reminder.txt", context),
-        short=_render("reminder_whatsapp.txt", context),
+        templates=TEMPLATES,
+        context=context,
+        staff=[detail.official_user or detail.scheduled_by],
     )
-    if requester:
-        messages.append(requester)
-    official = detail.official_user or detail.scheduled_by
-    staff_subject = _render("reminder_staff.subject.txt", context)
-    staff = staff_message(
-        official,
-        subject=staff_subject,
-        body=_render("reminder_staff.txt", context),
-        short=f"{staff_subject}\n{context['staff_url']}",
-    )
-    if staff and staff["recipient"] not in {m["recipient"] for m in messages}:
-        messages.append(staff)
-    return messages
 
 
 def audiences_due(now: dt.datetime, until: dt.datetime) -> Iterator[Due]:

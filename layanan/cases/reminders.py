@@ -50,6 +50,7 @@ from layanan.accounts.actors import SYSTEM
 from layanan.workdays.deadlines import Calendar, format_due
 
 from .events import case_event_record
+from .notifications import render_text, requester_message
 
 if TYPE_CHECKING:
     from layanan.core.models import Unit
@@ -102,6 +103,37 @@ def staff_message(user, *, subject: str, body: str, short: str) -> dict | None:
     if getattr(user, "phone", "") and settings.WHATSAPP_ENABLED:
         return {"channel": "whatsapp", "recipient": user.phone, "subject": subject, "body": short}
     return None
+
+
+def reminder_messages(
+    case: Case, *, templates: str, context: dict, staff: Iterable[Any]
+) -> list[dict]:
+    """The reminders of one case, worded by ``templates``' ``reminder*.txt`` with ``context``
+    (which holds ``staff_url``): the requester first (:func:`requester_message`), then each of
+    ``staff`` (:func:`staff_message`; None skipped) not already written to."""
+
+    def render(name: str) -> str:
+        return render_text(f"{templates}/{name}", context)
+
+    messages = []
+    requester = requester_message(
+        case,
+        subject=render("reminder.subject.txt"),
+        body=render("reminder.txt"),
+        short=render("reminder_whatsapp.txt"),
+    )
+    if requester:
+        messages.append(requester)
+    subject, body = render("reminder_staff.subject.txt"), render("reminder_staff.txt")
+    seen = {m["recipient"] for m in messages}
+    for user in staff:
+        message = staff_message(
+            user, subject=subject, body=body, short=f"{subject}\n{context['staff_url']}"
+        )
+        if message and message["recipient"] not in seen:
+            seen.add(message["recipient"])
+            messages.append(message)
+    return messages
 
 
 # --- the kinds and the sweep ---------------------------------------------------------------------

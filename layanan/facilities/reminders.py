@@ -18,9 +18,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from layanan.cases.models import OPEN_STATUSES, Status
-from layanan.cases.notifications import render_text, requester_message
 from layanan.cases.numbering import format_public_code
-from layanan.cases.reminders import Due, ReminderKind, staff_message
+from layanan.cases.reminders import Due, ReminderKind, reminder_messages
 from layanan.workdays.deadlines import format_due
 
 from .models import BookingDetail, BookingState
@@ -56,10 +55,6 @@ def booking_staff(booking: BookingDetail) -> list:
     return list(unique.values())
 
 
-def _render(name: str, context: dict) -> str:
-    return render_text(f"{TEMPLATES}/{name}", context)
-
-
 def booking_messages(booking: BookingDetail) -> list[dict]:
     """The reminders of one approved facility booking: the requester and the unit's staff,
     worded by ``templates/facilities/notifications/reminder*.txt``."""
@@ -80,29 +75,9 @@ def booking_messages(booking: BookingDetail) -> list[dict]:
         "status_url": settings.SITE_URL + reverse("bookings_public:status", kwargs={"code": code}),
         "staff_url": settings.SITE_URL + reverse("bookings:detail", args=[case.number]),
     }
-    messages = []
-    requester = requester_message(
-        case,
-        subject=_render("reminder.subject.txt", context),
-        body=_render("reminder.txt", context),
-        short=_render("reminder_whatsapp.txt", context),
+    return reminder_messages(
+        case, templates=TEMPLATES, context=context, staff=booking_staff(booking)
     )
-    if requester:
-        messages.append(requester)
-    staff_subject = _render("reminder_staff.subject.txt", context)
-    staff_body = _render("reminder_staff.txt", context)
-    seen = {m["recipient"] for m in messages}
-    for user in booking_staff(booking):
-        staff = staff_message(
-            user,
-            subject=staff_subject,
-            body=staff_body,
-            short=f"{staff_subject}\n{context['staff_url']}",
-        )
-        if staff and staff["recipient"] not in seen:
-            seen.add(staff["recipient"])
-            messages.append(staff)
-    return messages
 
 
 # --- what is due -------------------------------------------------------------------------------
