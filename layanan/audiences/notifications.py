@@ -28,10 +28,6 @@ logger = logging.getLogger("layanan.audiences")
 TEMPLATES = "audiences/notifications"
 
 
-#: The absolute link to the public status page of an audience request (its tracking code).
-status_url = public_status_url
-
-
 def letter_download_url(case: Case) -> str:
     """The absolute link where the requester downloads the reply letter of their audience."""
     code = format_public_code(case.public_code)
@@ -56,7 +52,7 @@ def _context(detail: AudienceDetail) -> dict:
         "reply_date": indonesian_date(detail.reply_date),
         "letter_url": letter_download_url(case),
         "number": case.number,
-        "status_url": status_url(case),
+        "status_url": public_status_url(case),
     }
 
 

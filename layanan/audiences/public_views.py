@@ -98,6 +98,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     return private_response(response, noindex=False) if status != 200 else response
 
 
+#: Where the requester has the answer: the schedule and the reply letter are shown.
+ANSWERED = (Status.ANSWERED, Status.CLOSED)
+
 PUBLIC_STEPS = {
     Status.RECEIVED: gettext_lazy("Received; waiting for the head of the office."),
     Status.VERIFIED: gettext_lazy("Handed to the division in charge; a schedule is being set."),
@@ -117,7 +120,7 @@ def request_status(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     """``/audiensi/permohonan/<code>/``: the status for whoever holds the code. Never the
     requester's nor staff names."""
     detail = case.audience
-    answered = case.status in (Status.ANSWERED, Status.CLOSED)
+    answered = case.status in ANSWERED
     reason = ""
     if case.status == Status.REJECTED:
         last = case.events.filter(kind="status", new_value=Status.REJECTED, is_internal=False)
@@ -152,6 +155,3 @@ def request_letter(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     if case.status not in ANSWERED or not detail.reply_number:
         raise UnknownCode
     return pdf_response(render_reply_pdf(detail), detail.reply_number, attachment=True)
-
-
-ANSWERED = (Status.ANSWERED, Status.CLOSED)

@@ -16,12 +16,12 @@ from django.urls import reverse
 
 from layanan.cases.models import Status
 from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import public_status_url
 from layanan.cases.reminders import Due, ReminderKind, reminder_messages
 
 from .letters import format_schedule
 from .models import AudienceDetail
 from .notifications import TEMPLATES, letter_download_url
-from .notifications import status_url as audience_status_url
 
 
 def audiences_to_remind(now: dt.datetime, until: dt.datetime) -> QuerySet[AudienceDetail]:
@@ -57,7 +57,7 @@ def audience_messages(detail: AudienceDetail) -> list[dict]:
         "number": case.number,
         "reply_number": detail.reply_number,
         "letter_url": letter_download_url(case),
-        "status_url": audience_status_url(case),
+        "status_url": public_status_url(case),
         "staff_url": settings.SITE_URL + reverse("audience:detail", args=[case.number]),
     }
     return reminder_messages(

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from layanan.cases.models import OPEN_STATUSES, Status
 from layanan.cases.numbering import format_public_code
+from layanan.cases.public_pages import public_status_url
 from layanan.cases.reminders import Due, ReminderKind, reminder_messages
 from layanan.workdays.deadlines import format_due
 
@@ -72,7 +73,7 @@ def booking_messages(booking: BookingDetail) -> list[dict]:
         "purpose": booking.purpose,
         "code": code,
         "number": case.number,
-        "status_url": settings.SITE_URL + reverse("bookings_public:status", kwargs={"code": code}),
+        "status_url": public_status_url(case),
         "staff_url": settings.SITE_URL + reverse("bookings:detail", args=[case.number]),
     }
     return reminder_messages(
