@@ -6,17 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layanan.core.widgets import DateInput
 from layanan.reports.metrics import Month
 
 from .models import ActionStatus, MeetingStatus, ReprimandKind
 from .services import parse_case_numbers
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PersonChoice(forms.ModelChoiceField):

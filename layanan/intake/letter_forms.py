@@ -14,17 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Channel
-from layanan.core.widgets import DATETIME_LOCAL, DateTimeLocalInput
+from layanan.core.widgets import DATETIME_LOCAL, DateInput, DateTimeLocalInput
 
 #: the channels staff record a request from (the web form is the public's own)
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.WEB]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(label, required=False) -> forms.DateField:
