@@ -5,7 +5,7 @@ pages are in ``views.py``."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.models import Case, CaseKind, Status
-from layanan.cases.numbering import format_public_code
 from layanan.cases.public_pages import (
     UnknownCode,
     case_by_code,
     private_response,
+    status_page_after_sending,
     too_many_response,
 )
 from layanan.core.errors import ApplicationError
@@ -67,12 +67,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
-                url = reverse(
-                    "audience:status", kwargs={"code": format_public_code(case.public_code)}
-                )
-                response = HttpResponseRedirect(url + "?baru=1")
-                response.status_code = 303
-                return private_response(response)
+                return status_page_after_sending(case)
         status = 400
     else:
         initial = {}

@@ -44,6 +44,15 @@ def public_status_url(case: Case) -> str:
     return settings.SITE_URL + path
 
 
+def status_page_after_sending(case: Case) -> HttpResponse:
+    """Where the public form sends its requester: 303 to the request's status page with
+    ``?baru=1`` (the page then says it was just sent), private."""
+    url = reverse(STATUS_PAGES[case.kind], kwargs={"code": format_public_code(case.public_code)})
+    response = HttpResponseRedirect(url + "?baru=1")
+    response.status_code = 303
+    return private_response(response)
+
+
 def private_response(response: HttpResponse, *, noindex: bool = True) -> HttpResponse:
     """Mark ``response`` as one person's: never stored by a shared cache (nor, with
     ``noindex``, listed by a search engine)."""

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from layanan.accounts.actors import PUBLIC
 from layanan.cases.attachments import private_file_response
 from layanan.cases.models import Case, CaseKind
-from layanan.cases.numbering import format_public_code
-from layanan.cases.public_pages import case_by_code, private_response, too_many_response
+from layanan.cases.public_pages import (
+    case_by_code,
+    private_response,
+    status_page_after_sending,
+    too_many_response,
+)
 from layanan.core.errors import ApplicationError
 from layanan.core.ratelimit import PUBLIC_SUBMISSIONS
 from layanan.core.scoping import public_surface
@@ -82,13 +86,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
-                url = reverse(
-                    "bookings_public:status",
-                    kwargs={"code": format_public_code(case.public_code)},
-                )
-                response = HttpResponseRedirect(url + "?baru=1")
-                response.status_code = 303
-                return private_response(response)
+                return status_page_after_sending(case)
         status = 400
     else:
         initial = {}
